@@ -12,6 +12,10 @@ class ImportFailure(Exception):
     """A file that cannot become an article; its message is the one-line reason shown to the user."""
 
 
+class LibraryError(Exception):
+    """An action the library cannot carry out as asked; the message is shown to the user as is."""
+
+
 @dataclass(frozen=True)
 class Resource:
     """A file a saved page refers to (an image, a stylesheet), as saved beside or inside it."""
@@ -112,6 +116,7 @@ class ArticleRecord:
     bookmarked: bool = False
     original: str | None = None  # path of the stored original, relative to the library folder
     previous_version: int | None = None
+    original_name: str | None = None  # the file name it was imported from
 
 
 @dataclass

@@ -1,0 +1,5 @@
+import sys
+
+from desktop.launch import main
+
+sys.exit(main())

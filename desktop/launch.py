@@ -1,0 +1,42 @@
+"""The `newsarchive` console script.
+
+Subcommands run headless through `indexer.cli` without importing Qt, so the CLI works on a machine
+with no display. With no subcommand the window opens; if Qt cannot start there, the user gets the
+system packages to install instead of Qt's bare abort.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from indexer import cli
+
+LINUX_HINT = (
+    "newsarchive: the window could not start: Qt found no usable display platform.\n"
+    "On Debian/Ubuntu install the X11 libraries Qt 6 needs:\n"
+    "  sudo apt-get install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \\\n"
+    "       libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0 libegl1 libfontconfig1\n"
+    "(Fedora: xcb-util-cursor; Arch: xcb-util-cursor). Headless use works without them: newsarchive --help"
+)
+
+
+def open_window(library_dir: Path | None, demo: bool) -> int:
+    from desktop.platform import qt_platform_problem
+
+    problem = qt_platform_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    from desktop.app import run_app
+
+    return run_app(library_dir, demo=demo)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return cli.main(argv, open_window=open_window)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

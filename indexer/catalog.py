@@ -1,0 +1,232 @@
+"""Articles, authors and sources in the database: storing a draft, finding duplicates, reading back.
+
+Functions here take an open connection and run inside the caller's transaction; they never commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from courlan import normalize_url
+
+from .model import ArticleDraft, ArticleRecord, Author, AuthorRecord
+
+_WORD = re.compile(r"\w+")
+
+
+def url_key(url: str | None) -> str | None:
+    """A URL reduced to what identifies the story: no tracking parameters, fragment, scheme or www."""
+    if not url or not url.lower().startswith(("http://", "https://")):
+        return None
+    try:
+        normal = normalize_url(url)
+    except (ValueError, TypeError):  # courlan rejects some malformed URLs
+        normal = url
+    parts = urlsplit(normal)
+    host = parts.netloc.lower().removeprefix("www.")
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit(("", host, path, parts.query, "")).lstrip("/")
+
+
+def text_fingerprint(text: str) -> str:
+    """Identifies the same story text whatever its spacing, case or punctuation."""
+    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
+
+
+def name_key(name: str) -> str:
+    """Authors are the same person when their names match ignoring case, accents and spacing."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_WORD.findall(plain))
+
+
+@dataclass(frozen=True)
+class Match:
+    """How a new draft relates to what the library already holds."""
+
+    kind: str  # "same-file", "same-text", "new-version" or "new"
+    article_id: int | None = None
+
+
+def match_existing(conn: sqlite3.Connection, draft: ArticleDraft) -> Match:
+    row = conn.execute(
+        "SELECT id FROM articles WHERE original_sha256 = ? ORDER BY id LIMIT 1", (draft.original.sha256,)
+    ).fetchone()
+    if row:
+        return Match("same-file", row[0])
+    row = conn.execute(
+        "SELECT id FROM articles WHERE fingerprint = ? ORDER BY id LIMIT 1", (draft.fingerprint,)
+    ).fetchone()
+    if row:
+        return Match("same-text", row[0])
+    key = url_key(draft.url)
+    if key:
+        row = conn.execute("SELECT id FROM articles WHERE url_key = ? ORDER BY id DESC LIMIT 1", (key,)).fetchone()
+        if row:
+            return Match("new-version", row[0])
+    return Match("new")
+
+
+def _source_id(conn: sqlite3.Connection, name: str | None) -> int | None:
+    if not name or not name.strip():
+        return None
+    name = " ".join(name.split())
+    row = conn.execute("SELECT id FROM sources WHERE name = ?", (name,)).fetchone()
+    if row:
+        return int(row[0])
+    return int(conn.execute("INSERT INTO sources(name) VALUES (?)", (name,)).lastrowid or 0)
+
+
+def author_id(conn: sqlite3.Connection, author: Author) -> int:
+    """The id of this author, adding them or filling in role, bio and URL they did not have yet."""
+    key = name_key(author.name)
+    row = conn.execute("SELECT id, role, bio, url FROM authors WHERE name_key = ?", (key,)).fetchone()
+    if row is None:
+        cur = conn.execute(
+            "INSERT INTO authors(name, name_key, role, bio, url) VALUES (?, ?, ?, ?, ?)",
+            (" ".join(author.name.split()), key, author.role, author.bio, author.url),
+        )
+        return int(cur.lastrowid or 0)
+    conn.execute(
+        "UPDATE authors SET role = COALESCE(role, ?), bio = COALESCE(bio, ?), url = COALESCE(url, ?) WHERE id = ?",
+        (author.role, author.bio, author.url, row["id"]),
+    )
+    return int(row["id"])
+
+
+def insert_article(conn: sqlite3.Connection, draft: ArticleDraft, *, imported_at: str, previous: int | None) -> int:
+    """Store the draft's rows (files are already in the file store); returns the new article id."""
+    ex = draft.extracted
+    blobs = (draft.original, *draft.resources)
+    for blob in blobs:
+        conn.execute(
+            "INSERT OR IGNORE INTO files(sha256, size, mime) VALUES (?, ?, ?)", (blob.sha256, len(blob.data), blob.mime)
+        )
+    text = ex.text
+    cur = conn.execute(
+        """INSERT INTO articles(title, source_id, url, url_key, published, modified, saved_at, imported_at,
+               language, format, text, reader_html, lead_image, lead_image_caption, word_count, fingerprint,
+               original_sha256, original_name, previous_version)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            ex.title or draft.original_name,
+            _source_id(conn, ex.source),
+            draft.url,
+            url_key(draft.url),
+            ex.published,
+            ex.modified,
+            draft.saved_at,
+            imported_at,
+            ex.language,
+            draft.format,
+            text,
+            draft.reader_html,
+            ex.lead_image,
+            ex.lead_image_caption,
+            len(_WORD.findall(text)),
+            draft.fingerprint,
+            draft.original.sha256,
+            draft.original_name,
+            previous,
+        ),
+    )
+    article = int(cur.lastrowid or 0)
+    for blob in draft.resources:
+        conn.execute(
+            "INSERT OR IGNORE INTO article_files(article_id, sha256, ref) VALUES (?, ?, ?)",
+            (article, blob.sha256, blob.name or blob.sha256),
+        )
+    seen: set[int] = set()
+    for position, author in enumerate(ex.authors):
+        if not author.name.strip():
+            continue
+        aid = author_id(conn, author)
+        if aid not in seen:
+            seen.add(aid)
+            conn.execute(
+                "INSERT INTO article_authors(article_id, author_id, position) VALUES (?, ?, ?)",
+                (article, aid, position),
+            )
+    conn.execute("INSERT OR IGNORE INTO index_pending(article_id) VALUES (?)", (article,))
+    return article
+
+
+def authors_of(conn: sqlite3.Connection, article: int) -> list[Author]:
+    rows = conn.execute(
+        """SELECT a.name, a.role, a.bio, a.url FROM article_authors aa JOIN authors a ON a.id = aa.author_id
+           WHERE aa.article_id = ? ORDER BY aa.position""",
+        (article,),
+    ).fetchall()
+    return [Author(r["name"], r["role"], r["bio"], r["url"]) for r in rows]
+
+
+def article_tags(conn: sqlite3.Connection, article: int) -> list[str]:
+    rows = conn.execute(
+        "SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = ? ORDER BY t.name",
+        (article,),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def get_article(conn: sqlite3.Connection, article: int, files_dir: str) -> ArticleRecord | None:
+    row = conn.execute(
+        """SELECT a.*, s.name AS source FROM articles a LEFT JOIN sources s ON s.id = a.source_id
+           WHERE a.id = ?""",
+        (article,),
+    ).fetchone()
+    if row is None:
+        return None
+    sha = row["original_sha256"]
+    return ArticleRecord(
+        id=row["id"],
+        title=row["title"],
+        authors=authors_of(conn, article),
+        source=row["source"],
+        url=row["url"],
+        published=row["published"],
+        modified=row["modified"],
+        saved_at=row["saved_at"],
+        imported_at=row["imported_at"],
+        language=row["language"],
+        format=row["format"],
+        text=row["text"],
+        reader_html=row["reader_html"],
+        lead_image_caption=row["lead_image_caption"],
+        word_count=row["word_count"],
+        tags=article_tags(conn, article),
+        bookmarked=row["bookmarked_at"] is not None,
+        original=f"{files_dir}/{sha[:2]}/{sha}",
+        previous_version=row["previous_version"],
+        original_name=row["original_name"],
+    )
+
+
+def author_record(conn: sqlite3.Connection, row: sqlite3.Row) -> AuthorRecord:
+    tags = [
+        r[0]
+        for r in conn.execute(
+            "SELECT t.name FROM author_tags x JOIN tags t ON t.id = x.tag_id WHERE x.author_id = ? ORDER BY t.name",
+            (row["id"],),
+        )
+    ]
+    count = conn.execute("SELECT COUNT(*) FROM article_authors WHERE author_id = ?", (row["id"],)).fetchone()[0]
+    return AuthorRecord(
+        id=row["id"],
+        name=row["name"],
+        role=row["role"],
+        bio=row["bio"],
+        url=row["url"],
+        articles=count,
+        tags=tags,
+        bookmarked=row["bookmarked_at"] is not None,
+    )
+
+
+def find_author(conn: sqlite3.Connection, name: str) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM authors WHERE name_key = ?", (name_key(name),)).fetchone()

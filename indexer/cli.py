@@ -1,0 +1,405 @@
+"""The headless `newsarchive` subcommands: parse arguments, call the `Library` facade, print.
+
+The console script is `desktop.launch:main`, which runs these without loading Qt and opens the window
+only when no subcommand is given. Usage errors exit 2 with a message; a failed action exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from types import FrameType
+
+from . import paths
+from .model import ArticleRecord, AuthorRecord, ImportFailure, ImportReport, LibraryError
+
+
+class UsageError(Exception):
+    """Exit 2: the command line asks for something that does not make sense."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--library", metavar="DIR", default=argparse.SUPPRESS, help="library folder to use")
+
+    parser = argparse.ArgumentParser(
+        prog="newsarchive",
+        description="An offline archive for the news articles you save. With no command, opens the window.",
+        parents=[common],
+    )
+    parser.add_argument("--demo", action="store_true", help="open the window on the bundled demo library")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("import", parents=[common], help="import saved pages, folders and zips")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--workers", type=int, default=None, help="extraction processes (default: one per core)")
+
+    p = sub.add_parser("show", parents=[common], help="show articles")
+    p.add_argument("ids", nargs="+", type=int, metavar="ID")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("--html", action="store_true", help="the sanitised reader HTML the window shows")
+
+    p = sub.add_parser("list", parents=[common], help="list every article")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("search", parents=[common], help="search the archive")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("tag", parents=[common], help="add, remove or rename tags")
+    p.add_argument("action", choices=["add", "remove", "rename"])
+    p.add_argument("--author", metavar="NAME", help="tag an author instead of an article")
+    p.add_argument("args", nargs="+", metavar="ARG", help="ID TAG... | TAG... with --author | OLD NEW for rename")
+
+    for name, text in (("bookmark", "bookmark an article or author"), ("unbookmark", "remove a bookmark")):
+        p = sub.add_parser(name, parents=[common], help=text)
+        p.add_argument("id", nargs="?", type=int, metavar="ID")
+        p.add_argument("--author", metavar="NAME")
+
+    p = sub.add_parser("authors", parents=[common], help="list authors")
+    p.add_argument("--json", action="store_true")
+
+    sub.add_parser("reindex", parents=[common], help="rebuild the search index from the database")
+    sub.add_parser("doctor", parents=[common], help="check the library; exit 0 when healthy")
+    return parser
+
+
+OpenWindow = Callable[[Path | None, bool], int]
+
+
+def main(argv: Sequence[str] | None = None, open_window: OpenWindow | None = None) -> int:
+    """Run a subcommand; with none, call `open_window(library_dir, demo)` (the desktop package passes it)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    library_dir = Path(args.library) if getattr(args, "library", None) else None
+    if args.command is None:
+        if open_window is None:
+            parser.print_help()
+            return 2
+        return open_window(library_dir, args.demo)
+    try:
+        return COMMANDS[args.command](args, library_dir)
+    except UsageError as exc:
+        parser.exit(2, f"newsarchive: error: {exc}\n")
+    except (LibraryError, ImportFailure) as exc:
+        print(f"newsarchive: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("newsarchive: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+def _open(library_dir: Path | None, *, must_exist: bool = True):  # noqa: ANN202 - Library, imported lazily
+    from .library import Library
+
+    folder = library_dir or paths.default_library()
+    if must_exist and not (folder / paths.DATABASE_NAME).exists():
+        raise LibraryError(f"no library at {folder} (import something into it first)")
+    return Library(folder)
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# -- import ---------------------------------------------------------------------------------------
+
+
+def cmd_import(args: argparse.Namespace, library_dir: Path | None) -> int:
+    interrupted = {"now": False}
+
+    def on_interrupt(signum: int, frame: FrameType | None) -> None:
+        if interrupted["now"]:
+            raise KeyboardInterrupt
+        interrupted["now"] = True
+        print("\nstopping after the current article (Ctrl+C again to abort)", file=sys.stderr)
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        with _open(library_dir, must_exist=False) as library:
+            with _progress_bar(enabled=sys.stderr.isatty() and not args.json) as progress:
+                report = library.import_paths(
+                    args.paths, progress=progress, cancel=lambda: interrupted["now"], workers=args.workers
+                )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    _print_import_report(report, as_json=args.json)
+    return 0 if report.ok else 1
+
+
+class _progress_bar:  # noqa: N801 - used as a context manager like a function
+    """A rich progress bar on stderr, or nothing when stderr is not a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar = None
+        self.task = None
+
+    def __enter__(self) -> Callable | None:
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.bar = Progress(
+            TextColumn("importing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]:>6.1f}/s"),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[current]}", style="dim"),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.bar.__enter__()
+        self.task = self.bar.add_task("import", total=None, rate=0.0, current="")
+
+        def update(p) -> None:  # noqa: ANN001 - ImportProgress
+            name = Path(p.current).name
+            self.bar.update(self.task, completed=p.done, total=p.total, rate=p.rate, current=name[-40:])
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _print_import_report(report: ImportReport, *, as_json: bool) -> None:
+    if as_json:
+        _print_json(
+            {
+                "imported": [{"path": o.path, "id": o.id} for o in report.of("imported")],
+                "duplicates": [{"path": o.path, "id": o.id} for o in report.of("duplicate")],
+                "failed": [{"path": o.path, "error": o.error} for o in report.of("failed")],
+            }
+        )
+        return
+    for o in report.outcomes:
+        if o.status == "imported":
+            print(f"imported   #{o.id}  {o.title or ''}  ({o.path})")
+        elif o.status == "duplicate":
+            print(f"duplicate  of #{o.id}  ({o.path})")
+        else:
+            print(f"failed     {o.path}: {o.error}")
+    summary = (
+        f"{len(report.of('imported'))} imported, {len(report.of('duplicate'))} duplicates, "
+        f"{len(report.of('failed'))} failed"
+    )
+    if report.cancelled:
+        summary += " (stopped early)"
+    print(summary)
+
+
+# -- reading ----------------------------------------------------------------------------------------
+
+
+def article_json(a: ArticleRecord) -> dict:
+    return {
+        "id": a.id,
+        "title": a.title,
+        "authors": [{"name": x.name, "role": x.role, "bio": x.bio, "url": x.url} for x in a.authors],
+        "source": a.source,
+        "url": a.url,
+        "published": a.published,
+        "modified": a.modified,
+        "saved_at": a.saved_at,
+        "language": a.language,
+        "format": a.format,
+        "text": a.text,
+        "lead_image_caption": a.lead_image_caption,
+        "tags": a.tags,
+        "bookmarked": a.bookmarked,
+        "original": a.original,
+    }
+
+
+def cmd_show(args: argparse.Namespace, library_dir: Path | None) -> int:
+    with _open(library_dir) as library:
+        records = []
+        for article_id in args.ids:
+            record = library.article(article_id)
+            if record is None:
+                raise LibraryError(f"no article with id {article_id}")
+            records.append(record)
+    if args.json:
+        _print_json(article_json(records[0]) if len(records) == 1 else [article_json(r) for r in records])
+    elif args.html:
+        print("\n".join(r.reader_html for r in records))
+    else:
+        for r in records:
+            byline = ", ".join(a.name for a in r.authors)
+            print(r.title)
+            print(" · ".join(x for x in (r.source, r.published, byline) if x))
+            if r.url:
+                print(r.url)
+            print()
+            print(r.text)
+            print()
+    return 0
+
+
+def cmd_list(args: argparse.Namespace, library_dir: Path | None) -> int:
+    with _open(library_dir) as library:
+        records = library.articles()
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "source": r.source,
+                    "published": r.published,
+                    "authors": [a.name for a in r.authors],
+                    "tags": r.tags,
+                    "bookmarked": r.bookmarked,
+                }
+                for r in records
+            ]
+        )
+    else:
+        for r in records:
+            mark = "★" if r.bookmarked else " "
+            print(f"{r.id:>6} {mark} {(r.published or '')[:10]:10}  {r.title}  — {r.source or ''}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, library_dir: Path | None) -> int:
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    with _open(library_dir) as library:
+        results = library.search(args.query, sort=args.sort, limit=args.limit)
+        ids = [h.id for h in results.hits]
+        snippets = library.snippets(args.query, ids)
+        records = {i: library.article(i) for i in ids}
+    hits = []
+    for hit in results.hits:
+        r = records.get(hit.id)
+        if r is None:
+            continue
+        hits.append(
+            {
+                "id": r.id,
+                "title": r.title,
+                "source": r.source,
+                "authors": [a.name for a in r.authors],
+                "published": r.published,
+                "score": round(hit.score, 4),
+                "snippet": snippets.get(hit.id, ""),
+            }
+        )
+    if args.json:
+        _print_json({"total": results.total, "hits": hits, "facets": results.facets, "suggestion": results.suggestion})
+        return 0
+    print(f"{results.total} found" + (f" — did you mean: {results.suggestion}" if results.suggestion else ""))
+    for h in hits:
+        print(f"{h['id']:>6}  {h['title']}  — {h['source'] or ''} {(h['published'] or '')[:10]}")
+        if h["snippet"]:
+            print(f"        {h['snippet']}")
+    return 0
+
+
+def _author_json(a: AuthorRecord) -> dict:
+    data = asdict(a)
+    data.pop("id")
+    return data
+
+
+def cmd_authors(args: argparse.Namespace, library_dir: Path | None) -> int:
+    with _open(library_dir) as library:
+        authors = library.authors()
+    if args.json:
+        _print_json([_author_json(a) for a in authors])
+    else:
+        for a in authors:
+            mark = "★" if a.bookmarked else " "
+            print(f"{mark} {a.name}  ({a.articles})" + (f" — {a.role}" if a.role else ""))
+    return 0
+
+
+# -- changes ----------------------------------------------------------------------------------------
+
+
+def cmd_tag(args: argparse.Namespace, library_dir: Path | None) -> int:
+    with _open(library_dir) as library:
+        if args.action == "rename":
+            if args.author or len(args.args) != 2:
+                raise UsageError("usage: tag rename OLD NEW")
+            changed = library.rename_tag(args.args[0], args.args[1])
+            print(f"renamed {changed} tag(s)")
+            return 0
+        remove = args.action == "remove"
+        if args.author:
+            record = library.tag_author(args.author, args.args, remove=remove)
+            print(f"{record.name}: {', '.join(record.tags) or '(no tags)'}")
+            return 0
+        if len(args.args) < 2:
+            raise UsageError(f"usage: tag {args.action} ID TAG...")
+        try:
+            article_id = int(args.args[0])
+        except ValueError:
+            raise UsageError(f"not an article id: {args.args[0]!r}") from None
+        result = library.tag(article_id, args.args[1:], remove=remove)
+        print(f"#{article_id}: {', '.join(result) or '(no tags)'}")
+    return 0
+
+
+def cmd_bookmark(args: argparse.Namespace, library_dir: Path | None) -> int:
+    on = args.command == "bookmark"
+    if (args.id is None) == (args.author is None):
+        raise UsageError(f"usage: {args.command} ID | {args.command} --author NAME")
+    with _open(library_dir) as library:
+        if args.author:
+            library.bookmark_author(args.author, on)
+        else:
+            library.bookmark(args.id, on)
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace, library_dir: Path | None) -> int:
+    with _open(library_dir) as library:
+        count = library.reindex()
+    print(f"indexed {count} article(s)")
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace, library_dir: Path | None) -> int:
+    with _open(library_dir) as library:
+        for repair in library.repairs:
+            print(f"repaired: {repair}")
+        problems = library.doctor()
+        count = library.count()
+    for problem in problems:
+        print(f"problem: {problem}")
+    if problems:
+        return 1
+    print(f"healthy: {count} article(s)")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Path | None], int]] = {
+    "import": cmd_import,
+    "show": cmd_show,
+    "list": cmd_list,
+    "search": cmd_search,
+    "tag": cmd_tag,
+    "bookmark": cmd_bookmark,
+    "unbookmark": cmd_bookmark,
+    "authors": cmd_authors,
+    "reindex": cmd_reindex,
+    "doctor": cmd_doctor,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,208 @@
+"""The import orchestrator: the one place that runs the stages in order and owns their errors.
+
+1. walk     — `walk.walk` turns dropped paths into inputs (files, folder contents, zip entries)
+2. read     ┐
+3. decode   │ `pipeline.prepare`, in worker processes when there is enough work to share:
+4. extract  │ extraction is CPU-bound and both cores are worth having
+5. sanitise ┘
+6. store    — here, in this process only (one writer): files first, then one SQLite transaction
+              per article with its import-log row
+7. index    — the library's search index, one commit per batch
+
+A failing input gets an import-log row with its one-line reason and the batch goes on. Inputs are
+streamed: only a handful are in flight at once, so 10,000 files need no more memory than 10.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalog import insert_article, match_existing
+from .files import FileStore
+from .model import ArticleDraft, ImportFailure, ImportOutcome, ImportReport
+from .pipeline import prepare
+from .store import Database, now_iso
+from .walk import Refused, Source, walk
+
+# Below this many inputs, starting worker processes costs more than it saves.
+POOL_THRESHOLD = 6
+INDEX_BATCH = 200
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    done: int
+    total: int
+    current: str
+    imported: int
+    duplicates: int
+    failed: int
+    elapsed_s: float
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+
+ProgressCallback = Callable[[ImportProgress], None]
+CancelCheck = Callable[[], bool]
+IndexCallback = Callable[[list[int]], None]
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl+C to the main process, which stops cleanly after the current article."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _prepare_safely(source: Source) -> ArticleDraft | ImportFailure:
+    """`prepare`, with any failure turned into a reason: one bad page must not end the batch."""
+    try:
+        return prepare(source)
+    except ImportFailure as exc:
+        return exc
+    except RecursionError:
+        return ImportFailure("page is nested too deeply to read")
+    except MemoryError:
+        return ImportFailure("page is too large to read in the memory available")
+    except Exception as exc:  # an extractor bug must cost one file, not the import
+        return ImportFailure(f"could not extract the article ({type(exc).__name__}: {exc})".splitlines()[0][:300])
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+class Importer:
+    """Runs one import into a library's database, file store and (through a callback) its index."""
+
+    def __init__(self, db: Database, files: FileStore, on_stored: IndexCallback) -> None:
+        self.db = db
+        self.files = files
+        self.on_stored = on_stored
+
+    def run(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: CancelCheck | None = None,
+        workers: int | None = None,
+    ) -> ImportReport:
+        paths = list(paths)
+        total = sum(1 for _ in walk(paths))
+        report = ImportReport()
+        started = time.monotonic()
+        pending_index: list[int] = []
+        counts = {"imported": 0, "duplicate": 0, "failed": 0}
+        workers = default_workers() if workers is None else workers
+
+        def record(outcome: ImportOutcome) -> None:
+            report.outcomes.append(outcome)
+            counts[outcome.status] += 1
+            if outcome.status == "imported" and outcome.id is not None:
+                pending_index.append(outcome.id)
+                if len(pending_index) >= INDEX_BATCH:
+                    self.on_stored(list(pending_index))
+                    pending_index.clear()
+            if progress:
+                progress(
+                    ImportProgress(
+                        len(report.outcomes),
+                        total,
+                        outcome.path,
+                        counts["imported"],
+                        counts["duplicate"],
+                        counts["failed"],
+                        time.monotonic() - started,
+                    )
+                )
+
+        try:
+            for item, result in self._results(paths, total, workers, cancel):
+                if isinstance(item, Refused):
+                    record(self._log(ImportOutcome(item.display, "failed", error=item.reason)))
+                elif isinstance(result, ImportFailure):
+                    record(self._log(ImportOutcome(item.display, "failed", error=str(result) or "unreadable")))
+                else:
+                    record(self._store(item.display, result))
+                if cancel and cancel():
+                    report.cancelled = True
+                    break
+        finally:
+            if pending_index:
+                self.on_stored(pending_index)
+        return report
+
+    def _results(
+        self, paths: list[str | Path], total: int, workers: int, cancel: CancelCheck | None
+    ) -> Iterator[tuple[Source | Refused, ArticleDraft | ImportFailure | None]]:
+        """Each input with its prepared draft, in input order."""
+        if workers <= 1 or total < POOL_THRESHOLD:
+            for item in walk(paths):
+                yield item, None if isinstance(item, Refused) else _prepare_safely(item)
+            return
+        context = multiprocessing.get_context("spawn")  # fork is unsafe under Qt's threads
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts) as pool:
+            window: deque[tuple[Source | Refused, Future | None]] = deque()
+            inputs = walk(paths)
+            exhausted = False
+            try:
+                while window or not exhausted:
+                    while not exhausted and len(window) < workers * 3:
+                        item = next(inputs, None)
+                        if item is None:
+                            exhausted = True
+                        else:
+                            window.append(
+                                (item, None if isinstance(item, Refused) else pool.submit(_prepare_safely, item))
+                            )
+                    if not window:
+                        break
+                    item, future = window.popleft()
+                    yield item, None if future is None else _outcome_of(future)
+            finally:
+                for _, future in window:
+                    if future is not None:
+                        future.cancel()
+
+    def _log(self, outcome: ImportOutcome) -> ImportOutcome:
+        with self.db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO import_log(at, path, status, article_id, error) VALUES (?, ?, ?, ?, ?)",
+                (now_iso(), outcome.path, outcome.status, outcome.id, outcome.error),
+            )
+        return outcome
+
+    def _store(self, display: str, draft: ArticleDraft) -> ImportOutcome:
+        """Files first (content-addressed, harmless if the transaction then fails), then one transaction."""
+        with self.db.transaction() as conn:
+            match = match_existing(conn, draft)
+            if match.kind in ("same-file", "same-text"):
+                outcome = ImportOutcome(display, "duplicate", id=match.article_id, title=draft.extracted.title)
+            else:
+                for blob in (draft.original, *draft.resources):
+                    self.files.put(blob.data, blob.sha256)
+                previous = match.article_id if match.kind == "new-version" else None
+                article = insert_article(conn, draft, imported_at=now_iso(), previous=previous)
+                outcome = ImportOutcome(display, "imported", id=article, title=draft.extracted.title)
+            conn.execute(
+                "INSERT INTO import_log(at, path, status, article_id, error) VALUES (?, ?, ?, ?, ?)",
+                (now_iso(), display, outcome.status, outcome.id, None),
+            )
+        return outcome
+
+
+def _outcome_of(future: Future) -> ArticleDraft | ImportFailure:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return ImportFailure("the extractor process stopped (out of memory or crashed) on this file")

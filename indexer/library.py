@@ -1,0 +1,345 @@
+"""`Library`, the one facade over a library folder, used by the CLI and the window alike.
+
+Anything a user can do in the window can be done headless through it. Every user action is one
+SQLite transaction; the search index is brought in step right after, and the `index_pending`
+table remembers what the index still owes so that a crash between the two is repaired on open.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from . import catalog, paths, tags
+from .files import FileStore
+from .importer import CancelCheck, Importer, ProgressCallback
+from .model import ArticleRecord, AuthorRecord, ImportReport, LibraryError
+from .search import IndexDoc, SearchIndex, SearchResults
+from .store import Database, now_iso
+
+IMPORT_MARKER = "import.running"
+
+
+class Library:
+    """A library folder: `library.sqlite3`, `files/`, `index/` and `backups/`."""
+
+    def __init__(self, folder: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.folder = Path(folder) if folder is not None else paths.default_library()
+        self.read_only = read_only or not _writable(self.folder)
+        if not self.read_only:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        self.db = Database(self.folder / paths.DATABASE_NAME, self.folder / paths.BACKUPS_DIR, read_only=self.read_only)
+        self.files = FileStore(self.folder / paths.FILES_DIR)
+        self.repairs: list[str] = []
+        if not self.read_only:
+            self._repair_files()
+        self.index = SearchIndex(self.folder / paths.INDEX_DIR, self._all_index_docs)
+        self._open_index()
+
+    # -- opening and repair ------------------------------------------------------------------
+
+    def _generation(self) -> str:
+        value = self.db.scalar("SELECT value FROM meta WHERE key = 'library_id'")
+        if value is None and not self.read_only:
+            value = uuid.uuid4().hex
+            with self.db.transaction() as conn:
+                conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('library_id', ?)", (value,))
+            value = self.db.scalar("SELECT value FROM meta WHERE key = 'library_id'")
+        return str(value or "")
+
+    def _open_index(self) -> None:
+        count = int(self.db.scalar("SELECT COUNT(*) FROM articles") or 0)
+        pending = [r[0] for r in self.db.query("SELECT article_id FROM index_pending")]
+        message = self.index.open(count - _in_both(pending, self._existing(pending)), self._generation())
+        if message:
+            self.repairs.append(message)
+        if pending and not self.read_only:
+            self._sync_index(pending)
+            self.repairs.append(f"brought {len(pending)} article(s) up to date in the search index")
+
+    def _repair_files(self) -> None:
+        """After an import that did not finish: temporaries and files stored without their row."""
+        removed = self.files.sweep_temporaries()
+        marker = self.folder / IMPORT_MARKER
+        if marker.exists():
+            known = {r[0] for r in self.db.query("SELECT sha256 FROM files")}
+            for blob in list(self.files.all_blobs()):
+                if blob not in known:
+                    self.files.remove(blob)
+                    removed += 1
+            marker.unlink(missing_ok=True)
+        if removed:
+            self.repairs.append(f"removed {removed} file(s) left by an interrupted import")
+
+    def _existing(self, ids: Sequence[int]) -> set[int]:
+        return {r[0] for r in self._rows_for(ids, "SELECT id FROM articles WHERE id IN ({})")}
+
+    def _rows_for(self, ids: Sequence[int], sql: str) -> Iterator:
+        ids = list(ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            yield from self.db.query(sql.format(",".join("?" * len(chunk))), tuple(chunk))
+
+    # -- the search index ----------------------------------------------------------------------
+
+    def _index_docs(self, ids: Sequence[int]) -> list[IndexDoc]:
+        return [doc for doc in (self._index_doc(i) for i in ids) if doc is not None]
+
+    def _index_doc(self, article: int) -> IndexDoc | None:
+        conn = self.db.conn
+        row = conn.execute(
+            """SELECT a.id, a.title, a.text, a.language, a.published, a.saved_at, a.imported_at,
+                      a.bookmarked_at, s.name AS source
+               FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.id = ?""",
+            (article,),
+        ).fetchone()
+        if row is None:
+            return None
+        authors = catalog.authors_of(conn, article)
+        tag_rows = conn.execute(
+            """SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = ?
+               UNION
+               SELECT t.name FROM article_authors aa JOIN author_tags x ON x.author_id = aa.author_id
+                 JOIN tags t ON t.id = x.tag_id WHERE aa.article_id = ?""",
+            (article, article),
+        ).fetchall()
+        return IndexDoc(
+            id=row["id"],
+            title=row["title"],
+            body=row["text"],
+            authors=tuple(a.name for a in authors),
+            source=row["source"],
+            tags=tuple(sorted(r[0] for r in tag_rows)),
+            language=row["language"],
+            published=row["published"],
+            saved=row["saved_at"] or row["imported_at"],
+            bookmarked=row["bookmarked_at"] is not None,
+        )
+
+    def _all_index_docs(self) -> Iterator[IndexDoc]:
+        last = 0
+        while True:
+            ids = [r[0] for r in self.db.query("SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT 500", (last,))]
+            if not ids:
+                return
+            yield from self._index_docs(ids)
+            last = ids[-1]
+
+    def _sync_index(self, ids: Iterable[int]) -> None:
+        """Write these articles' current state to the index, then forget that it owed them."""
+        ids = sorted(set(ids))
+        if not ids:
+            return
+        docs = self._index_docs(ids)
+        present = {d.id for d in docs}
+        gone = [i for i in ids if i not in present]
+        if docs:
+            self.index.update(docs)
+        if gone:
+            self.index.delete(gone)
+        with self.db.transaction() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                conn.execute(f"DELETE FROM index_pending WHERE article_id IN ({','.join('?' * len(chunk))})", chunk)
+
+    def _mark_pending(self, conn: object, ids: Iterable[int]) -> None:
+        for article in ids:
+            conn.execute("INSERT OR IGNORE INTO index_pending(article_id) VALUES (?)", (article,))  # type: ignore[attr-defined]
+
+    # -- import ------------------------------------------------------------------------------
+
+    def import_paths(
+        self,
+        inputs: Iterable[str | Path],
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: CancelCheck | None = None,
+        workers: int | None = None,
+    ) -> ImportReport:
+        """Import files, folders and zips; see `importer` for the stages."""
+        self._require_writable()
+        marker = self.folder / IMPORT_MARKER
+        marker.write_text(now_iso(), encoding="utf-8")
+        try:
+            importer = Importer(self.db, self.files, self._sync_index)
+            return importer.run(inputs, progress=progress, cancel=cancel, workers=workers)
+        finally:
+            marker.unlink(missing_ok=True)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def article(self, article: int) -> ArticleRecord | None:
+        return catalog.get_article(self.db.conn, article, paths.FILES_DIR)
+
+    def articles(self) -> list[ArticleRecord]:
+        """Every article, newest import first (for `list`)."""
+        ids = [r[0] for r in self.db.query("SELECT id FROM articles ORDER BY id")]
+        return [a for a in (self.article(i) for i in ids) if a is not None]
+
+    def count(self) -> int:
+        return int(self.db.scalar("SELECT COUNT(*) FROM articles") or 0)
+
+    def authors(self) -> list[AuthorRecord]:
+        rows = self.db.query("SELECT * FROM authors ORDER BY name COLLATE NOCASE")
+        return [catalog.author_record(self.db.conn, r) for r in rows]
+
+    def author(self, name: str) -> AuthorRecord | None:
+        row = catalog.find_author(self.db.conn, name)
+        return None if row is None else catalog.author_record(self.db.conn, row)
+
+    def author_articles(self, name: str) -> list[int]:
+        row = self._author_row(name)
+        return [
+            r[0]
+            for r in self.db.query(
+                """SELECT aa.article_id FROM article_authors aa JOIN articles a ON a.id = aa.article_id
+                   WHERE aa.author_id = ? ORDER BY COALESCE(a.published, a.imported_at) DESC""",
+                (row["id"],),
+            )
+        ]
+
+    def sources(self) -> list[tuple[str, int]]:
+        rows = self.db.query(
+            """SELECT s.name, COUNT(a.id) FROM sources s JOIN articles a ON a.source_id = s.id
+               GROUP BY s.id ORDER BY s.name COLLATE NOCASE"""
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def tags(self) -> list[tuple[str, int, int]]:
+        return tags.tag_counts(self.db.conn)
+
+    def original_path(self, article: int) -> Path | None:
+        record = self.article(article)
+        return None if record is None or record.original is None else self.folder / record.original
+
+    def import_log(self, limit: int = 200) -> list[dict]:
+        rows = self.db.query("SELECT * FROM import_log ORDER BY id DESC LIMIT ?", (limit,))
+        return [dict(r) for r in rows]
+
+    # -- search ------------------------------------------------------------------------------
+
+    def search(self, query: str, *, sort: str = "relevance", limit: int = 50, offset: int = 0) -> SearchResults:
+        return self.index.search(query, sort=sort, limit=limit, offset=offset)
+
+    def snippets(self, query: str, ids: Sequence[int]) -> dict[int, str]:
+        return self.index.snippets(query, ids)
+
+    # -- tags and bookmarks ------------------------------------------------------------------
+
+    def _require_writable(self) -> None:
+        if self.read_only:
+            raise LibraryError("this library is open read-only; changes cannot be saved")
+
+    def _require_article(self, article: int) -> None:
+        if self.db.scalar("SELECT 1 FROM articles WHERE id = ?", (article,)) is None:
+            raise LibraryError(f"no article with id {article}")
+
+    def _author_row(self, name: str):  # noqa: ANN202 - sqlite3.Row
+        row = catalog.find_author(self.db.conn, name)
+        if row is None:
+            raise LibraryError(f"no author named {name!r}")
+        return row
+
+    def _author_article_ids(self, author_id: int) -> list[int]:
+        return [r[0] for r in self.db.query("SELECT article_id FROM article_authors WHERE author_id = ?", (author_id,))]
+
+    def tag(self, article: int, names: list[str], *, remove: bool = False) -> list[str]:
+        """Add (or remove) tags on an article; returns its tags afterwards."""
+        self._require_writable()
+        self._require_article(article)
+        with self.db.transaction() as conn:
+            (tags.remove_tags if remove else tags.add_tags)(conn, "article", article, names)
+            self._mark_pending(conn, [article])
+        self._sync_index([article])
+        return catalog.article_tags(self.db.conn, article)
+
+    def tag_author(self, name: str, names: list[str], *, remove: bool = False) -> AuthorRecord:
+        self._require_writable()
+        row = self._author_row(name)
+        with self.db.transaction() as conn:
+            (tags.remove_tags if remove else tags.add_tags)(conn, "author", row["id"], names)
+            affected = self._author_article_ids(row["id"])
+            self._mark_pending(conn, affected)
+        self._sync_index(affected)
+        return catalog.author_record(self.db.conn, self._author_row(name))
+
+    def rename_tag(self, old: str, new: str) -> int:
+        """Rename (or, into an existing tag, merge) a tag and its children; returns tags changed."""
+        self._require_writable()
+        with self.db.transaction() as conn:
+            affected = tags.articles_touched_by_tag(conn, old)
+            changed = tags.rename_tag(conn, old, new)
+            self._mark_pending(conn, affected)
+        self._sync_index(affected)
+        return changed
+
+    def bookmark(self, article: int, on: bool = True) -> None:
+        self._require_writable()
+        self._require_article(article)
+        with self.db.transaction() as conn:
+            tags.set_bookmark(conn, "article", article, on, now_iso())
+            self._mark_pending(conn, [article])
+        self._sync_index([article])
+
+    def bookmark_author(self, name: str, on: bool = True) -> None:
+        self._require_writable()
+        row = self._author_row(name)
+        with self.db.transaction() as conn:
+            tags.set_bookmark(conn, "author", row["id"], on, now_iso())
+
+    def bookmarked_authors(self) -> list[AuthorRecord]:
+        rows = self.db.query("SELECT * FROM authors WHERE bookmarked_at IS NOT NULL ORDER BY bookmarked_at DESC")
+        return [catalog.author_record(self.db.conn, r) for r in rows]
+
+    # -- maintenance -------------------------------------------------------------------------
+
+    def reindex(self) -> int:
+        """Rebuild the search index from the database into a new folder and switch to it."""
+        self._require_writable()
+        count = self.index.rebuild(self._generation())
+        with self.db.transaction() as conn:
+            conn.execute("DELETE FROM index_pending")
+        return count
+
+    def doctor(self) -> list[str]:
+        """Problems found: database integrity, missing or damaged files, index drift. Empty when healthy."""
+        problems: list[str] = []
+        result = [r[0] for r in self.db.query("PRAGMA integrity_check")]
+        if result != ["ok"]:
+            problems += [f"database: {line}" for line in result[:20]]
+        fk = self.db.query("PRAGMA foreign_key_check")
+        if fk:
+            problems.append(f"database: {len(fk)} row(s) point at rows that do not exist")
+        for row in self.db.query("SELECT sha256 FROM files"):
+            if not self.files.verify(row[0]):
+                problems.append(f"file missing or damaged: {self.files.relative_path(row[0])}")
+        pending = int(self.db.scalar("SELECT COUNT(*) FROM index_pending") or 0)
+        if pending:
+            problems.append(f"search index: {pending} article(s) not yet indexed")
+        problems += [f"search index: {p}" for p in self.index.check(self.count(), self._generation())]
+        return problems
+
+    def close(self) -> None:
+        self.index.close()
+        self.db.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _in_both(a: Sequence[int], b: set[int]) -> int:
+    """Pending articles already in the database but possibly not yet in the index."""
+    return sum(1 for x in a if x in b)
+
+
+def _writable(folder: Path) -> bool:
+    probe = folder if folder.exists() else folder.parent
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    import os
+
+    return os.access(probe, os.W_OK)

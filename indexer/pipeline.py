@@ -1,0 +1,133 @@
+"""Stages 2-5 of an import for one input, run in worker processes: read → decode → extract → sanitise.
+
+`prepare` is a plain function of a `walk.Source`; it returns an `ArticleDraft` holding everything
+the single writer needs to store the article in one transaction, or raises `ImportFailure` with
+the one-line reason the import report shows.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .catalog import text_fingerprint
+from .decode import decode
+from .extract_html import extract_html
+from .extract_text import extract_text
+from .files import sha256_of
+from .model import ArticleDraft, Blob, Extracted, ImportFailure, Resource, Saved
+from .read import read_saved
+from .sanitize import data_uri_image, sanitize_reader_html
+from .walk import Source
+
+MAX_INPUT_BYTES = 256 * 1024 * 1024
+FILES_DIR = "files"
+
+
+def prepare(source: Source) -> ArticleDraft:
+    """Everything about one input except storing it."""
+    try:
+        data = source.read()
+    except (OSError, ValueError) as exc:
+        raise ImportFailure(f"cannot read the file: {getattr(exc, 'strerror', None) or exc}") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise ImportFailure(f"file is {len(data) / 2**20:.0f} MB; pages larger than 256 MB are not imported")
+    saved = read_saved(data, source.name, source.sibling)
+    return draft_from_saved(saved, source.name, data)
+
+
+def draft_from_saved(saved: Saved, name: str, original: bytes) -> ArticleDraft:
+    """Extract and sanitise a page already taken out of its container; `original` is the file as given."""
+    if saved.format == "text":
+        extracted = extract_text(decode(saved.data, saved.charset, html=False))
+    else:
+        extracted = extract_html(decode(saved.data, saved.charset, html=True), url=saved.url)
+    if not extracted.paragraphs:
+        raise ImportFailure("no article text found")
+    images = _ImageResolver(saved)
+    body = _with_lead_image(extracted)
+    reader_html = sanitize_reader_html(body, images.local_path)
+    resources = images.used_blobs()
+    if saved.format in ("html", "xhtml"):
+        # A "Web Page, Complete" save keeps its whole folder: the original alone would not show.
+        resources = _unique((*resources, *(_blob(r) for r in saved.resources)))
+    url = saved.url or extracted.url
+    return ArticleDraft(
+        extracted=extracted,
+        format=saved.format,
+        original=Blob(sha256_of(original), original, None, name),
+        original_name=name,
+        resources=resources,
+        reader_html=reader_html,
+        url=url,
+        saved_at=saved.saved_at,
+        fingerprint=text_fingerprint(extracted.text),
+    )
+
+
+def _with_lead_image(extracted: Extracted) -> str:
+    """The body, with the lead image and its caption in front when the body does not show them."""
+    body = extracted.body_html
+    lead = extracted.lead_image
+    if not lead or lead in body or htmllib.escape(lead) in body:
+        return body
+    caption = extracted.lead_image_caption
+    figcaption = f"<figcaption>{htmllib.escape(caption)}</figcaption>" if caption else ""
+    return f'<figure><img src="{htmllib.escape(lead)}" alt="">{figcaption}</figure>{body}'
+
+
+def _blob(resource: Resource) -> Blob:
+    return Blob(sha256_of(resource.data), resource.data, resource.mime, resource.ref)
+
+
+def _unique(blobs: tuple[Blob, ...]) -> tuple[Blob, ...]:
+    seen: dict[str, Blob] = {}
+    for blob in blobs:
+        seen.setdefault(blob.name or blob.sha256, blob)
+    return tuple(seen.values())
+
+
+class _ImageResolver:
+    """Maps image references in the page to files stored in the library; nothing remote is kept."""
+
+    def __init__(self, saved: Saved) -> None:
+        self.base = saved.url
+        self.by_ref: dict[str, Resource] = {}
+        for resource in saved.resources:
+            for key in _ref_keys(resource.ref, None):
+                self.by_ref.setdefault(key, resource)
+        self.used: dict[str, Blob] = {}
+
+    def local_path(self, ref: str) -> str | None:
+        ref = ref.strip()
+        if ref.lower().startswith("data:"):
+            decoded = data_uri_image(ref)
+            if decoded is None:
+                return None
+            data, mime = decoded
+            return self._use(Blob(sha256_of(data), data, mime, f"inline-image-{len(self.used) + 1}"))
+        for key in _ref_keys(ref, self.base):
+            resource = self.by_ref.get(key)
+            if resource is not None:
+                return self._use(_blob(resource))
+        return None
+
+    def _use(self, blob: Blob) -> str:
+        self.used.setdefault(blob.sha256, blob)
+        return f"{FILES_DIR}/{blob.sha256[:2]}/{blob.sha256}"
+
+    def used_blobs(self) -> tuple[Blob, ...]:
+        return tuple(self.used.values())
+
+
+def _ref_keys(ref: str, base: str | None) -> list[str]:
+    """Spellings under which a page may refer to the same resource."""
+    keys = [ref, unquote(ref)]
+    if ref.startswith("./"):
+        keys.append(ref[2:])
+    if base and not urlsplit(ref).scheme:
+        absolute = urljoin(base, ref)
+        keys += [absolute, unquote(absolute)]
+    if ref.startswith("cid:"):
+        keys.append("<" + ref[4:] + ">")
+    return keys

@@ -1,0 +1,177 @@
+"""The library database: opening, migrating and the transactions every user action runs in.
+
+SQLite is the source of truth. Durability settings, chosen on purpose:
+- `journal_mode=WAL`: readers (the window) never block the writer (an import) and vice versa.
+- `synchronous=FULL`: in WAL mode NORMAL can lose the last commits on power loss; a tag the user
+  was told is saved must survive, and the cost is one fsync per user action.
+- `foreign_keys=ON` and `busy_timeout`: a second process on the same library waits its turn
+  instead of failing at once.
+Each thread gets its own connection; each user action is one `transaction()`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .model import LibraryError
+from .schema import MIGRATIONS, SCHEMA_VERSION
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+    if read_only:
+        conn = sqlite3.connect(
+            f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+    else:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    # Each connection is used by the thread that made it; check_same_thread=False only lets close()
+    # run from whichever thread shuts the library.
+    # Transactions are begun explicitly (BEGIN IMMEDIATE) so that a writer takes the lock up front.
+    conn.isolation_level = None
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys=ON")
+    if not read_only:
+        conn.execute("PRAGMA synchronous=FULL")
+    return conn
+
+
+def open_database(path: Path, backups: Path, *, read_only: bool = False) -> sqlite3.Connection:
+    """Open (creating or migrating as needed) the database at `path`.
+
+    Before migrating an existing database a snapshot is written to `backups/`.
+    """
+    exists = path.exists()
+    if read_only and not exists:
+        raise LibraryError(f"no library database at {path}")
+    try:
+        conn = _connect(path, read_only)
+        if not read_only:
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise LibraryError(f"cannot switch {path.name} to WAL mode (got {mode})")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise LibraryError(f"{path} is not a readable library database: {exc}") from exc
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise LibraryError(
+            f"this library was written by a newer News Archive (schema {version}, this version knows {SCHEMA_VERSION})"
+        )
+    if version < SCHEMA_VERSION:
+        if read_only:
+            conn.close()
+            raise LibraryError("this library needs an upgrade, which a read-only library cannot take")
+        if exists and version > 0:
+            snapshot(conn, backups, f"before-migration-v{version}-to-v{SCHEMA_VERSION}")
+        _migrate(conn, version)
+    return conn
+
+
+def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    for target, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version={target}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration script into statements (executescript would commit on its own)."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statement = buffer.strip()
+            if statement:
+                yield statement
+            buffer = ""
+    if buffer.strip():
+        yield buffer.strip()
+
+
+def snapshot(conn: sqlite3.Connection, backups: Path, label: str) -> Path:
+    """Write a consistent copy of the live database to `backups/` with SQLite's backup API."""
+    backups.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    target = backups / f"library-{stamp}-{label}.sqlite3"
+    temp = target.with_suffix(".partial")
+    copy = sqlite3.connect(temp)
+    try:
+        conn.backup(copy)
+    finally:
+        copy.close()
+    shutil.move(temp, target)
+    return target
+
+
+class Database:
+    """Thread-local connections to one library database, and its transactions."""
+
+    def __init__(self, path: Path, backups: Path, *, read_only: bool = False) -> None:
+        self.path = path
+        self.read_only = read_only
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        first = open_database(path, backups, read_only=read_only)
+        self._local.conn = first
+        self._all.append(first)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = _connect(self.path, self.read_only)
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One user action: all of it is stored, or none of it."""
+        if self.read_only:
+            raise LibraryError("this library is open read-only")
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def scalar(self, sql: str, params: tuple | dict = ()) -> object:
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                try:
+                    conn.close()
+                except sqlite3.ProgrammingError:
+                    pass  # a connection made in another thread that has already gone
+            self._all.clear()
+        self._local = threading.local()
