@@ -1,0 +1,41 @@
+"""News Archive's core: import, store and search saved news articles, with no Qt.
+
+The public API is the `Library` facade and the records it returns. `Library` is loaded on first use
+so that worker processes and small tools importing one stage do not pay for the rest.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .model import (
+    ArticleRecord,
+    Author,
+    AuthorRecord,
+    ImportFailure,
+    ImportOutcome,
+    ImportReport,
+    LibraryError,
+)
+
+if TYPE_CHECKING:
+    from .library import Library
+
+__all__ = [
+    "ArticleRecord",
+    "Author",
+    "AuthorRecord",
+    "ImportFailure",
+    "ImportOutcome",
+    "ImportReport",
+    "Library",
+    "LibraryError",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Library":
+        from .library import Library
+
+        return Library
+    raise AttributeError(f"module 'indexer' has no attribute {name!r}")
