@@ -1,0 +1,239 @@
+"""Lines of a whole-page plain text and what each one looks like: prose, heading, menu item or boilerplate.
+
+A page saved as text is a column of lines: menus, the headline, a byline, the story, teasers, footers.
+This module normalises the text, measures each line (length, sentence punctuation, share of lower-case
+and function words, how often it repeats) and gives it a weight: positive for prose, negative for menus and
+boilerplate. The story is then the run of lines with the greatest total weight (`best_span`).
+Every pass is linear in the size of the text; the regular expressions are anchored and bounded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+# Spaces that a browser copies from &nbsp; and typographic spacing; all become plain spaces.
+_ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
+_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad]")
+_SPACE_RUN = re.compile(r" {2,}")
+
+# Longer lines are only measured, never searched with the metadata patterns (keeps every pass linear).
+MAX_PATTERN_LINE = 600
+
+_WORD = re.compile(r"\w+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_SENTENCE_END = re.compile(r"[.!?…。！？:][\"'”’»)\]*]*$")
+_INNER_SENTENCE = re.compile(r"[.!?…。！？][\"'”’»)]* +[\"'“‘«(]*[A-ZА-ЯЁІЇЄҐ0-9]")
+
+# Function words of the languages the archive meets most; a line of prose is full of them, a menu is not.
+STOP_WORDS = frozenset(
+    """
+    a about after all also an and any are as at be because been but by can could did do does for from had has
+    have he her his how i if in into is it its it's just like may me more most my no not now of on one only or
+    our out over said she so some than that the their them then there these they this to up was we were what
+    when where which while who will with would you your
+    al con da de del dei della des di do dos du e el em en es est et für ha il im in ist la las le les lo los
+    mit na nao não no o os para pela pelo per por que se sich sie sono su um uma un una und une von y zu zum
+    dan di yang ini itu dengan untuk tidak dari ke akan pada
+    а в во да до же за и из или к как на не но о об от по с со что это то так он она они мы вы я у бы был была
+    были быть його як та що це від для але ще вже
+    """.split()
+)
+
+# Whole lines that are page furniture: dropped wherever they are, and they cost a little inside a run.
+_NOISE_LINE = re.compile(
+    r"^(?:advertisement|advertising|ad|ads|sponsored(?: content)?|story continues below(?: advertisement)?|"
+    r"continue reading(?: the main story| below)?|scroll to continue(?: with content)?|article continues below|"
+    r"share|share this(?: article| story| post)?|share on \w+|shares?|tweet|email|e-mail|print|save|saved|listen|"
+    r"listen to (?:this )?article|copy link|link copied|facebook|twitter|linkedin|whatsapp|pinterest|reddit|"
+    r"flipboard|telegram|messenger|comment|comments?|close|caption|enlarge(?: this image)?|toggle caption|"
+    r"hide caption|expand|collapse|article image|image|photo|video|play|play video|watch|gallery|avatar|"
+    r"back to gallery|\d+ min(?:ute)?s? read|\d+ comments?|image \d+ of \d+|\d+ ?/ ?\d+|skip (?:to )?(?:main )?"
+    r"content|skip to site index|more|show more|see more|load more|menu|search|log ?in|sign ?in|sign up|"
+    r"subscribe|subscribe now|follow|follow us|loading|loading\.\.\.|[•·|/\-–—*#]+|\W?\d+\W?)$",
+    re.IGNORECASE,
+)
+
+# Lines after which the story does not go on: footers, comment sections, teaser lists, sign-ups.
+_END_LINE = re.compile(
+    r"^(?:read more|read next|related|related (?:articles?|stories|posts|content|coverage|news|topics|reading)|"
+    r"more (?:from|on|in|about|stories|news|articles)\b.{0,40}|recommended(?: for you| stories| articles)?|"
+    r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in).{0,20}|trending(?: now| stories)?|"
+    r"most (?:popular|read|viewed|shared)(?: \w+)?|popular(?: stories| posts| now)?|latest(?: news| stories)?|"
+    r"top stories|what to read next|further reading|leave a (?:reply|comment)|post a comment|join the "
+    r"(?:conversation|discussion)|\d+ comments|comments? \(\d+\)|show comments|view comments|add (?:a )?comment|"
+    r"about the author|sign up for .{0,60}|subscribe to .{0,60}|get (?:our|the) .{0,40}newsletter.{0,20}|"
+    r"newsletter|news feed|share this (?:article|story|post)|tags?:?.{0,80}|filed under:?.{0,80}|"
+    r"topics?:.{0,80}|categories:?.{0,80}|previous (?:article|post|story)|next (?:article|post|story)|"
+    r"back to top|footer|site map|sitemap|privacy policy|terms of (?:use|service)|cookie policy|contact us|"
+    r"about us|\[? ?\d+ comments? ?\]?|(?:top|all|latest|newest|oldest|top rated|reader) comments|"
+    r"comments are closed\.?|leave a reply cancel reply|you must be logged in to post a comment\.?|"
+    r"читайте (?:также|еще|ещё|також)|похожие (?:статьи|новости)|комментарии|"
+    r"leia (?:também|mais)|veja também|leggi anche|lesen sie auch|mehr zum thema|baca juga|artikel terkait)$",
+    re.IGNORECASE,
+)
+# Cookie banners and site-wide legal notices speak of "this website" and cookies, never of the news.
+_SITE_NOTICE = re.compile(
+    r"\b(?:cookies?\b.{0,80}\b(?:website|site|browser|consent|accept|experience|privacy|opt.out)|"
+    r"(?:website|site|browser|consent|accept|experience|privacy)\b.{0,80}\bcookies?\b|"
+    r"(?:this|our) (?:web ?)?site\b|terms of (?:use|service)|privacy policy)",
+    re.IGNORECASE,
+)
+# Comment headers: "Jane on May 2, 2019 at 4:47 pm said:", "2 days ago at 07:52 am", "Rating: 36 Votes".
+_COMMENT_HEAD = re.compile(
+    r"(?:\b(?:said|says|wrote|writes|replied):$|^\d+ (?:seconds?|minutes?|hours?|days?|weeks?|months?|years?) ago\b|"
+    r"^rating: \d+ votes?$|^reply(?: to this comment)?$|^report (?:this )?comment$)",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(r"(?:©|\(c\) ?\d{4}|copyright\b|all rights reserved|todos los derechos|alle rechte)", re.I)
+
+PROSE, NEAR, SHORT, NOISE, END, NOTICE = "prose", "near", "short", "noise", "end", "notice"
+
+
+@dataclass
+class Line:
+    """One non-blank line of the page and what it looks like."""
+
+    text: str
+    index: int  # position among the non-blank lines
+    blank_before: bool  # a blank line separates it from the previous one
+    words: int
+    kind: str = SHORT
+    lower_ratio: float = 0.0  # share of cased words that start lower-case; -1 when the script has no case
+    stop_ratio: float = 0.0
+    ends_sentence: bool = False
+    repeats: int = 1  # how many times the same line occurs on the page
+
+
+def normalise(text: str) -> str:
+    """Unix line ends, plain spaces, no invisible characters, no runs of spaces."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = _INVISIBLE.sub("", _ODD_SPACES.sub(" ", text))
+    return _SPACE_RUN.sub(" ", text)
+
+
+def split_lines(text: str) -> list[Line]:
+    """The non-blank lines of normalised text, stripped, each measured and classified."""
+    lines: list[Line] = []
+    blank = True
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if not stripped:
+            blank = True
+            continue
+        lines.append(_measure(stripped, len(lines), blank))
+        blank = False
+    counts = Counter(line.text.lower() for line in lines)
+    for line in lines:
+        line.repeats = counts[line.text.lower()]
+    return lines
+
+
+def _measure(text: str, index: int, blank_before: bool) -> Line:
+    tokens = text.split()
+    words = len(tokens)
+    cjk = len(_CJK.findall(text)) if len(text) < 20000 else 0
+    if cjk > words:
+        # Scripts without spaces: two ideographs carry roughly one word.
+        words = max(words, cjk // 2)
+    cased = lower = stops = 0
+    for token in tokens:
+        head = token.lstrip("\"'“‘«([¿¡-–—")
+        if head[:1].isalpha() and (head[0].isupper() or head[0].islower()):
+            cased += 1
+            lower += head[0].islower()
+        if token.strip(".,;:!?\"'“”‘’«»()").lower() in STOP_WORDS:
+            stops += 1
+    line = Line(
+        text=text,
+        index=index,
+        blank_before=blank_before,
+        words=words,
+        lower_ratio=lower / cased if cased >= 3 else -1.0,
+        stop_ratio=stops / len(tokens) if tokens else 0.0,
+        ends_sentence=bool(_SENTENCE_END.search(text[-12:])),
+    )
+    line.kind = _classify(line)
+    return line
+
+
+def _classify(line: Line) -> str:
+    text = line.text
+    if len(text) <= 80:
+        if _NOISE_LINE.match(text):
+            return NOISE
+        if _END_LINE.match(text.rstrip(":").strip()):
+            return END
+    if len(text) < 300 and (_COPYRIGHT.search(text) or _COMMENT_HEAD.search(text)):
+        return END
+    if len(text) < 2000 and _SITE_NOTICE.search(text):
+        return NOTICE
+    cased_ok = line.lower_ratio < 0 or line.lower_ratio >= 0.45
+    if line.words >= 12 and _punctuation(text) * 30 < line.words:
+        # A tag cloud or keyword list: many words, hardly any punctuation or function words.
+        return SHORT
+    if line.words >= 12 and cased_ok and (line.ends_sentence or line.words >= 25 or _has_inner_sentence(text)):
+        return PROSE
+    if line.words >= 25 and line.lower_ratio >= 0.3:
+        return PROSE
+    if line.words >= 5 and line.ends_sentence and cased_ok:
+        return NEAR
+    return SHORT
+
+
+def _punctuation(text: str) -> int:
+    return sum(text.count(mark) for mark in ".,;:!?。、，")
+
+
+def _has_inner_sentence(text: str) -> bool:
+    return len(text) < 5000 and _INNER_SENTENCE.search(text) is not None
+
+
+def is_noise(text: str) -> bool:
+    return len(text) <= 80 and bool(_NOISE_LINE.match(text))
+
+
+def is_end_marker(text: str) -> bool:
+    return len(text) <= 80 and bool(_END_LINE.match(text.rstrip(":").strip()))
+
+
+def weight(line: Line) -> float:
+    """What a line adds to a run of story lines: its length when prose, a cost when it is page furniture."""
+    n = len(line.text)
+    if line.kind == PROSE:
+        return float(n)
+    if line.kind == NEAR:
+        return n * (0.4 if line.repeats == 1 else -0.5)
+    if line.kind == END:
+        return -1500.0
+    if line.kind == NOISE:
+        return -15.0
+    if line.kind == NOTICE:
+        return -(100.0 + n)
+    if menu_like(line):
+        return -(20.0 + n * 0.2 + (25.0 if line.repeats > 1 else 0.0))
+    # Short lines written like text (list items, subheadings, table rows) cost little inside a story.
+    return -(6.0 + n * 0.1)
+
+
+def menu_like(line: Line) -> bool:
+    """A navigation entry or headline link: a few capitalised words, no sentence punctuation."""
+    if line.ends_sentence or line.words > 12:
+        return False
+    if line.words <= 3:
+        return True
+    return 0 <= line.lower_ratio < 0.5
+
+
+def best_span(weights: list[float]) -> tuple[int, int, float]:
+    """The run of lines [start, end) whose weights add up to the most (Kadane), and that sum."""
+    best, best_start, best_end = 0.0, 0, 0
+    run, run_start = 0.0, 0
+    for i, w in enumerate(weights):
+        if run <= 0:
+            run, run_start = 0.0, i
+        run += w
+        if run > best:
+            best, best_start, best_end = run, run_start, i + 1
+    return best_start, best_end, best

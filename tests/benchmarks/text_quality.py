@@ -1,0 +1,62 @@
+"""Body F1 of the plain-text extractor on the whole-page texts of the aeb corpus (../shared/corpus/aeb/text).
+
+Run: `python -m tests.benchmarks.text_quality [--worst N]` from the project root. Prints precision, recall
+and F1 (the benchmark's macro metric) and, with --worst, the pages that score lowest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from indexer.extract_text import extract_text
+from indexer.model import ImportFailure
+from tests.benchmarks.corpus import aeb_pages, body_prf, macro_f1
+
+
+def page_scores() -> list[tuple[str, float, float, str]]:
+    """(page id, precision, recall, extracted text) for every page of the corpus."""
+    rows = []
+    for page in aeb_pages():
+        try:
+            got = extract_text(page.text().decode("utf-8")).text
+        except ImportFailure:
+            got = ""
+        p, r = body_prf(page.expected_body, got)
+        rows.append((page.id, p, r, got))
+    return rows
+
+
+def score_text_extractor() -> dict:
+    """{"precision", "recall", "f1", "pages"} of `extract_text` bodies against the corpus articleBody."""
+    pairs = []
+    for page in aeb_pages():
+        try:
+            got = extract_text(page.text().decode("utf-8")).text
+        except ImportFailure:
+            got = ""
+        pairs.append((page.expected_body, got))
+    p, r, f1 = macro_f1(pairs)
+    return {"precision": p, "recall": r, "f1": f1, "pages": len(pairs)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--worst", type=int, default=0, help="list the N lowest-scoring pages")
+    args = parser.parse_args()
+    began = time.perf_counter()
+    result = score_text_extractor()
+    elapsed = time.perf_counter() - began
+    print(
+        f"aeb/text  pages {result['pages']}  precision {result['precision']:.3f}  recall {result['recall']:.3f}"
+        f"  F1 {result['f1']:.3f}  ({elapsed:.1f} s)"
+    )
+    if args.worst:
+        rows = page_scores()
+        rows.sort(key=lambda row: 2 * row[1] * row[2] / (row[1] + row[2]) if row[1] + row[2] else 0.0)
+        for page_id, p, r, _ in rows[: args.worst]:
+            print(f"  {page_id[:16]}  P {p:.2f}  R {r:.2f}")
+
+
+if __name__ == "__main__":
+    main()
