@@ -213,6 +213,35 @@ class Library:
         record = self.article(article)
         return None if record is None or record.original is None else self.folder / record.original
 
+    def summaries(self, ids: Sequence[int]) -> dict[int, dict]:
+        """What a result list shows of each article: title, source, published, imported_at, authors, bookmarked."""
+        out: dict[int, dict] = {}
+        for r in self._rows_for(
+            ids,
+            """SELECT a.id, a.title, a.published, a.imported_at, a.bookmarked_at, s.name AS source
+               FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.id IN ({})""",
+        ):
+            out[r["id"]] = {
+                "title": r["title"],
+                "source": r["source"],
+                "published": r["published"],
+                "imported_at": r["imported_at"],
+                "authors": [],
+                "bookmarked": r["bookmarked_at"] is not None,
+            }
+        for r in self._rows_for(
+            list(out),
+            """SELECT aa.article_id, au.name FROM article_authors aa JOIN authors au ON au.id = aa.author_id
+               WHERE aa.article_id IN ({}) ORDER BY aa.article_id, aa.position""",
+        ):
+            out[r[0]]["authors"].append(r[1])
+        return out
+
+    def recently_imported(self, limit: int = 200) -> list[int]:
+        """The ids of the last articles imported, newest first."""
+        rows = self.db.query("SELECT id FROM articles ORDER BY imported_at DESC, id DESC LIMIT ?", (limit,))
+        return [r[0] for r in rows]
+
     def import_log(self, limit: int = 200) -> list[dict]:
         rows = self.db.query("SELECT * FROM import_log ORDER BY id DESC LIMIT ?", (limit,))
         return [dict(r) for r in rows]
