@@ -1,0 +1,254 @@
+"""Extraction benchmark over ../shared/corpus: quality and import throughput, side by side in one run.
+
+    python tests/benchmarks/extraction.py [--json] [--limit N] [--skip-throughput]
+
+Prints body F1 on aeb/html for our importer, bare trafilatura and readability-lxml; body F1 on
+aeb/text (whole-page text) for our text extractor; title/byline/site/date agreement on the
+readability pages; the seed checked field by field; and whole-pipeline import throughput into a
+real library (both cores) against bare trafilatura's single-core rate, with peak memory. With
+--json the last line is one JSON object with every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT))
+
+from tests.benchmarks.corpus import SEED, aeb_pages, available, macro_f1, readability_cases  # noqa: E402
+
+
+def _decode(data: bytes) -> str:
+    from indexer.decode import decode
+
+    return decode(data, None, html=True)
+
+
+def html_body_scores(limit: int | None) -> dict[str, dict]:
+    import trafilatura
+    from readability import Document
+
+    from indexer.extract_html import extract_html
+    from indexer.model import ImportFailure
+
+    pages = aeb_pages()[:limit]
+
+    def ours(html: str, url: str) -> str:
+        try:
+            return extract_html(html, url=url).text
+        except ImportFailure:
+            return ""
+
+    def bare(html: str, url: str) -> str:
+        return trafilatura.extract(html, url=url) or ""
+
+    def readability_lxml(html: str, url: str) -> str:
+        from lxml import html as lxml_html
+
+        summary = Document(html, url=url).summary(html_partial=True)
+        return lxml_html.fromstring(summary).text_content() if summary.strip() else ""
+
+    extractors: dict[str, Callable[[str, str], str]] = {
+        "ours": ours,
+        "trafilatura": bare,
+        "readability_lxml": readability_lxml,
+    }
+    results: dict[str, dict] = {}
+    texts = [(p, _decode(p.html())) for p in pages]
+    for name, fn in extractors.items():
+        pairs, times = [], []
+        for page, html in texts:
+            start = time.perf_counter()
+            try:
+                got = fn(html, page.url)
+            except Exception:  # a yardstick that crashes on a page scores zero there
+                got = ""
+            times.append(time.perf_counter() - start)
+            pairs.append((page.expected_body, got))
+        p, r, f1 = macro_f1(pairs)
+        results[name] = {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(f1, 4),
+            "pages": len(pairs),
+            "median_ms": round(statistics.median(times) * 1000, 1),
+            "pages_per_s": round(len(times) / sum(times), 2),
+        }
+    return results
+
+
+def text_body_score(limit: int | None) -> dict:
+    from indexer.decode import decode
+    from indexer.extract_text import extract_text
+    from indexer.model import ImportFailure
+
+    pairs = []
+    for page in aeb_pages()[:limit]:
+        try:
+            got = extract_text(decode(page.text(), None, html=False)).text
+        except ImportFailure:
+            got = ""
+        pairs.append((page.expected_body, got))
+    whole = macro_f1([(p.expected_body, p.text().decode("utf-8")) for p in aeb_pages()[:limit]])
+    p, r, f1 = macro_f1(pairs)
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4), "whole_page_f1": round(whole[2], 4)}
+
+
+def _lenient(value: object) -> str:
+    text = " ".join(str(value or "").split()).casefold()
+    return text.removeprefix("by ").strip()
+
+
+def metadata_agreement() -> dict:
+    from indexer.extract_html import extract_html
+    from indexer.model import ImportFailure
+
+    fields = {"title": "title", "byline": "authors", "siteName": "source", "publishedTime": "published"}
+    hits = {k: 0 for k in fields}
+    totals = {k: 0 for k in fields}
+    for case in readability_cases():
+        try:
+            got = extract_html(_decode(case.html()))
+        except ImportFailure:
+            got = None
+        for key, attr in fields.items():
+            want = case.expected.get(key)
+            if not want:
+                continue
+            totals[key] += 1
+            if got is None:
+                continue
+            if attr == "authors":
+                value = ", ".join(a.name for a in got.authors)
+                ok = bool(value) and (_lenient(value) in _lenient(want) or _lenient(want) in _lenient(value))
+            elif attr == "published":
+                ok = bool(got.published) and str(got.published)[:10] == str(want)[:10]
+            else:
+                ok = _lenient(getattr(got, attr)) == _lenient(want)
+            hits[key] += ok
+    return {k: {"agree": hits[k], "of": totals[k], "rate": round(hits[k] / totals[k], 3)} for k in fields if totals[k]}
+
+
+def seed_check() -> dict:
+    from indexer.decode import decode
+    from indexer.extract_text import extract_text
+
+    expected_path = next(SEED.glob("*.expected.json"))
+    expected = json.loads(expected_path.read_text(encoding="utf-8"))
+    got = extract_text(decode((SEED / expected["file"]).read_bytes(), None, html=False))
+    checks = {
+        "title": got.title == expected["title"],
+        "authors": [{"name": a.name, "role": a.role, "bio": a.bio} for a in got.authors] == expected["authors"],
+        "source": got.source == expected["source"],
+        "published": got.published == expected["published"],
+        "reading_time_minutes": got.reading_time_minutes == expected["reading_time_minutes"],
+        "lead_image_caption": got.lead_image_caption == expected["lead_image_caption"],
+        "body_paragraphs": list(got.paragraphs) == expected["body_paragraphs"],
+        "not_in_body": not any(s in got.text for s in expected["not_in_body"]),
+    }
+    return {"fields": len(checks), "exact": sum(checks.values()), "misses": [k for k, ok in checks.items() if not ok]}
+
+
+def _peak_rss_mb_of(cmd: list[str]) -> tuple[float, float, str]:
+    """Run `cmd`; return (wall seconds, peak MB of the process plus its largest child, stdout)."""
+    code = (
+        "import resource, subprocess, sys, time, json\n"
+        "t = time.perf_counter()\n"
+        "out = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "wall = time.perf_counter() - t\n"
+        "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(json.dumps({'wall': wall, 'maxrss_kb': kids, 'stdout': out.stdout, 'rc': out.returncode}))\n"
+    )
+    raw = subprocess.run([sys.executable, "-c", code, *cmd], capture_output=True, text=True, check=True).stdout
+    data = json.loads(raw)
+    return data["wall"], data["maxrss_kb"] / 1024, data["stdout"]
+
+
+def throughput(limit: int | None) -> dict:
+    """Whole pipeline into a fresh library (extraction in worker processes, one writer)."""
+    import trafilatura
+
+    pages = aeb_pages()[:limit]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "pages"
+        folder.mkdir()
+        htmls = []
+        for page in pages:
+            data = page.html()
+            (folder / f"{page.id}.html").write_bytes(data)
+            htmls.append((_decode(data), page.url))
+        start = time.perf_counter()
+        for html, url in htmls:
+            trafilatura.extract(html, url=url)
+        bare_rate = len(htmls) / (time.perf_counter() - start)
+        library = Path(tmp) / "library"
+        cmd = [sys.executable, "-m", "desktop", "--library", str(library), "import", str(folder), "--json"]
+        wall, peak_mb, out = _peak_rss_mb_of(cmd)
+        report = json.loads(out)
+    rate = len(pages) / wall
+    return {
+        "pages": len(pages),
+        "imported": len(report["imported"]),
+        "failed": len(report["failed"]),
+        "pipeline_pages_per_s": round(rate, 2),
+        "bare_trafilatura_single_core_pages_per_s": round(bare_rate, 2),
+        "ratio_vs_bare_trafilatura": round(rate / bare_rate, 2),
+        "peak_rss_mb_largest_process": round(peak_mb, 1),
+        "cores": os.cpu_count(),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N aeb pages")
+    parser.add_argument("--skip-throughput", action="store_true")
+    args = parser.parse_args()
+    if not available():
+        print("../shared/corpus is not beside this clone; nothing to measure", file=sys.stderr)
+        return 2
+    figures: dict = {}
+    figures["html_body"] = html_body_scores(args.limit)
+    for name, row in figures["html_body"].items():
+        print(
+            f"aeb/html body  {name:18} F1 {row['f1']:.4f}  P {row['precision']:.3f}  R {row['recall']:.3f}  "
+            f"{row['pages_per_s']:.1f} pages/s"
+        )
+    figures["text_body"] = text_body_score(args.limit)
+    t = figures["text_body"]
+    print(f"aeb/text body  ours               F1 {t['f1']:.4f}  (whole page as is: {t['whole_page_f1']:.4f})")
+    figures["metadata"] = metadata_agreement()
+    for key, row in figures["metadata"].items():
+        print(f"readability    {key:15} {row['agree']:>3}/{row['of']:<3} = {row['rate']:.3f}")
+    figures["seed"] = seed_check()
+    s = figures["seed"]
+    print(
+        f"seed           {s['exact']}/{s['fields']} fields exact" + (f"; misses: {s['misses']}" if s["misses"] else "")
+    )
+    if not args.skip_throughput:
+        figures["throughput"] = throughput(args.limit)
+        th = figures["throughput"]
+        print(
+            f"import         {th['pipeline_pages_per_s']:.1f} pages/s whole pipeline vs bare trafilatura "
+            f"{th['bare_trafilatura_single_core_pages_per_s']:.1f} pages/s single core "
+            f"= {th['ratio_vs_bare_trafilatura']:.2f}x; peak {th['peak_rss_mb_largest_process']:.0f} MB"
+        )
+    figures["self_maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    if args.json:
+        print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
