@@ -22,6 +22,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,8 @@ from .walk import Refused, Source, walk
 # Below this many inputs, starting worker processes costs more than it saves.
 POOL_THRESHOLD = 6
 INDEX_BATCH = 200
+# A page that keeps an extractor busy this long is a pathological page, not a slow one.
+PAGE_TIMEOUT_S = 120
 
 
 @dataclass(frozen=True)
@@ -150,29 +153,32 @@ class Importer:
             for item in walk(paths):
                 yield item, None if isinstance(item, Refused) else _prepare_safely(item)
             return
-        context = multiprocessing.get_context("spawn")  # fork is unsafe under Qt's threads
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts) as pool:
-            window: deque[tuple[Source | Refused, Future | None]] = deque()
-            inputs = walk(paths)
-            exhausted = False
-            try:
-                while window or not exhausted:
-                    while not exhausted and len(window) < workers * 3:
-                        item = next(inputs, None)
-                        if item is None:
-                            exhausted = True
-                        else:
-                            window.append(
-                                (item, None if isinstance(item, Refused) else pool.submit(_prepare_safely, item))
-                            )
-                    if not window:
-                        break
-                    item, future = window.popleft()
-                    yield item, None if future is None else _outcome_of(future)
-            finally:
-                for _, future in window:
-                    if future is not None:
-                        future.cancel()
+        pool = _Pool(workers)
+        window: deque[tuple[Source | Refused, Future | None]] = deque()
+        inputs = walk(paths)
+        exhausted = False
+        try:
+            while window or not exhausted:
+                while not exhausted and len(window) < workers * 3:
+                    item = next(inputs, None)
+                    if item is None:
+                        exhausted = True
+                    else:
+                        window.append((item, None if isinstance(item, Refused) else pool.submit(item)))
+                if not window:
+                    break
+                item, future = window.popleft()
+                if future is None:
+                    yield item, None
+                    continue
+                result = pool.result(future)
+                if pool.broken:
+                    # The pool died under this input; the others in flight are innocent: run them again.
+                    pool.restart()
+                    window = deque((i, None if f is None else pool.submit(i)) for i, f in window)  # type: ignore[arg-type]
+                yield item, result
+        finally:
+            pool.shutdown()
 
     def _log(self, outcome: ImportOutcome) -> ImportOutcome:
         with self.db.transaction() as conn:
@@ -201,8 +207,38 @@ class Importer:
         return outcome
 
 
-def _outcome_of(future: Future) -> ArticleDraft | ImportFailure:
-    try:
-        return future.result()
-    except BrokenProcessPool:
-        return ImportFailure("the extractor process stopped (out of memory or crashed) on this file")
+class _Pool:
+    """Worker processes for extraction, replaced when one dies or an input hangs."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.broken = False
+        self._pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("spawn")  # fork is unsafe under Qt's threads
+        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_ignore_interrupts)
+
+    def submit(self, source: Source) -> Future:
+        return self._pool.submit(_prepare_safely, source)
+
+    def result(self, future: Future) -> ArticleDraft | ImportFailure:
+        try:
+            return future.result(timeout=PAGE_TIMEOUT_S)
+        except BrokenProcessPool:
+            self.broken = True
+            return ImportFailure("the extractor stopped on this file (it ran out of memory or crashed)")
+        except FutureTimeout:
+            self.broken = True
+            return ImportFailure(f"extraction took longer than {PAGE_TIMEOUT_S} s; skipped")
+
+    def restart(self) -> None:
+        self.shutdown(kill=True)
+        self._pool = self._start()
+        self.broken = False
+
+    def shutdown(self, kill: bool = False) -> None:
+        if kill:
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.kill()
+        self._pool.shutdown(wait=True, cancel_futures=True)
