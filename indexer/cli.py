@@ -68,6 +68,13 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("authors", parents=[common], help="list authors")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("backup", parents=[common], help="write the whole library to a zip file")
+    p.add_argument("dest", metavar="DEST.zip")
+
+    p = sub.add_parser("restore", help="restore a backup zip into a new library folder")
+    p.add_argument("src", metavar="SRC.zip")
+    p.add_argument("target", metavar="DIR")
+
     sub.add_parser("reindex", parents=[common], help="rebuild the search index from the database")
     sub.add_parser("doctor", parents=[common], help="check the library; exit 0 when healthy")
     return parser
@@ -366,6 +373,31 @@ def cmd_bookmark(args: argparse.Namespace, library_dir: Path | None) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace, library_dir: Path | None) -> int:
+    dest = Path(args.dest)
+    if dest.exists():
+        raise UsageError(f"{dest} already exists; choose a new file name")
+    with _open(library_dir) as library:
+        count = library.backup(dest)
+    print(f"backed up the library and {count} file(s) to {dest}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, library_dir: Path | None) -> int:
+    from .backup import restore_backup
+    from .library import Library
+
+    target = Path(args.target)
+    restore_backup(Path(args.src), target)
+    with Library(target) as library:
+        count = library.count()
+        problems = library.doctor()
+    print(f"restored {count} article(s) into {target}")
+    for problem in problems:
+        print(f"problem: {problem}")
+    return 1 if problems else 0
+
+
 def cmd_reindex(args: argparse.Namespace, library_dir: Path | None) -> int:
     with _open(library_dir) as library:
         count = library.reindex()
@@ -397,6 +429,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Path | None], int]] = {
     "unbookmark": cmd_bookmark,
     "authors": cmd_authors,
     "reindex": cmd_reindex,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
     "doctor": cmd_doctor,
 }
 

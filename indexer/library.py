@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from . import catalog, paths, tags
+from . import backup, catalog, paths, tags
 from .files import FileStore
 from .importer import CancelCheck, Importer, ProgressCallback
 from .model import ArticleRecord, AuthorRecord, ImportReport, LibraryError
@@ -34,6 +34,8 @@ class Library:
         self.repairs: list[str] = []
         if not self.read_only:
             self._repair_files()
+            if self.count():
+                backup.daily_snapshot(self.db, self.folder / paths.BACKUPS_DIR)
         self.index = SearchIndex(self.folder / paths.INDEX_DIR, self._all_index_docs)
         self._open_index()
 
@@ -348,6 +350,10 @@ class Library:
             problems.append(f"search index: {pending} article(s) not yet indexed")
         problems += [f"search index: {p}" for p in self.index.check(self.count(), self._generation())]
         return problems
+
+    def backup(self, dest: str | Path) -> int:
+        """Write the whole library (database and files) to a zip; consistent while the window is open."""
+        return backup.write_backup(self.db, self.files.folder, Path(dest))
 
     def close(self) -> None:
         self.index.close()
