@@ -53,3 +53,9 @@ def resources_dir() -> Path:
 
 def demo_articles_dir() -> Path:
     return resources_dir() / "demo"
+
+
+def demo_article_paths() -> list[Path]:
+    """The demo articles to import (everything in resources/demo except its README)."""
+    folder = demo_articles_dir()
+    return sorted(p for p in folder.iterdir() if p.name.casefold() != "readme.md" and not p.name.startswith("."))
