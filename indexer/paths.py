@@ -56,6 +56,10 @@ def demo_articles_dir() -> Path:
 
 
 def demo_article_paths() -> list[Path]:
-    """The demo articles to import (everything in resources/demo except its README)."""
+    """The demo articles to import: resources/demo without its README (the walker finds the rest)."""
     folder = demo_articles_dir()
-    return sorted(p for p in folder.iterdir() if p.name.casefold() != "readme.md" and not p.name.startswith("."))
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.name.casefold() != "readme.md" and not p.name.startswith(".") and not p.name.endswith("_files")
+    )
