@@ -1,0 +1,126 @@
+"""Imports from the window: run on the writer thread, progress in the status bar, a report at the end."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from desktop.worker import TaskRunner
+
+
+class ImportProgressBar(QWidget):
+    """Status-bar widget: a bar with the count, the current file and a Cancel button."""
+
+    cancel_requested = Signal()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("importProgress")
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(220)
+        self.bar.setTextVisible(True)
+        self.label = QLabel()
+        self.label.setMinimumWidth(160)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop after the current article (Ctrl+.)")
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button)
+        self.hide()
+
+    def start(self) -> None:
+        self.bar.setRange(0, 0)
+        self.label.setText("Looking at what was dropped…")
+        self.cancel_button.setEnabled(True)
+        self.show()
+
+    def update_progress(self, progress: Any) -> None:
+        total = max(progress.total, progress.done)
+        self.bar.setRange(0, total)
+        self.bar.setValue(progress.done)
+        self.bar.setFormat(f"{progress.done:,} / {total:,}")
+        name = Path(progress.current).name
+        self.label.setText(f"Importing {name[-60:]}")
+
+    def cancelling(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.label.setText("Stopping after the current article…")
+
+
+class _Bridge(QObject):
+    """Carries progress from the writer thread to the UI thread (queued, since it lives on the UI thread)."""
+
+    progress = Signal(object)
+
+
+class ImportController(QObject):
+    """One import at a time, on the library's writer thread."""
+
+    started = Signal()
+    finished = Signal(object)  # ImportReport
+    failed = Signal(str)
+
+    def __init__(self, writer: TaskRunner, progress_bar: ImportProgressBar, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.writer = writer
+        self.bar = progress_bar
+        self._cancel = threading.Event()
+        self._running = False
+        self._bridge = _Bridge(self)
+        self._bridge.progress.connect(self.bar.update_progress)
+        self.bar.cancel_requested.connect(self.cancel)
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def start(self, library: Any, paths: list[Path], cleanup: list[Path] | None = None) -> bool:
+        """Import these paths; temporary folders in `cleanup` are removed afterwards. False if one is running."""
+        if self._running or library is None:
+            return False
+        self._running = True
+        self._cancel.clear()
+        self.bar.start()
+        self.started.emit()
+        last = [0.0]
+
+        def progress(p: Any) -> None:
+            # At most ~20 updates a second reach the UI, and always the last one.
+            now = time.monotonic()
+            if now - last[0] >= 0.05 or p.done >= p.total:
+                last[0] = now
+                self._bridge.progress.emit(p)
+
+        def work() -> Any:
+            try:
+                return library.import_paths([str(p) for p in paths], progress=progress, cancel=self._cancel.is_set)
+            finally:
+                for folder in cleanup or []:
+                    shutil.rmtree(folder, ignore_errors=True)
+
+        self.writer.run(work, self._done, self._error)
+        return True
+
+    def cancel(self) -> None:
+        if self._running:
+            self._cancel.set()
+            self.bar.cancelling()
+
+    def _done(self, report: Any) -> None:
+        self._running = False
+        self.bar.hide()
+        self.finished.emit(report)
+
+    def _error(self, exc: BaseException) -> None:
+        self._running = False
+        self.bar.hide()
+        self.failed.emit(f"Import stopped: {exc}".splitlines()[0])

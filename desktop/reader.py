@@ -1,0 +1,220 @@
+"""The reading view: an article's sanitised HTML from the library, never anything from the network.
+
+`loadResource` is where QTextBrowser fetches images and stylesheets; it answers only for files
+inside the library folder and refuses everything else (http, https, ftp, data outside our files),
+so an article cannot make a request even if the sanitiser let a remote URL through. Links are not
+followed on their own (`setOpenLinks(False)`): a click on a web link hands it to the system browser,
+and our own links (an author, a tag) become signals.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QFont, QImage, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QTextBrowser, QTextEdit
+
+from desktop import theme
+
+AUTHOR_SCHEME = "newsarchive-author"
+TAG_SCHEME = "newsarchive-tag"
+EXTERNAL_SCHEMES = ("http", "https", "mailto")
+
+
+def library_file(folder: Path | None, url: QUrl) -> Path | None:
+    """The file a resource URL names, when it is a file inside the library folder; otherwise None."""
+    if folder is None:
+        return None
+    if url.isRelative() and not url.scheme():
+        relative = url.path()
+        if not relative or relative.startswith("/"):
+            return None
+        candidate = folder / relative
+    elif url.isLocalFile():
+        candidate = Path(url.toLocalFile())
+    else:
+        return None
+    try:
+        root = folder.resolve()
+        target = candidate.resolve()
+    except OSError:
+        return None
+    if root not in target.parents or not target.is_file():
+        return None
+    return target
+
+
+def highlight_terms(text: str) -> list[str]:
+    """Words of a plain query worth marking when the index cannot say (no fields, operators or syntax)."""
+    words = []
+    for token in re.findall(r'"[^"]*"|\S+', text):
+        token = token.strip('"')
+        if ":" in token or token.upper() in ("AND", "OR", "NOT") or token.startswith("-"):
+            continue
+        for word in re.findall(r"\w+", token):
+            if len(word) > 1:
+                words.append(word)
+    return words
+
+
+class ReaderView(QTextBrowser):
+    """Shows one article; marks the query's words; F3/Shift+F3 step through them."""
+
+    author_clicked = Signal(str)
+    tag_clicked = Signal(str)
+    resource_refused = Signal(str)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reader")
+        self.setAccessibleName("Article")
+        self.library_folder: Path | None = None
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._anchor_clicked)
+        self.font_size = 12
+        self.article_id: int | None = None
+        self._marks: list[QTextEdit.ExtraSelection] = []
+        self._mark_index = -1
+        self.refused: list[str] = []  # URLs refused since the last article, for the curious and the tests
+
+    # -- resources -----------------------------------------------------------------------------
+
+    def loadResource(self, kind: int, url: QUrl) -> Any:  # noqa: N802
+        target = library_file(self.library_folder, url)
+        if target is None:
+            self.refused.append(url.toString())
+            self.resource_refused.emit(url.toString())
+            return None
+        if getattr(kind, "value", kind) == QTextDocument.ResourceType.ImageResource.value:
+            image = QImage(str(target))
+            if image.isNull():
+                return None
+            width = max(200, self.viewport().width() - 40)
+            if image.width() > width:
+                image = image.scaledToWidth(width)
+            return image
+        try:
+            return target.read_bytes()
+        except OSError:
+            return None
+
+    # -- showing -------------------------------------------------------------------------------
+
+    def show_article(self, record: Any, terms: list[str]) -> None:
+        self.article_id = record.id
+        self.refused = []
+        if self.library_folder is not None:
+            self.document().setBaseUrl(QUrl.fromLocalFile(str(self.library_folder) + "/"))
+        self._apply_font()
+        self.setHtml(self._header(record) + record.reader_html)
+        self.mark_terms(terms)
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+        self.verticalScrollBar().setValue(0)
+
+    def show_message(self, text_html: str) -> None:
+        self.article_id = None
+        self._marks = []
+        self.setExtraSelections([])
+        self.setHtml(text_html)
+
+    def _header(self, r: Any) -> str:
+        esc = html.escape
+        authors = ", ".join(
+            f'<a href="{AUTHOR_SCHEME}:{esc(QUrl.toPercentEncoding(a.name).data().decode())}">{esc(a.name)}</a>'
+            for a in r.authors
+        )
+        date = (r.published or "")[:10]
+        facts = " · ".join(x for x in (esc(r.source or ""), esc(date), authors) if x)
+        lines = [f"<h1>{'★ ' if r.bookmarked else ''}{esc(r.title)}</h1>"]
+        if facts:
+            lines.append(f'<p class="byline">{facts}</p>')
+        if r.url:
+            lines.append(f'<p class="url"><a href="{esc(r.url)}">{esc(r.url)}</a></p>')
+        if r.tags:
+            tags = " ".join(
+                f'<a href="{TAG_SCHEME}:{esc(QUrl.toPercentEncoding(t).data().decode())}">#{esc(t)}</a>' for t in r.tags
+            )
+            lines.append(f'<p class="tags">{tags}</p>')
+        lines.append("<hr>")
+        return "".join(lines)
+
+    def _apply_font(self) -> None:
+        font = QFont(self.font())
+        font.setPointSize(self.font_size)
+        self.document().setDefaultFont(font)
+
+    def set_font_size(self, size: int) -> None:
+        self.font_size = max(7, min(40, size))
+        self._apply_font()
+        # Re-marking keeps the selections valid after the relayout.
+        self.setExtraSelections(self._marks)
+
+    # -- marks ---------------------------------------------------------------------------------
+
+    def mark_terms(self, terms: list[str]) -> None:
+        back, fore = theme.mark_colours(theme.is_dark())
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor(back))
+        fmt.setForeground(QColor(fore))
+        self._marks = []
+        doc = self.document()
+        words = sorted({t for t in terms if t.strip()}, key=len, reverse=True)
+        if words:
+            from PySide6.QtCore import QRegularExpression
+
+            pattern = r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*"
+            regex = QRegularExpression(pattern, QRegularExpression.PatternOption.CaseInsensitiveOption)
+            cursor = doc.find(regex, 0)
+            while not cursor.isNull() and len(self._marks) < 2000:
+                selection = QTextEdit.ExtraSelection()
+                selection.cursor = cursor  # type: ignore[attr-defined]
+                selection.format = fmt  # type: ignore[attr-defined]
+                self._marks.append(selection)
+                cursor = doc.find(regex, cursor)
+        self._mark_index = -1
+        self.setExtraSelections(self._marks)
+
+    @property
+    def mark_count(self) -> int:
+        return len(self._marks)
+
+    def next_mark(self, backwards: bool = False) -> bool:
+        if not self._marks:
+            return False
+        step = -1 if backwards else 1
+        if self._mark_index == -1 and backwards:
+            self._mark_index = len(self._marks) - 1
+        else:
+            self._mark_index = (self._mark_index + step) % len(self._marks)
+        cursor = QTextCursor(self._marks[self._mark_index].cursor)  # type: ignore[attr-defined]
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        return True
+
+    def find_text(self, text: str, backwards: bool = False) -> bool:
+        if not text:
+            return False
+        flags = QTextDocument.FindFlag.FindBackward if backwards else QTextDocument.FindFlag(0)
+        if self.find(text, flags):
+            return True
+        # Wrap around once.
+        self.moveCursor(QTextCursor.MoveOperation.End if backwards else QTextCursor.MoveOperation.Start)
+        return self.find(text, flags)
+
+    # -- links ---------------------------------------------------------------------------------
+
+    def _anchor_clicked(self, url: QUrl) -> None:
+        scheme = url.scheme().lower()
+        if scheme == AUTHOR_SCHEME:
+            self.author_clicked.emit(QUrl.fromPercentEncoding(url.path().encode()))
+        elif scheme == TAG_SCHEME:
+            self.tag_clicked.emit(QUrl.fromPercentEncoding(url.path().encode()))
+        elif scheme in EXTERNAL_SCHEMES:
+            QDesktopServices.openUrl(url)
+        elif url.isRelative() and url.hasFragment():
+            self.scrollToAnchor(url.fragment())

@@ -1,0 +1,304 @@
+"""The result list: a model that holds article ids only, and a delegate that paints each row.
+
+Like Anki's browser table, the model keeps the ids a search returned and fetches what a row shows
+when the view asks for it (`data()`), in batches, with a bounded cache; more ids arrive through
+`fetchMore` as the user scrolls, so 100,000 hits cost no more than the rows on screen. Snippets are
+the costly part of a search (highlighting re-reads the text), so they are asked for only for the
+rows the view actually paints, and arrive later through `add_snippets`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QFontMetrics, QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from desktop import theme
+
+ArticleIdRole = Qt.ItemDataRole.UserRole + 1
+TitleRole = Qt.ItemDataRole.UserRole + 2
+MetaRole = Qt.ItemDataRole.UserRole + 3
+SnippetRole = Qt.ItemDataRole.UserRole + 4  # list of (text, marked) segments, or None until loaded
+BookmarkedRole = Qt.ItemDataRole.UserRole + 5
+
+PAGE = 200
+CACHE_ROWS = 3000
+
+FetchIds = Callable[[int, int], list[int]]  # (offset, limit) -> the next ids of the same result list
+SnippetLoader = Callable[[str, list[int]], None]  # asks for snippets; answers come to add_snippets()
+
+_MARK = re.compile(r"<(b|strong|mark|em)(?:\s[^>]*)?>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def snippet_segments(snippet: str) -> list[tuple[str, bool]]:
+    """A snippet as the index gives it (matched words in <b>, <strong> or <mark>) as (text, marked) runs."""
+    segments: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _MARK.finditer(snippet):
+        if m.start() > pos:
+            segments.append((html.unescape(_TAG.sub("", snippet[pos : m.start()])), False))
+        segments.append((html.unescape(_TAG.sub("", m.group(2))), True))
+        pos = m.end()
+    if pos < len(snippet):
+        segments.append((html.unescape(_TAG.sub("", snippet[pos:])), False))
+    return [(" ".join(t.split()) if not marked else t, marked) for t, marked in segments if t]
+
+
+def meta_line(summary: dict) -> str:
+    date = (summary.get("published") or "")[:10]
+    authors = ", ".join(summary.get("authors") or [])
+    return " · ".join(x for x in (summary.get("source"), date, authors) if x)
+
+
+class ResultsModel(QAbstractListModel):
+    """Article ids in result order; everything else is fetched on demand from the library."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.library: Any = None
+        self._ids: list[int] = []
+        self._total = 0
+        self._fetch: FetchIds | None = None
+        self.query = ""
+        self._rows: OrderedDict[int, dict] = OrderedDict()
+        self._snippets: dict[int, list[tuple[str, bool]]] = {}
+        self.snippet_loader: SnippetLoader | None = None
+        self._wanted: set[int] = set()
+        self._asked: set[int] = set()
+        self._snippet_timer = QTimer(self)
+        self._snippet_timer.setSingleShot(True)
+        self._snippet_timer.setInterval(0)
+        self._snippet_timer.timeout.connect(self._ask_for_snippets)
+
+    # -- contents --------------------------------------------------------------------------------
+
+    def set_library(self, library: Any) -> None:
+        self.library = library
+        self.set_results([], 0, "")
+
+    def set_results(self, ids: list[int], total: int, query: str, fetch: FetchIds | None = None) -> None:
+        self.beginResetModel()
+        self._ids = list(ids)
+        self._total = max(total, len(self._ids))
+        self._fetch = fetch
+        self.query = query
+        self._snippets.clear()
+        self._wanted.clear()
+        self._asked.clear()
+        self.endResetModel()
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
+    def article_id(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, article: int) -> int:
+        try:
+            return self._ids.index(article)
+        except ValueError:
+            return -1
+
+    def forget(self, ids: list[int] | None = None) -> None:
+        """Drop cached rows (all, or these ids) after a change, and repaint them."""
+        if ids is None:
+            self._rows.clear()
+            if self._ids:
+                self.dataChanged.emit(self.index(0), self.index(len(self._ids) - 1))
+            return
+        for article in ids:
+            self._rows.pop(article, None)
+            row = self.row_of(article)
+            if row >= 0:
+                self.dataChanged.emit(self.index(row), self.index(row))
+
+    def add_snippets(self, query: str, snippets: dict[int, str]) -> None:
+        if query != self.query:
+            return
+        for article, text in snippets.items():
+            self._snippets[article] = snippet_segments(text)
+        for article in snippets:
+            row = self.row_of(article) if len(self._ids) < 5000 else -1
+            if row >= 0:
+                self.dataChanged.emit(self.index(row), self.index(row), [SnippetRole])
+        if len(self._ids) >= 5000 and snippets:
+            self.dataChanged.emit(self.index(0), self.index(len(self._ids) - 1), [SnippetRole])
+
+    # -- Qt model API ---------------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+        return not parent.isValid() and self._fetch is not None and len(self._ids) < self._total
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
+        if not self.canFetchMore(parent) or self._fetch is None:
+            return
+        new = [i for i in self._fetch(len(self._ids), PAGE)]
+        if not new:
+            self._total = len(self._ids)
+            return
+        self.beginInsertRows(QModelIndex(), len(self._ids), len(self._ids) + len(new) - 1)
+        self._ids.extend(new)
+        self.endInsertRows()
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        article = self._ids[index.row()]
+        if role == ArticleIdRole:
+            return article
+        if role == SnippetRole:
+            if article not in self._snippets and self.query and article not in self._asked:
+                self._wanted.add(article)
+                self._snippet_timer.start()
+            return self._snippets.get(article)
+        if role not in (Qt.ItemDataRole.DisplayRole, TitleRole, MetaRole, BookmarkedRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        summary = self._summary(index.row())
+        if summary is None:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, TitleRole):
+            return summary["title"]
+        if role == MetaRole:
+            return meta_line(summary)
+        if role == BookmarkedRole:
+            return summary["bookmarked"]
+        return f"{summary['title']}\n{meta_line(summary)}"
+
+    # -- fetching -------------------------------------------------------------------------------
+
+    def _summary(self, row: int) -> dict | None:
+        article = self._ids[row]
+        cached = self._rows.get(article)
+        if cached is not None:
+            self._rows.move_to_end(article)
+            return cached
+        if self.library is None:
+            return None
+        # The rows around this one will be painted next: one query for a screenful.
+        batch = [i for i in self._ids[max(0, row - 10) : row + 40] if i not in self._rows]
+        found = self.library.summaries(batch)
+        for i in batch:
+            self._rows[i] = found.get(i) or {
+                "title": "(article removed)",
+                "source": None,
+                "published": None,
+                "authors": [],
+                "bookmarked": False,
+            }
+        while len(self._rows) > CACHE_ROWS:
+            self._rows.popitem(last=False)
+        return self._rows.get(article)
+
+    def _ask_for_snippets(self) -> None:
+        wanted = [i for i in self._wanted if i not in self._snippets]
+        self._wanted.clear()
+        if wanted and self.snippet_loader is not None and self.query:
+            self._asked.update(wanted)
+            self.snippet_loader(self.query, wanted)
+
+
+class ResultDelegate(QStyledItemDelegate):
+    """Title, then source · date · authors, then the snippet with the matched words marked."""
+
+    SNIPPET_LINES = 2
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
+        title = QFont(option.font)
+        title.setBold(True)
+        title.setPointSizeF(option.font.pointSizeF() * 1.08)
+        meta = QFont(option.font)
+        meta.setPointSizeF(option.font.pointSizeF() * 0.9)
+        return title, meta, QFont(option.font)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+        title, meta, body = self._fonts(option)
+        height = (
+            QFontMetrics(title).height()
+            + QFontMetrics(meta).height()
+            + QFontMetrics(body).lineSpacing() * self.SNIPPET_LINES
+            + 20
+        )
+        return QSize(200, height)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else None
+        painter.save()
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        palette = opt.palette
+        text_colour = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        dim = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText)
+        title_font, meta_font, body_font = self._fonts(option)
+        rect = opt.rect.adjusted(10, 6, -10, -6)
+
+        title = index.data(TitleRole) or ""
+        if index.data(BookmarkedRole):
+            title = "★ " + title
+        painter.setFont(title_font)
+        painter.setPen(text_colour)
+        fm = QFontMetrics(title_font)
+        painter.drawText(
+            QRect(rect.left(), rect.top(), rect.width(), fm.height()),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            fm.elidedText(title, Qt.TextElideMode.ElideRight, rect.width()),
+        )
+        top = rect.top() + fm.height() + 2
+        painter.setFont(meta_font)
+        painter.setPen(dim)
+        mfm = QFontMetrics(meta_font)
+        painter.drawText(
+            QRect(rect.left(), top, rect.width(), mfm.height()),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            mfm.elidedText(index.data(MetaRole) or "", Qt.TextElideMode.ElideRight, rect.width()),
+        )
+        top += mfm.height() + 4
+        segments = index.data(SnippetRole)
+        if segments:
+            painter.setPen(text_colour)
+            self._paint_snippet(
+                painter, segments, body_font, QRect(rect.left(), top, rect.width(), rect.bottom() - top)
+            )
+        painter.restore()
+
+    def _paint_snippet(self, painter: QPainter, segments: list[tuple[str, bool]], font: QFont, rect: QRect) -> None:
+        back, fore = theme.mark_colours(theme.is_dark())
+        parts = []
+        for text, marked in segments:
+            escaped = html.escape(text)
+            parts.append(f'<span style="background:{back}; color:{fore}">{escaped}</span>' if marked else escaped)
+        doc = QTextDocument()
+        doc.setDefaultFont(font)
+        doc.setDocumentMargin(0)
+        doc.setTextWidth(rect.width())
+        doc.setHtml("".join(parts))
+        painter.translate(rect.topLeft())
+        painter.setClipRect(QRect(0, 0, rect.width(), rect.height()))
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(QPalette.ColorRole.Text, painter.pen().color())
+        doc.documentLayout().draw(painter, context)

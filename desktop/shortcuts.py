@@ -1,0 +1,112 @@
+"""Every keyboard shortcut, declared once: the window binds them and F1 lists them from this table.
+
+Qt's standard keys are used where one exists, so each platform gets its own convention (Cmd on macOS).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
+
+Std = QKeySequence.StandardKey
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    name: str
+    keys: tuple[Any, ...]  # QKeySequence.StandardKey values or portable strings
+    description: str
+    group: str
+
+
+SHORTCUTS = (
+    Shortcut("search", ("Ctrl+K", "/"), "Go to the search field", "Search"),
+    Shortcut("find", (Std.Find,), "Search field; find in the article when the reader has focus", "Search"),
+    Shortcut("suggestion", ("Ctrl+Return",), "Search for the “did you mean” suggestion", "Search"),
+    Shortcut("sort_relevance", ("Ctrl+1",), "Sort by relevance", "Search"),
+    Shortcut("sort_newest", ("Ctrl+2",), "Sort newest first", "Search"),
+    Shortcut("sort_oldest", ("Ctrl+3",), "Sort oldest first", "Search"),
+    Shortcut("results_keys", ("Up", "Down"), "From the search field: move through the results", "Search"),
+    Shortcut("open", ("Return",), "Open the selected result", "Search"),
+    Shortcut("escape", ("Esc",), "Back to the search field; again to clear it", "Search"),
+    Shortcut("next_result", ("J",), "Open the next result", "Reading"),
+    Shortcut("previous_result", ("K",), "Open the previous result", "Reading"),
+    Shortcut("next_mark", (Std.FindNext,), "Next marked search word in the article", "Reading"),
+    Shortcut("previous_mark", (Std.FindPrevious,), "Previous marked search word", "Reading"),
+    Shortcut("zoom_in", (Std.ZoomIn, "Ctrl+="), "Larger text", "Reading"),
+    Shortcut("zoom_out", (Std.ZoomOut,), "Smaller text", "Reading"),
+    Shortcut("zoom_reset", ("Ctrl+0",), "Default text size", "Reading"),
+    Shortcut("original", ("Ctrl+E",), "Open the original file", "Reading"),
+    Shortcut("back", (Std.Back,), "Back to the previous article or page", "Reading"),
+    Shortcut("tag", ("T",), "Tag the current story or author", "Organise"),
+    Shortcut("bookmark", ("Ctrl+D",), "Bookmark the current story / follow the author", "Organise"),
+    Shortcut("rename_tag", ("F2",), "In the sidebar: rename or merge the selected tag", "Organise"),
+    Shortcut("sidebar", ("Alt+1",), "Go to the sidebar", "Panes"),
+    Shortcut("results", ("Alt+2",), "Go to the results", "Panes"),
+    Shortcut("reader", ("Alt+3",), "Go to the reader", "Panes"),
+    Shortcut("import", (Std.Open,), "Import files, folders or zips…", "Library"),
+    Shortcut("import_folder", ("Ctrl+Shift+I",), "Import a folder…", "Library"),
+    Shortcut("open_library", ("Ctrl+Shift+O",), "Open another library…", "Library"),
+    Shortcut("cancel_import", ("Ctrl+.",), "Cancel the running import", "Library"),
+    Shortcut("help", (Std.HelpContents, "?"), "This list", "Help"),
+    Shortcut("quit", (Std.Quit, "Ctrl+Q"), "Quit", "Help"),
+)
+
+BY_NAME = {s.name: s for s in SHORTCUTS}
+
+# Shown in the list but handled by the widgets themselves (not bound as actions).
+HANDLED_BY_WIDGETS = {"results_keys", "open", "escape", "rename_tag"}
+
+
+def sequences(name: str) -> list[QKeySequence]:
+    out: list[QKeySequence] = []
+    for key in BY_NAME[name].keys:
+        if isinstance(key, str):
+            out.append(QKeySequence(key))
+        else:
+            out.extend(QKeySequence.keyBindings(key))
+    unique: list[QKeySequence] = []
+    for seq in out:
+        if not seq.isEmpty() and seq not in unique:
+            unique.append(seq)
+    return unique
+
+
+def label(name: str) -> str:
+    return " or ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in sequences(name))
+
+
+def help_html() -> str:
+    parts = []
+    group = None
+    for s in SHORTCUTS:
+        if s.group != group:
+            if group is not None:
+                parts.append("</table>")
+            group = s.group
+            parts.append(f"<h3>{html.escape(group)}</h3><table cellspacing='0' cellpadding='3'>")
+        parts.append(
+            f"<tr><td width='170'><b>{html.escape(label(s.name))}</b></td><td>{html.escape(s.description)}</td></tr>"
+        )
+    parts.append("</table>")
+    parts.append("<p>Drop files, folders, zips or a selection from a browser anywhere on the window to import.</p>")
+    return "".join(parts)
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shortcutsHelp")
+        self.setWindowTitle("Keyboard shortcuts")
+        view = QTextBrowser()
+        view.setHtml(help_html())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(view)
+        layout.addWidget(buttons)
+        self.resize(520, 640)

@@ -1,0 +1,197 @@
+"""The sidebar: All articles, Bookmarked, Recently imported, Tags (a tree), Authors, Sources, Years.
+
+Each entry is a filter on the results; the counts beside them follow the current query (they come
+from the facets of the same search). Moving through it with the arrow keys filters as you go.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView
+
+FilterRole = Qt.ItemDataRole.UserRole + 1  # (kind, value)
+MAX_LISTED = 200  # authors or sources listed under their heading; the most frequent first
+
+GROUPS = (
+    ("all", "All articles"),
+    ("bookmarked", "Bookmarked"),
+    ("recent", "Recently imported"),
+    ("tags", "Tags"),
+    ("authors", "Authors"),
+    ("sources", "Sources"),
+    ("years", "Years"),
+)
+
+
+def _label(name: str, count: int | None) -> str:
+    return name if count is None else f"{name}  ({count:,})"
+
+
+class Sidebar(QTreeView):
+    """Filters for the result list; emits `filter_chosen(kind, value)` and `author_chosen(name)`."""
+
+    filter_chosen = Signal(str, str)
+    author_chosen = Signal(str)
+    rename_tag_requested = Signal(str)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sidebar")
+        self.setHeaderHidden(True)
+        self.setUniformRowHeights(True)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAccessibleName("Filters")
+        self.model_ = QStandardItemModel(self)
+        self.setModel(self.model_)
+        self.groups: dict[str, QStandardItem] = {}
+        for kind, title in GROUPS:
+            item = QStandardItem(title)
+            item.setData((kind, ""), FilterRole)
+            self.model_.appendRow(item)
+            self.groups[kind] = item
+        self.current_filter: tuple[str, str] = ("all", "")
+        self._updating = False
+        self.selectionModel().currentChanged.connect(self._current_changed)
+        self.activated.connect(self._activated)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+        self.expand(self.groups["tags"].index())
+
+    # -- contents ------------------------------------------------------------------------------
+
+    def populate(
+        self,
+        *,
+        total: int,
+        bookmarked: int | None,
+        followed: list[str],
+        tags: dict[str, int],
+        authors: dict[str, int],
+        sources: dict[str, int],
+        years: dict[str, int],
+    ) -> None:
+        """Rebuild the entries with these counts, keeping what is expanded and selected."""
+        self._updating = True
+        expanded = self._expanded_keys()
+        try:
+            self.groups["all"].setText(_label("All articles", total))
+            self.groups["bookmarked"].setText(_label("Bookmarked", bookmarked))
+            self._fill(self.groups["bookmarked"], [(f"★ {n}", ("followed", n), None) for n in followed])
+            self._fill_tags(tags)
+            top_authors = sorted(authors.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[:MAX_LISTED]
+            self._fill(self.groups["authors"], [(n, ("author", n), c) for n, c in top_authors])
+            top_sources = sorted(sources.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[:MAX_LISTED]
+            self._fill(self.groups["sources"], [(n, ("source", n), c) for n, c in top_sources])
+            self._fill(self.groups["years"], [(y, ("year", y), c) for y, c in sorted(years.items(), reverse=True)])
+            self.groups["tags"].setText(_label("Tags", None))
+            self._restore(expanded)
+        finally:
+            self._updating = False
+
+    def _fill(self, parent: QStandardItem, rows: list[tuple[str, tuple[str, str], int | None]]) -> None:
+        parent.removeRows(0, parent.rowCount())
+        for name, key, count in rows:
+            item = QStandardItem(_label(name, count))
+            item.setData(key, FilterRole)
+            item.setToolTip(name)
+            parent.appendRow(item)
+
+    def _fill_tags(self, tags: dict[str, int]) -> None:
+        parent = self.groups["tags"]
+        parent.removeRows(0, parent.rowCount())
+        nodes: dict[str, QStandardItem] = {}
+        for name in sorted(tags, key=str.casefold):
+            path = ""
+            holder = parent
+            for part in name.split("/"):
+                path = f"{path}/{part}" if path else part
+                node = nodes.get(path.casefold())
+                if node is None:
+                    node = QStandardItem(part)
+                    node.setData(("tag", path), FilterRole)
+                    node.setToolTip(path)
+                    holder.appendRow(node)
+                    nodes[path.casefold()] = node
+                holder = node
+        for key, node in nodes.items():
+            count = next((c for n, c in tags.items() if n.casefold() == key), None)
+            node.setText(_label(node.text(), count))
+
+    def _expanded_keys(self) -> set[tuple[str, str]]:
+        keys: set[tuple[str, str]] = set()
+
+        def walk(item: QStandardItem) -> None:
+            for row in range(item.rowCount()):
+                child = item.child(row)
+                if child.hasChildren() and self.isExpanded(child.index()):
+                    keys.add(child.data(FilterRole))
+                walk(child)
+
+        walk(self.model_.invisibleRootItem())
+        return keys
+
+    def _restore(self, expanded: set[tuple[str, str]]) -> None:
+        current = None
+
+        def walk(item: QStandardItem) -> None:
+            nonlocal current
+            for row in range(item.rowCount()):
+                child = item.child(row)
+                key = child.data(FilterRole)
+                if key in expanded:
+                    self.expand(child.index())
+                if key == self.current_filter and current is None:
+                    current = child.index()
+                walk(child)
+
+        walk(self.model_.invisibleRootItem())
+        if current is not None:
+            self.selectionModel().setCurrentIndex(current, self.selectionModel().SelectionFlag.ClearAndSelect)
+
+    # -- choosing ------------------------------------------------------------------------------
+
+    def select_filter(self, kind: str, value: str = "") -> None:
+        self.current_filter = (kind, value)
+        self._restore(self._expanded_keys())
+
+    def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if self._updating or not current.isValid():
+            return
+        kind, value = current.data(FilterRole)
+        if kind in ("tags", "authors", "sources", "years"):
+            return  # a heading: expands, does not filter
+        if kind == "followed":
+            return  # opens the author's page on Enter or a click, not while passing by
+        if (kind, value) != self.current_filter:
+            self.current_filter = (kind, value)
+            self.filter_chosen.emit(kind, value)
+
+    def _activated(self, index: QModelIndex) -> None:
+        kind, value = index.data(FilterRole)
+        if kind in ("followed", "author") and value:
+            self.author_chosen.emit(value)
+        elif kind in ("tags", "authors", "sources", "years"):
+            self.setExpanded(index, not self.isExpanded(index))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        index = self.currentIndex()
+        if event.key() == Qt.Key.Key_F2 and index.isValid() and index.data(FilterRole)[0] == "tag":
+            self.rename_tag_requested.emit(index.data(FilterRole)[1])
+            return
+        super().keyPressEvent(event)
+
+    def _context_menu(self, pos: Any) -> None:
+        index = self.indexAt(pos)
+        if not index.isValid():
+            return
+        kind, value = index.data(FilterRole)
+        menu = QMenu(self)
+        if kind == "tag":
+            menu.addAction("Rename or merge tag…\tF2", lambda: self.rename_tag_requested.emit(value))
+        if kind in ("author", "followed"):
+            menu.addAction("Open author page", lambda: self.author_chosen.emit(value))
+        if not menu.isEmpty():
+            menu.exec(self.viewport().mapToGlobal(pos))
