@@ -29,6 +29,7 @@ _TAGS = {
     *("table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption"),
 }
 _ATTRIBUTES = {
+    "*": set(),  # nh3 would otherwise allow lang and title everywhere
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
     "td": {"colspan", "rowspan"},
