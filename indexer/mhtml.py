@@ -8,11 +8,13 @@ extensions. The root headers carry the page URL (``Snapshot-Content-Location`` i
 
 from __future__ import annotations
 
-import email
-import email.policy
+import binascii
 import re
+from dataclasses import dataclass
 from datetime import timezone
 from email.message import Message
+from email.parser import BytesHeaderParser
+from email.policy import compat32
 from email.utils import parsedate_to_datetime
 
 from indexer.model import ImportFailure, Resource, Saved
@@ -22,10 +24,17 @@ __all__ = ["looks_like_mhtml", "read_mhtml"]
 # The header block of a MIME message: header lines (and folded continuations) up to the first blank line.
 _HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")
 _BLANK_LINE = re.compile(rb"\r?\n\r?\n")
-_MIME_TYPE = re.compile(
-    rb"^content-type[ \t]*:[ \t]*(multipart/related|multipart/alternative|multipart/mixed|text/html)", re.I | re.M
-)
+_MIME_TYPE = re.compile(rb"^content-type[ \t]*:[ \t]*(multipart/(?:related|alternative|mixed)|text/html)", re.I | re.M)
+_MIME_VERSION = re.compile(rb"^mime-version[ \t]*:", re.I | re.M)
 _PAGE_TYPES = ("text/html", "application/xhtml+xml")
+_MAX_DEPTH = 4  # multipart inside multipart: browsers nest at most once
+_MAX_PARTS = 20_000
+
+
+@dataclass(frozen=True)
+class _Part:
+    headers: Message
+    body: bytes  # still in its transfer encoding
 
 
 def looks_like_mhtml(data: bytes) -> bool:
@@ -43,21 +52,21 @@ def looks_like_mhtml(data: bytes) -> bool:
     found = _MIME_TYPE.search(headers)
     if found is None:
         return False
-    return (
-        found.group(1).lower() != b"text/html" or re.search(rb"^mime-version[ \t]*:", headers, re.I | re.M) is not None
-    )
+    # A lone text/html part is MIME only with a MIME-Version header; otherwise it could be an HTTP dump.
+    return found.group(1).lower() != b"text/html" or _MIME_VERSION.search(headers) is not None
 
 
 def read_mhtml(data: bytes, *, max_resources: int, max_resource_bytes: int) -> Saved:
     """The page part of an MHTML file, its URL and save date, and the other parts as resources."""
-    message = email.message_from_bytes(data.lstrip(b"\r\n\t "), policy=email.policy.compat32)
-    parts = [part for part in message.walk() if not part.is_multipart()]
+    root = _split_part(data.lstrip(b"\r\n\t "))
+    parts = _leaves(root, 0)
+    message = root.headers
     snapshot = _url(_header(message, "Snapshot-Content-Location"))
     page = _page_part(parts, snapshot)
     if page is None:
         raise ImportFailure("an MHTML file without a web page in it")
-    body = page.get_payload(decode=True)
-    if not isinstance(body, bytes) or not body.strip():
+    body = _payload(page)
+    if not body or not body.strip():
         raise ImportFailure("an MHTML file whose web page is empty")
 
     resources: list[Resource] = []
@@ -65,30 +74,96 @@ def read_mhtml(data: bytes, *, max_resources: int, max_resource_bytes: int) -> S
     for part in parts:
         if part is page or len(resources) >= max_resources:
             continue
-        ref = _part_ref(part)
-        payload = part.get_payload(decode=True)
-        if ref is None or not isinstance(payload, bytes) or total + len(payload) > max_resource_bytes:
+        ref = _part_ref(part.headers)
+        if ref is None or total + len(part.body) // 2 > max_resource_bytes:
+            continue
+        payload = _payload(part)
+        if payload is None or total + len(payload) > max_resource_bytes:
             continue
         total += len(payload)
-        resources.append(Resource(ref=ref, data=payload, mime=part.get_content_type()))
+        resources.append(Resource(ref=ref, data=payload, mime=part.headers.get_content_type()))
 
-    url = snapshot or _url(_header(page, "Content-Location")) or _url(_header(message, "Content-Location"))
+    url = snapshot or _url(_header(page.headers, "Content-Location")) or _url(_header(message, "Content-Location"))
     return Saved(
         data=body,
         format="mhtml",
         url=url,
         saved_at=_date(_header(message, "Date")),
-        charset=_charset(page),
+        charset=_charset(page.headers),
         resources=tuple(resources),
     )
 
 
-def _page_part(parts: list[Message], snapshot: str | None) -> Message | None:
-    pages = [part for part in parts if part.get_content_type() in _PAGE_TYPES]
+def _split_part(data: bytes) -> _Part:
+    """Headers (parsed by the email package) and raw body of one MIME entity."""
+    if data.startswith((b"\r\n", b"\n")):
+        head, body = b"", data[2 if data.startswith(b"\r\n") else 1 :]
+    else:
+        blank = _BLANK_LINE.search(data)
+        head, body = (data[: blank.start()], data[blank.end() :]) if blank else (data, b"")
+    headers = BytesHeaderParser(policy=compat32).parsebytes(head + b"\r\n\r\n")
+    return _Part(headers, body)
+
+
+def _leaves(part: _Part, depth: int) -> list[_Part]:
+    """The non-multipart parts, in order. Splitting on the boundary ourselves is ~20x faster than
+    the email package's line-by-line parser on a large file, with a fraction of its memory."""
+    if part.headers.get_content_maintype() != "multipart":
+        return [part]
+    boundary = part.headers.get_boundary()
+    if not boundary or depth >= _MAX_DEPTH:
+        return []
+    leaves: list[_Part] = []
+    for chunk in _chunks(part.body, boundary.encode("ascii", errors="replace")):
+        leaves.extend(_leaves(_split_part(chunk), depth + 1))
+        if len(leaves) >= _MAX_PARTS:
+            break
+    return leaves
+
+
+def _chunks(body: bytes, boundary: bytes) -> list[bytes]:
+    """The entities between the delimiter lines of a multipart body (a truncated last one included)."""
+    delimiter = b"--" + boundary
+    position = 0 if body.startswith(delimiter) else body.find(b"\n" + delimiter)
+    if position < 0:
+        return []
+    chunks: list[bytes] = []
+    while len(chunks) < _MAX_PARTS:
+        position = body.find(delimiter, position) + len(delimiter)
+        if body[position : position + 2] == b"--":
+            break  # the closing delimiter
+        line_end = body.find(b"\n", position)
+        if line_end < 0:
+            break
+        start = line_end + 1
+        following = body.find(b"\n" + delimiter, start)
+        end = len(body) if following < 0 else following
+        chunk = body[start:end]
+        chunks.append(chunk[:-1] if chunk.endswith(b"\r") else chunk)
+        if following < 0:
+            break
+        position = following + 1
+    return chunks
+
+
+def _payload(part: _Part) -> bytes | None:
+    encoding = str(part.headers.get("Content-Transfer-Encoding", "")).strip().lower()
+    try:
+        if encoding == "base64":
+            return binascii.a2b_base64(part.body)
+        if encoding == "quoted-printable":
+            return binascii.a2b_qp(part.body)
+    except (binascii.Error, ValueError):
+        return None
+    return part.body
+
+
+def _page_part(parts: list[_Part], snapshot: str | None) -> _Part | None:
+    pages = [part for part in parts if part.headers.get_content_type() in _PAGE_TYPES]
     if snapshot:
         # The saved page itself, rather than a frame inside it, is the part at the snapshot's own address.
         for part in pages:
-            if _url(_header(part, "Content-Location")) == snapshot:
+            if _url(_header(part.headers, "Content-Location")) == snapshot:
                 return part
     return pages[0] if pages else None
 

@@ -121,6 +121,26 @@ def test_mhtml_written_by_another_mime_library_is_read() -> None:
     assert [(r.ref, r.data) for r in saved.resources] == [("cid:pic1", PNG)]
 
 
+def test_mhtml_with_preamble_nested_parts_and_bare_newlines_is_read() -> None:
+    html64 = base64.encodebytes(article('<img src="bridge.png">').encode("utf-8")).decode()
+    data = (
+        "MIME-Version: 1.0\nContent-Location: https://news.example.com/ie\n"
+        'Content-Type: multipart/related; boundary="----=_NextPart_000"; type="text/html"\n\n'
+        "This is a multi-part message in MIME format.\n\n"
+        "------=_NextPart_000\nContent-Type: multipart/alternative; boundary=inner\n\n"
+        "--inner\nContent-Type: text/plain\n\nplain version\n"
+        '--inner\nContent-Type: text/html;\n\tcharset="utf-8"\nContent-Transfer-Encoding: base64\n\n'
+        f"{html64}--inner--\n\n"
+        "------=_NextPart_000\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n"
+        f"Content-Location: https://news.example.com/bridge.png\n\n{base64.encodebytes(PNG).decode()}\n"
+        "------=_NextPart_000--\n"
+    ).encode()
+    saved = read_saved(data, "ie.mht")
+    assert (saved.format, saved.url, saved.charset) == ("mhtml", "https://news.example.com/ie", "utf-8")
+    assert STORY in decode(saved.data, saved.charset)
+    assert [(r.ref, r.data) for r in saved.resources] == [("https://news.example.com/bridge.png", PNG)]
+
+
 def test_mhtml_without_a_page_is_refused() -> None:
     message = MIMEMultipart("related")
     message.attach(MIMEImage(PNG, "png"))
