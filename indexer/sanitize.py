@@ -47,8 +47,8 @@ _LINK = re.compile(r"(?:https?://[^\s/?#]|mailto:[^\s])", re.I)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _NUMBER = re.compile(r"^\d{1,4}%?$")
 _UNSAFE_CHARS = re.compile(r"[\x00-\x20\x7f-\x9f\\]")
-# nh3 writes every attribute as name="value" with < > " & escaped, so its img tags can be matched exactly.
-_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=\")[^>]*>")
+# nh3 writes every attribute as name="value" with " escaped inside, so its img tags can be matched exactly.
+_IMG = re.compile(r'<img((?:\s+[^\s="/>]+="[^"]*")*)\s*/?>')
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpe?g|gif|webp)((?:;[^,;]*)*);base64,", re.I)
 _IMAGE_MAGIC = {
     "png": (b"\x89PNG\r\n\x1a\n",),
@@ -92,7 +92,7 @@ def sanitize_reader_html(html: str, image_src: Callable[[str], str | None]) -> s
     )
     if failures:
         raise failures[0]
-    return _IMG_WITHOUT_SRC.sub("", cleaned)
+    return _IMG.sub(lambda img: img.group(0) if ' src="' in img.group(1) else "", cleaned)
 
 
 def data_uri_image(ref: str) -> tuple[bytes, str] | None:
