@@ -1,0 +1,156 @@
+"""Author names as HTML pages state them: cleaning raw byline strings and reading byline markup.
+
+Structured data (JSON-LD, meta tags) usually names people one by one; byline markup holds a
+sentence such as "By Jane Doe and John Roe, Staff Writers | Updated 5 March". Both end here,
+as `Author` records with what the page says about each person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from lxml.html import HtmlElement
+
+from .model import Author
+
+MAX_NAME = 80
+
+_WS = re.compile(r"\s+")
+_BY = re.compile(
+    r"^\s*(?:(?:written|posted|published|reported|story|text|words|photos?)\s+)?(?:by|von|par|por|di|door|av|przez)\b[\s:]*",
+    re.I,
+)
+_AUTHOR_LABEL = re.compile(r"^\s*(?:authors?|autor(?:in)?|auteur|автор|автори|writer|reporter)\s*[:：]\s*", re.I)
+# Where a byline sentence stops naming people: a date, "Updated", a pipe, a bullet.
+_CUT = re.compile(
+    r"\s(?:[|•·]|[-–—]\s|updated\b|published\b|posted\b|last\s+modified\b|on\s+\w+\s+\d)"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|\b\d{4}-\d{2}-\d{2}|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b",
+    re.I,
+)
+_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bи\b|\bі\b|\bта\b)\s*", re.I)
+_URL = re.compile(r"^(?:https?:|www\.|//)|\.(?:com|org|net|co\.uk)\b", re.I)
+_NOT_A_NAME = re.compile(
+    r"^(?:staff|staff writers?|staff reporters?|editorial(?: staff| board| team)?|editors?|admin|administrator|"
+    r"updated|published|posted|by|anonymous|unknown|guest|contributors?|news ?desk|web ?desk|the|more|"
+    r"follow|share|email|e-mail|twitter|facebook|view all posts|read more|see all|all posts|comments?)$",
+    re.I,
+)
+# A trailing role after a comma: "Jane Doe, Staff Writer" keeps "Staff Writer" as the role.
+_ROLE_WORDS = re.compile(
+    r"\b(?:writer|reporter|editor|correspondent|columnist|contributor|critic|producer|analyst|journalist|"
+    r"photographer|chief|director|head|senior|staff|special|intern|fellow|professor|author|host)\b",
+    re.I,
+)
+_DATEISH = re.compile(r"\d{4}|\d{1,2}:\d{2}|\b(?:am|pm|ago)\b", re.I)
+
+
+def tidy(text: str | None) -> str:
+    """Whitespace collapsed and trimmed."""
+    return _WS.sub(" ", text or "").strip()
+
+
+def is_plausible_name(text: str) -> bool:
+    """A person's or organisation's name, not a date, URL, label or sentence."""
+    if not 2 <= len(text) <= MAX_NAME or _URL.search(text) or _DATEISH.search(text):
+        return False
+    if _NOT_A_NAME.match(text.strip(" .:")):
+        return False
+    if len(text.split()) > 6 or text.endswith(("!", "?")):
+        return False
+    return any(ch.isalpha() for ch in text) and (text[0].isupper() or not text[0].isalpha())
+
+
+def names_from_byline(raw: str) -> list[tuple[str, str | None]]:
+    """[(name, role)] from a byline string: "By Jane Doe and John Roe", "Jane Doe, Staff Writer"."""
+    text = tidy(raw)
+    if not text or len(text) > 300:
+        return []
+    text = _AUTHOR_LABEL.sub("", _BY.sub("", text))
+    cut = _CUT.search(text)
+    if cut:
+        text = text[: cut.start()]
+    text = text.strip(" :|•·-–—,")
+    people: list[tuple[str, str | None]] = []
+    for part in _SPLIT.split(text):
+        part = _BY.sub("", part).strip(" :|•·-–—") if part else ""
+        if part.endswith(".") and not re.search(r"\b[A-Z]\.$", part):
+            part = part[:-1].rstrip()
+        if not part:
+            continue
+        if people and _ROLE_WORDS.search(part) and people[-1][1] is None:
+            people[-1] = (people[-1][0], part)
+        elif is_plausible_name(part):
+            people.append((part, None))
+    return people
+
+
+def clean_authors(authors: Iterable[Author]) -> tuple[Author, ...]:
+    """Authors with "By " and stray punctuation removed, non-names dropped, duplicates merged in order."""
+    kept: dict[str, Author] = {}
+    for author in authors:
+        for name, role in names_from_byline(author.name) or []:
+            key = name.casefold()
+            found = Author(name, author.role or role, author.bio, author.url)
+            if key in kept:
+                kept[key] = merge_author(kept[key], found)
+            else:
+                kept[key] = found
+    return tuple(kept.values())
+
+
+def merge_author(first: Author, other: Author) -> Author:
+    """One record from two mentions of the same person; the first one's values win."""
+    return Author(first.name, first.role or other.role, first.bio or other.bio, first.url or other.url)
+
+
+_BYLINE_XPATH = (
+    "//*[@itemprop='author' or @rel='author' or contains(concat(' ', normalize-space(@class), ' '), ' byline ')"
+    " or contains(@class, 'byline') or contains(@class, 'author') or contains(@id, 'byline')"
+    " or @data-testid='byline'][not(ancestor::*[@itemprop='author'])]"
+)
+_SKIP_CLASS = re.compile(r"comment|avatar|related|bio\b|about|recirc|footer|nav|share|social|photo|img", re.I)
+
+
+def authors_from_markup(root: HtmlElement) -> tuple[Author, ...]:
+    """People named by byline markup: itemprop=author, rel=author links, .byline/.author, <address>."""
+    found: list[Author] = []
+    for element in root.xpath(_BYLINE_XPATH):
+        if element.tag in ("meta", "link", "script", "style", "body", "html", "article", "main"):
+            continue
+        if _SKIP_CLASS.search(element.get("class") or "") and element.get("itemprop") != "author":
+            continue
+        if any(_in_chrome(a) for a in element.iterancestors()):
+            continue
+        found.extend(_authors_in(element))
+        if len(found) >= 8:
+            break
+    if not found:
+        for address in root.iter("address"):
+            if not any(_in_chrome(a) for a in address.iterancestors()):
+                found.extend(_authors_in(address))
+    return clean_authors(found)
+
+
+def _in_chrome(element: HtmlElement) -> bool:
+    """Inside page furniture (footer, comments, teasers), where author names are not this story's."""
+    if element.tag in ("footer", "nav", "aside"):
+        return True
+    marks = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return bool(re.search(r"comment|related|recirc|sidebar|footer|teaser|promo|newsletter", marks, re.I))
+
+
+def _authors_in(element: HtmlElement) -> list[Author]:
+    names = element.xpath(".//*[@itemprop='name']")
+    if names:
+        text = tidy(names[0].get("content") or names[0].text_content())
+    else:
+        text = tidy(element.get("content") or element.text_content())
+    link = element if element.tag == "a" else next(iter(element.iter("a")), None)
+    url = link.get("href") if link is not None else None
+    people = names_from_byline(text)
+    if len(people) == 1 and url and not url.startswith(("mailto:", "javascript:", "#")):
+        return [Author(people[0][0], people[0][1], None, url)]
+    return [Author(name, role) for name, role in people]

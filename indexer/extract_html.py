@@ -1,0 +1,399 @@
+"""The article in a decoded HTML page: metadata, clean paragraphs and reader HTML.
+
+Stages of `extract_html`:
+ 1. parse once with lxml (no network, default size limits), refusing a truncated tree;
+ 2. read the page's own metadata (`metadata.read_metadata`);
+ 3. find the main content with trafilatura on that same tree, precision first, recall as a fallback;
+ 4. turn trafilatura's body into paragraphs and reader HTML, leaving out image captions, the repeated
+    title and furniture, and giving images back their figure captions;
+ 5. fill what the metadata lacks from the body (lead image and its caption).
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import logging
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+from lxml.html import HtmlElement, HTMLParser
+
+from .byline import tidy
+from .metadata import caption_of, read_metadata
+from .model import Extracted, ImportFailure
+
+MAX_TOKEN = 1_000_000  # characters; libxml2 refuses one text or attribute over 10 MB without huge_tree
+MIN_PRECISE_TEXT = 500  # characters; a shorter precision-first result is retried favouring recall
+MIN_LD_BODY = 500
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_BIG_DATA_URI = re.compile(r"data:[^\"'\s)<>]{" + str(MAX_TOKEN) + ",}")
+_BIG_RAWTEXT = re.compile(r"(<(script|style)\b[^>]*>)(.*?)(</\2\s*>)", re.I | re.S)
+_TOKEN = re.compile(r"\w+")
+
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+
+
+def extract_html(html: str, url: str | None = None) -> Extracted:
+    """The article in `html` (already decoded); `url` is where the page came from, if known."""
+    if not isinstance(html, str):
+        raise ImportFailure("the page was not decoded to text before extraction")
+    html, placeholders = _shrink_oversized(html)
+    root = parse_html(html)
+    meta = read_metadata(root, url)
+    body = _main_content(root, url or meta.url)
+    if body is None:
+        raise ImportFailure("no article text found")
+    converted = convert_body(body, root, meta.title, url or meta.url)
+    paragraphs, body_html = converted.paragraphs, converted.html
+    if not paragraphs and meta.article_body and len(meta.article_body) >= MIN_LD_BODY:
+        paragraphs = tuple(p for p in (tidy(x) for x in re.split(r"\n\s*\n|\n", meta.article_body)) if p)
+        body_html = "".join(f"<p>{htmllib.escape(p)}</p>" for p in paragraphs)
+    if not paragraphs:
+        raise ImportFailure("no article text found")
+    lead, caption = meta.lead_image, meta.lead_image_caption
+    if not lead and converted.images:
+        lead = converted.images[0]
+        caption = converted.captions.get(lead) or caption_of(root, lead)
+    for token, original in placeholders.items():
+        body_html = body_html.replace(token, original)
+        lead = original if lead == token else lead
+    return Extracted(
+        title=meta.title,
+        authors=meta.authors,
+        source=meta.source,
+        url=meta.url or url,
+        published=meta.published,
+        modified=meta.modified,
+        language=meta.language,
+        lead_image=lead,
+        lead_image_caption=caption,
+        paragraphs=paragraphs,
+        body_html=body_html,
+        reading_time_minutes=meta.reading_time_minutes,
+    )
+
+
+# --- 1. parsing ---------------------------------------------------------------------------------------
+
+
+def parse_html(html: str) -> HtmlElement:
+    """The page as an lxml tree, parsed without network or size overrides; ImportFailure if truncated."""
+    html = _XML_DECLARATION.sub("", html, count=1)
+    if not html.strip():
+        raise ImportFailure("the page is empty")
+    parser = HTMLParser(no_network=True, huge_tree=False, remove_comments=True, remove_pis=True, collect_ids=False)
+    try:
+        root = etree.fromstring(html, parser=parser)
+    except (etree.LxmlError, ValueError) as exc:
+        raise ImportFailure(f"cannot parse the page as HTML: {str(exc).splitlines()[0][:100]}") from None
+    fatal = [e for e in parser.error_log if e.level >= etree.ErrorLevels.FATAL]
+    if fatal:
+        message = fatal[0].message
+        if "depth" in message.lower():
+            raise ImportFailure("the page is nested too deeply to read (over 256 levels)")
+        raise ImportFailure(f"the page could not be read in full: {message.strip()[:100]}")
+    if root is None or not isinstance(root, HtmlElement):
+        raise ImportFailure("the page holds no HTML")
+    return root
+
+
+def _shrink_oversized(html: str) -> tuple[str, dict[str, str]]:
+    """Take out what would overflow libxml2's 10 MB token limit: huge scripts and styles, huge data: URIs.
+
+    Data URIs (images embedded in a saved page) come back afterwards through the placeholders.
+    """
+    if len(html) <= MAX_TOKEN:
+        return html, {}
+    placeholders: dict[str, str] = {}
+
+    def hold(match: re.Match[str]) -> str:
+        token = f"data:,newsarchive-placeholder-{len(placeholders)}"
+        placeholders[token] = match.group(0)
+        return token
+
+    def empty(match: re.Match[str]) -> str:
+        return match.group(0) if len(match.group(3)) < MAX_TOKEN else match.group(1) + match.group(4)
+
+    html = _BIG_DATA_URI.sub(hold, html)
+    html = _BIG_RAWTEXT.sub(empty, html)
+    return html, placeholders
+
+
+# --- 3. main content ----------------------------------------------------------------------------------
+
+
+def _main_content(root: HtmlElement, url: str | None) -> etree._Element | None:
+    """trafilatura's body for the page: favouring precision, then recall when that finds too little."""
+    import trafilatura
+
+    best = None
+    for precise in (True, False):
+        try:
+            document = trafilatura.bare_extraction(
+                root,
+                url=url,
+                favor_precision=precise,
+                output_format="xml",
+                include_comments=False,
+                include_tables=True,
+                include_images=True,
+                include_formatting=True,
+                include_links=True,
+                with_metadata=False,
+            )
+        except (RecursionError, ValueError, TypeError, AttributeError):
+            document = None
+        body = getattr(document, "body", None)
+        if body is not None and (best is None or _text_length(body) > _text_length(best)):
+            best = body
+        if best is not None and _text_length(best) >= MIN_PRECISE_TEXT:
+            break
+    return best
+
+
+def _text_length(body: etree._Element) -> int:
+    return sum(len(t.strip()) for t in body.itertext())
+
+
+# --- 4. body conversion -------------------------------------------------------------------------------
+
+_BLOCKS = {"p", "head", "list", "quote", "table", "code", "div", "graphic", "item", "row", "cell"}
+_HI_TAGS = {"#b": "strong", "#i": "em", "#u": "u", "#t": "code", "#sub": "sub", "#sup": "sup"}
+_CAPTION_XPATH = (
+    "//figcaption | //body//*[not(self::article or self::main or self::section or self::body)]"
+    "[contains(@class, 'caption') or contains(@id, 'caption')]"
+)
+
+
+@dataclass
+class ConvertedBody:
+    """Paragraphs and reader HTML made from trafilatura's body."""
+
+    paragraphs: tuple[str, ...] = ()
+    html: str = ""
+    images: list[str] = field(default_factory=list)
+    captions: dict[str, str] = field(default_factory=dict)
+
+
+def convert_body(body: etree._Element, root: HtmlElement, title: str | None, url: str | None) -> ConvertedBody:
+    """Paragraphs (one per paragraph, heading, list item or table row) and reader HTML of `body`."""
+    captions = _CaptionIndex(root)
+    drop = {_key(url)} if url else set()
+    out = ConvertedBody()
+    html_parts: list[str] = []
+    first = True
+    for block in _iter_blocks(body):
+        if block.tag == "graphic":
+            src = block.get("src") or ""
+            if src:
+                caption = captions.figcaption(src)
+                out.images.append(src)
+                if caption:
+                    out.captions[src] = caption
+                html_parts.append(_figure(block, caption))
+            continue
+        text = _block_text(block)
+        if not text:
+            continue
+        key = _key(text)
+        if key in drop or captions.is_caption(text):
+            continue
+        if first and title and key == _key(title):
+            first = False
+            continue
+        first = False
+        out.paragraphs += tuple(_rows(block)) if block.tag in ("table", "list", "quote") else (text,)
+        html_parts.append(_to_html(block))
+    out.html = "\n".join(h for h in html_parts if h)
+    return out
+
+
+def _iter_blocks(element: etree._Element) -> list[etree._Element]:
+    """Top-level content blocks, descending into containers that hold blocks of their own."""
+    blocks: list[etree._Element] = []
+    if element.text and element.text.strip():
+        blocks.append(_loose("p", element.text))
+    for child in element:
+        if child.tag in ("div", "quote") and any(c.tag in _BLOCKS for c in child):
+            if child.tag == "quote":
+                blocks.append(child)
+            else:
+                blocks.extend(_iter_blocks(child))
+        elif child.tag in ("p", "head") and any(c.tag == "graphic" for c in child) and not _own_text(child):
+            blocks.extend(g for g in child.iter("graphic"))
+        else:
+            blocks.append(child)
+        if child.tail and child.tail.strip():
+            blocks.append(_loose("p", child.tail))
+    return blocks
+
+
+def _loose(tag: str, text: str) -> etree._Element:
+    element = etree.Element(tag)
+    element.text = text
+    return element
+
+
+def _own_text(element: etree._Element) -> str:
+    return tidy(" ".join(t for t in element.itertext()))
+
+
+def _block_text(block: etree._Element) -> str:
+    if block.tag in ("table", "list", "quote"):
+        return "\n".join(_rows(block))
+    return _inline_text(block)
+
+
+def _inline_text(element: etree._Element) -> str:
+    """Text of an element with <lb> as line breaks and images left out."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element, top: bool) -> None:
+        if node.tag == "lb":
+            parts.append("\n")
+        if node.tag != "graphic" and node.text:
+            parts.append(node.text)
+        if node.tag != "graphic":
+            for child in node:
+                walk(child, False)
+        if not top and node.tail:
+            parts.append(node.tail)
+
+    walk(element, True)
+    lines = (tidy(line) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _rows(block: etree._Element) -> list[str]:
+    """One string per list item, table row or quoted paragraph."""
+    if block.tag == "table":
+        rows = []
+        for row in block.iter("row"):
+            cells = [_inline_text(c) for c in row if c.tag == "cell"]
+            line = " | ".join(c for c in cells if c)
+            if line:
+                rows.append(line)
+        return rows
+    if block.tag == "list":
+        items = []
+        for item in block:
+            if item.tag != "item":
+                continue
+            nested = [c for c in item if c.tag == "list"]
+            own = _item_text(item)
+            if own:
+                items.append(own)
+            for sub in nested:
+                items.extend(_rows(sub))
+        return items
+    if block.tag == "quote":
+        inner = [c for c in block if c.tag in _BLOCKS]
+        if inner:
+            lead = [tidy(block.text)] if block.text and block.text.strip() else []
+            return lead + [
+                r for c in inner for r in (_rows(c) if c.tag in ("list", "table") else [_inline_text(c)]) if r
+            ]
+    text = _inline_text(block)
+    return [text] if text else []
+
+
+def _item_text(item: etree._Element) -> str:
+    parts = [item.text or ""]
+    for child in item:
+        if child.tag != "list":
+            parts.append(_inline_text(child) + " ")
+        parts.append(child.tail or "")
+    return tidy("".join(parts))
+
+
+def _key(text: str) -> str:
+    return " ".join(_TOKEN.findall(text.casefold()))
+
+
+class _CaptionIndex:
+    """Image captions and alt texts of the original page, to keep them out of the paragraphs."""
+
+    def __init__(self, root: HtmlElement) -> None:
+        self.root = root
+        self.shingles: set[tuple[str, ...]] = set()
+        for element in root.xpath(_CAPTION_XPATH):
+            text = tidy(element.text_content())
+            if text and len(text) < 600:
+                self.shingles |= _shingles(text)
+        for img in root.iter("img"):
+            for attr in ("alt", "title"):
+                value = tidy(img.get(attr))
+                if value:
+                    self.shingles |= _shingles(value)
+
+    def is_caption(self, text: str) -> bool:
+        """Mostly words of some caption or alt text (three-word runs, 70% or more)."""
+        own = _shingles(text)
+        return bool(own) and len(own & self.shingles) >= 0.7 * len(own)
+
+    def figcaption(self, src: str) -> str | None:
+        return caption_of(self.root, src)
+
+
+def _shingles(text: str, n: int = 3) -> set[tuple[str, ...]]:
+    tokens = _TOKEN.findall(text.casefold())
+    if len(tokens) < n:
+        return {tuple(tokens)} if tokens else set()
+    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+
+
+def _figure(graphic: etree._Element, caption: str | None) -> str:
+    figure = etree.Element("figure")
+    img = etree.SubElement(figure, "img")
+    for attr in ("src", "alt", "title"):
+        if graphic.get(attr):
+            img.set(attr, graphic.get(attr) or "")
+    if caption:
+        etree.SubElement(figure, "figcaption").text = caption
+    return etree.tostring(figure, method="html", encoding="unicode")
+
+
+def _to_html(block: etree._Element) -> str:
+    """Reader HTML for one block of trafilatura's XML; attributes other than links and images dropped."""
+    from copy import deepcopy
+
+    element = deepcopy(block)
+    element.tail = None
+    for node in list(element.iter()):
+        tag = node.tag
+        attrs = dict(node.attrib)
+        node.attrib.clear()
+        if tag == "head":
+            level = (attrs.get("rend") or "h2").lstrip("h")
+            node.tag = f"h{level}" if level in "123456" and len(level) == 1 else "h2"
+        elif tag == "list":
+            node.tag = "ol" if attrs.get("rend") == "ol" else "ul"
+        elif tag == "item":
+            node.tag = "li"
+        elif tag == "quote":
+            node.tag = "blockquote"
+        elif tag == "code":
+            node.tag = "pre" if node is element else "code"
+        elif tag == "row":
+            node.tag = "tr"
+        elif tag == "cell":
+            node.tag = "th" if attrs.get("role") == "head" else "td"
+        elif tag == "hi":
+            node.tag = _HI_TAGS.get(attrs.get("rend") or "", "em")
+        elif tag == "ref":
+            node.tag = "a"
+            if attrs.get("target"):
+                node.set("href", attrs["target"])
+        elif tag == "lb":
+            node.tag = "br"
+        elif tag == "graphic":
+            node.tag = "img"
+            for attr in ("src", "alt", "title"):
+                if attrs.get(attr):
+                    node.set(attr, attrs[attr])
+        elif tag not in ("p", "table", "del", "div"):
+            node.tag = "span"
+    return etree.tostring(element, method="html", encoding="unicode")

@@ -1,0 +1,551 @@
+"""Structured metadata of an HTML page: JSON-LD, OpenGraph and other meta tags, microdata, byline markup.
+
+`read_metadata` looks in that order of trust. What the page states about itself wins over what
+its markup suggests; nothing here reads the story text, so a date mentioned in the story never
+becomes the publication date.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml.html import HtmlElement
+
+from .byline import authors_from_markup, clean_authors, merge_author, tidy
+from .model import Author
+
+ARTICLE_TYPES = (
+    "NewsArticle",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "BackgroundNewsArticle",
+    "ReviewNewsArticle",
+    "LiveBlogPosting",
+    "Article",
+    "BlogPosting",
+    "SocialMediaPosting",
+    "Report",
+    "ScholarlyArticle",
+    "TechArticle",
+    "Review",
+)
+PAGE_TYPES = ("WebPage", "ItemPage", "AboutPage", "CollectionPage", "VideoObject")
+MAX_JSON_LD = 2_000_000  # characters; a larger block is an app state dump, not page metadata
+MAX_OBJECTS = 400
+
+PUBLISHED_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "article:published",
+    "datepublished",
+    "publishdate",
+    "publish-date",
+    "pubdate",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.issued",
+    "dcterms.created",
+    "dc.date.created",
+    "date",
+    "citation_publication_date",
+    "article.published",
+    "og:published_time",
+)
+MODIFIED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "article:modified",
+    "datemodified",
+    "dc.date.modified",
+    "dcterms.modified",
+    "last-modified",
+    "article.updated",
+)
+AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator", "byl")
+SOURCE_META = ("og:site_name", "application-name", "dc.publisher", "dcterms.publisher", "apple-mobile-web-app-title")
+TITLE_META = ("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title")
+
+_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|·|•|»|::|/)\s+")
+_ALNUM = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    """What a page says about itself, before its body is read."""
+
+    title: str | None = None
+    authors: tuple[Author, ...] = ()
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    language: str | None = None
+    lead_image: str | None = None
+    lead_image_caption: str | None = None
+    description: str | None = None
+    article_body: str | None = None  # JSON-LD articleBody, when the page carries one
+    reading_time_minutes: int | None = None  # as the page states it
+
+
+def read_metadata(root: HtmlElement, url: str | None = None) -> PageMetadata:
+    """Metadata of a parsed page; `url` is where the page came from, used to resolve relative links."""
+    objects = list(_json_ld_objects(root))
+    ids = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
+    article = _first_of(objects, ARTICLE_TYPES) or _first_of(objects, PAGE_TYPES) or {}
+    website = _first_of(objects, ("WebSite",)) or {}
+    meta = _meta_values(root)
+
+    source = (
+        _first(meta, SOURCE_META[:1])
+        or _name_of(_resolve(article.get("publisher"), ids))
+        or _first(meta, SOURCE_META[1:])
+        or _name_of(website)
+    )
+    page_url = _page_url(root, meta, article, url)
+    raw_title = (
+        _first(meta, TITLE_META[:1])
+        or _text_value(article.get("headline"))
+        or _first(meta, TITLE_META[1:])
+        or _first_text(root, "//h1")
+        or _first_text(root, "//title")
+    )
+    title, suffix = strip_site_name(raw_title, source, page_url) if raw_title else (None, None)
+    image, caption = _lead_image(root, meta, article, ids)
+    return PageMetadata(
+        title=title or None,
+        authors=_authors(root, meta, article, ids, source),
+        source=source or suffix,
+        url=page_url,
+        published=_published(root, meta, article, url or page_url),
+        modified=_date_from(article.get("dateModified"))
+        or _first_date(meta, MODIFIED_META)
+        or _microdata_date(root, "dateModified"),
+        language=_language(root, meta, article),
+        lead_image=image,
+        lead_image_caption=caption,
+        description=_first(meta, ("og:description", "description")) or _text_value(article.get("description")),
+        article_body=_text_value(article.get("articleBody")),
+        reading_time_minutes=_reading_time(meta, article),
+    )
+
+
+def _reading_time(meta: dict[str, list[str]], article: dict) -> int | None:
+    """Minutes of reading the page states: JSON-LD timeRequired ("PT4M") or a "reading time" label pair."""
+    required = article.get("timeRequired")
+    if isinstance(required, str):
+        match = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?", required.strip(), re.I)
+        if match and any(match.groups()):
+            return int(match.group(1) or 0) * 60 + int(match.group(2) or 0) or None
+    for n in "12345":
+        label = " ".join(meta.get(f"twitter:label{n}", ())).lower()
+        if "reading time" in label or "read time" in label:
+            match = re.search(r"\d+", " ".join(meta.get(f"twitter:data{n}", ())))
+            return int(match.group(0)) if match else None
+    return None
+
+
+# --- JSON-LD ---------------------------------------------------------------------------------------
+
+
+def _json_ld_objects(root: HtmlElement) -> Iterator[dict]:
+    """Every typed object in the page's JSON-LD blocks, @graph members and nested objects included."""
+    count = 0
+    for script in root.xpath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]"):
+        text = script.text or ""
+        if not text.strip() or len(text) > MAX_JSON_LD:
+            continue
+        try:
+            data = json.loads(text.strip().rstrip(";"), strict=False)
+        except ValueError:
+            continue
+        stack: list[Any] = [data]
+        while stack and count < MAX_OBJECTS:
+            item = stack.pop(0)
+            if isinstance(item, list):
+                stack[0:0] = item
+            elif isinstance(item, dict):
+                if "@type" in item:
+                    count += 1
+                    yield item
+                stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
+
+
+def _types(obj: dict) -> list[str]:
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return [k.rsplit("/", 1)[-1] for k in kinds if isinstance(k, str)]
+
+
+def _first_of(objects: list[dict], wanted: tuple[str, ...]) -> dict | None:
+    best: tuple[int, dict] | None = None
+    for obj in objects:
+        for kind in _types(obj):
+            if kind in wanted and (best is None or wanted.index(kind) < best[0]):
+                best = (wanted.index(kind), obj)
+    return best[1] if best else None
+
+
+def _resolve(value: Any, ids: dict[str, dict]) -> Any:
+    """A {"@id": ...} reference replaced by the object it names in the @graph."""
+    if isinstance(value, dict) and set(value) <= {"@id", "@type"} and value.get("@id") in ids:
+        return ids[value["@id"]]
+    return value
+
+
+def _text_value(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value")
+    if isinstance(value, (int, float)):
+        return None
+    return tidy(value) if isinstance(value, str) and value.strip() else None
+
+
+def _name_of(obj: Any) -> str | None:
+    if isinstance(obj, list):
+        obj = obj[0] if obj else None
+    if isinstance(obj, dict):
+        return _text_value(obj.get("name"))
+    return _text_value(obj)
+
+
+def _url_value(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("contentUrl") or value.get("@id")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+# --- meta tags and markup -------------------------------------------------------------------------
+
+
+def _meta_values(root: HtmlElement) -> dict[str, list[str]]:
+    """meta content by lower-cased name/property/itemprop, in page order; space-separated properties split."""
+    found: dict[str, list[str]] = {}
+    for element in root.iter("meta"):
+        content = tidy(element.get("content"))
+        if not content:
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            for key in (element.get(attr) or "").lower().split():
+                found.setdefault(key, []).append(content)
+    return found
+
+
+def _first(meta: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        for value in meta.get(key, ()):
+            if value:
+                return value
+    return None
+
+
+def _first_text(root: HtmlElement, xpath: str) -> str | None:
+    for element in root.xpath(xpath):
+        text = tidy(element.text_content())
+        if text:
+            return text
+    return None
+
+
+def _absolute(link: str | None, base: str | None) -> str | None:
+    if not link:
+        return None
+    if base:
+        link = urljoin(base, link)
+    return link if urlsplit(link).scheme in ("http", "https") and urlsplit(link).netloc else None
+
+
+def _page_url(root: HtmlElement, meta: dict[str, list[str]], article: dict, url: str | None) -> str | None:
+    canonical = root.xpath(
+        "//link[contains(concat(' ', translate(@rel, 'CANONICAL', 'canonical'), ' '), ' canonical ')]"
+    )
+    candidates = [c.get("href") for c in canonical]
+    candidates += [
+        _first(meta, ("og:url",)),
+        _url_value(article.get("mainEntityOfPage")),
+        _url_value(article.get("url")),
+    ]
+    for candidate in candidates:
+        found = _absolute(tidy(candidate), url)
+        if found:
+            return found
+    return None
+
+
+def strip_site_name(title: str, source: str | None, url: str | None) -> tuple[str, str | None]:
+    """("Story", "Site") from "Story | Site" or "Site - Story"; a short trailing segment counts as the site."""
+    parts = _SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title, None
+    marks = _SEPARATORS.findall(title)
+    host = (urlsplit(url).hostname or "") if url else ""
+    removed: str | None = None
+    while len(parts) > 1 and _is_site(parts[-1], source, host):
+        removed = removed or parts[-1]
+        parts, marks = parts[:-1], marks[:-1]
+    while len(parts) > 1 and _is_site(parts[0], source, host):
+        removed = removed or parts[0]
+        parts, marks = parts[1:], marks[1:]
+    if removed is None and len(parts) > 1:
+        head = _join(parts[:-1], marks[:-1])
+        last = parts[-1]
+        if len(last.split()) <= 3 and len(last) <= 30 and len(head.split()) >= 4 and marks[-1].strip() != "/":
+            removed, parts, marks = last, parts[:-1], marks[:-1]
+    return _join(parts, marks).strip(), removed
+
+
+def _join(parts: list[str], marks: list[str]) -> str:
+    return parts[0] + "".join(m + p for m, p in zip(marks, parts[1:], strict=False))
+
+
+def _is_site(segment: str, source: str | None, host: str) -> bool:
+    seg = _ALNUM.sub("", segment).lower()
+    if not seg:
+        return False
+    if source:
+        src = _ALNUM.sub("", source).lower()
+        if seg == src or (len(seg) >= 4 and (seg in src or src in seg)):
+            return True
+    labels = [_ALNUM.sub("", p) for p in host.lower().split(".") if p not in ("www", "com", "org", "net", "co", "uk")]
+    return bool(seg and seg in labels or host and seg == _ALNUM.sub("", host.lower()))
+
+
+def _language(root: HtmlElement, meta: dict[str, list[str]], article: dict) -> str | None:
+    candidates = [root.get("lang"), root.get("{http://www.w3.org/XML/1998/namespace}lang")]
+    candidates += [_first(meta, ("og:locale", "content-language", "language", "dc.language"))]
+    candidates += [_text_value(article.get("inLanguage"))]
+    for candidate in candidates:
+        found = normalise_language(candidate)
+        if found:
+            return found
+    return None
+
+
+def normalise_language(value: str | None) -> str | None:
+    """BCP 47 casing: "en_US" → "en-US", "UK" → "uk", "zh-hans-cn" → "zh-Hans-CN"; None when not a tag."""
+    if not value:
+        return None
+    parts = re.split(r"[-_]", value.strip().split(",")[0].split(";")[0].strip())
+    if not re.fullmatch(r"[A-Za-z]{2,3}", parts[0]):
+        return None
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if re.fullmatch(r"[A-Za-z]{2}|\d{3}", part):
+            out.append(part.upper())
+        elif re.fullmatch(r"[A-Za-z]{4}", part):
+            out.append(part.title())
+        else:
+            break
+    return "-".join(out)
+
+
+def _lead_image(
+    root: HtmlElement, meta: dict[str, list[str]], article: dict, ids: dict[str, dict]
+) -> tuple[str | None, str | None]:
+    image = _first(meta, ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"))
+    ld_image = _resolve(article.get("image"), ids)
+    if isinstance(ld_image, list) and ld_image:
+        ld_image = _resolve(ld_image[0], ids)
+    image = image or _url_value(ld_image)
+    if not image:
+        return None, None
+    caption = caption_of(root, image)
+    if not caption and isinstance(ld_image, dict) and _url_value(ld_image) == image:
+        caption = _text_value(ld_image.get("caption"))
+    return image, caption
+
+
+def caption_of(root: HtmlElement, image: str) -> str | None:
+    """The figcaption of the page's <img> showing `image` (matched by file name), if it has one."""
+    name = urlsplit(image).path.rstrip("/").rsplit("/", 1)[-1]
+    if not name:
+        return None
+    for img in root.iter("img"):
+        refs = " ".join(filter(None, (img.get("src"), img.get("data-src"), img.get("srcset"))))
+        if name not in refs:
+            continue
+        for ancestor in img.iterancestors("figure"):
+            captions = ancestor.xpath(".//figcaption")
+            text = tidy(captions[0].text_content()) if captions else ""
+            return text or None
+    return None
+
+
+# --- authors ----------------------------------------------------------------------------------------
+
+
+def _authors(
+    root: HtmlElement, meta: dict[str, list[str]], article: dict, ids: dict[str, dict], source: str | None
+) -> tuple[Author, ...]:
+    structured = clean_authors(_json_ld_authors(article.get("author") or article.get("creator"), ids))
+    if source:
+        structured = tuple(a for a in structured if a.name.casefold() != source.casefold()) or structured
+    from_meta = clean_authors(
+        Author(value) for key in AUTHOR_META for value in meta.get(key, ()) if not value.startswith("http")
+    )
+    markup = authors_from_markup(root)
+    chosen = structured or from_meta or markup
+    # Details one source lacks (a profile link in the byline, a job title in JSON-LD) come from the others.
+    extra = {a.name.casefold(): a for a in (*markup, *from_meta, *structured)}
+    return tuple(merge_author(a, extra[a.name.casefold()]) if a.name.casefold() in extra else a for a in chosen)
+
+
+def _json_ld_authors(value: Any, ids: dict[str, dict]) -> list[Author]:
+    items = value if isinstance(value, list) else [value]
+    found: list[Author] = []
+    for item in items:
+        item = _resolve(item, ids)
+        if isinstance(item, str):
+            found.append(Author(item))
+        elif isinstance(item, dict):
+            name = _text_value(item.get("name"))
+            if not name:
+                continue
+            role = _text_value(item.get("jobTitle"))
+            bio = _text_value(item.get("description"))
+            url = _url_value(item.get("url"))
+            found.append(Author(name, role, bio, url if url and url.startswith(("http", "/")) else None))
+    return found
+
+
+# --- dates -------------------------------------------------------------------------------------------
+
+
+def _published(root: HtmlElement, meta: dict[str, list[str]], article: dict, url: str | None) -> str | None:
+    found = (
+        _date_from(article.get("datePublished"))
+        or _date_from(article.get("dateCreated"))
+        or _date_from(article.get("uploadDate"))
+        or _first_date(meta, PUBLISHED_META)
+        or _microdata_date(root, "datePublished")
+        or _time_element_date(root)
+    )
+    return found or _htmldate_head(root, url)
+
+
+def _date_from(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return normalise_date(value) if isinstance(value, (str, int)) else None
+
+
+def _first_date(meta: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        for value in meta.get(key, ()):
+            found = normalise_date(value)
+            if found:
+                return found
+    return None
+
+
+def _microdata_date(root: HtmlElement, prop: str) -> str | None:
+    for element in root.xpath(f"//*[@itemprop='{prop}']"):
+        found = normalise_date(element.get("content") or element.get("datetime") or element.text_content())
+        if found:
+            return found
+    return None
+
+
+def _time_element_date(root: HtmlElement) -> str | None:
+    """A <time datetime> marked as the publication time, or the first one in the article's header."""
+    paths = (
+        "//time[@pubdate or contains(@class, 'publish') or contains(@class, 'posted')][@datetime]",
+        "//article//header//time[@datetime]",
+        "//header//time[@datetime]",
+        "//article//time[@datetime][not(ancestor::aside or ancestor::footer or ancestor::li)]",
+    )
+    for path in paths:
+        for element in root.xpath(path)[:3]:
+            found = normalise_date(element.get("datetime"))
+            if found:
+                return found
+    return None
+
+
+def _htmldate_head(root: HtmlElement, url: str | None) -> str | None:
+    """htmldate on the <head> alone (and the URL): its non-extensive search would still read the story."""
+    head = root.find("head")
+    if head is None:
+        return None
+    try:
+        from htmldate import find_date
+        from lxml.html import Element
+
+        shell = Element("html")
+        shell.append(_copy(head))
+        found = find_date(shell, url=url, original_date=True, extensive_search=False)
+    except Exception:  # htmldate is a heuristic helper; a failure there means "no date"
+        return None
+    return normalise_date(found) if found else None
+
+
+def _copy(element: HtmlElement) -> HtmlElement:
+    from copy import deepcopy
+
+    return deepcopy(element)
+
+
+_ISO = re.compile(
+    r"^(\d{4})-?(\d{2})-?(\d{2})(?:[T\s](\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)?)?",
+    re.I,
+)
+_TEXT_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b. %d, %Y", "%Y/%m/%d", "%d.%m.%Y")
+
+
+def normalise_date(value: str | int | None) -> str | None:
+    """ISO 8601 ("2019-11-18" or "2019-11-18T10:05:00+01:00") from the forms pages use; None if unsure."""
+    if value is None:
+        return None
+    text = tidy(str(value))
+    if re.fullmatch(r"\d{10}(?:\d{3})?", text):
+        stamp = int(text[:10])
+        return _checked(datetime.fromtimestamp(stamp, tz=timezone.utc), True)
+    match = _ISO.match(text)
+    if match:
+        year, month, day, hour, minute, second, zone = match.groups()
+        try:
+            when = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+        except ValueError:
+            return None
+        if zone:
+            when = when.replace(tzinfo=_zone(zone))
+        return _checked(when, hour is not None)
+    try:
+        return _checked(parsedate_to_datetime(text), True)
+    except (TypeError, ValueError, IndexError):
+        pass
+    for form in _TEXT_FORMATS:
+        try:
+            return _checked(datetime.strptime(text, form), False)
+        except ValueError:
+            continue
+    return None
+
+
+def _zone(zone: str) -> timezone:
+    if zone.upper() in ("Z", "UTC", "GMT"):
+        return timezone.utc
+    sign = -1 if zone[0] == "-" else 1
+    digits = zone[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
+
+
+def _checked(when: datetime, has_time: bool) -> str | None:
+    if not 1990 <= when.year <= datetime.now().year + 1:
+        return None
+    if not has_time:
+        return when.date().isoformat()
+    return when.isoformat(timespec="seconds")
