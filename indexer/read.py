@@ -190,7 +190,10 @@ def _looks_binary(sample: bytes) -> bool:
 def _head_text(data: bytes, codec: str | None) -> str:
     """The start of the file as text, good enough to look for markup and markers in."""
     if codec is None:
-        return data[:_SNIFF_BYTES].decode("latin-1")
+        # Leading blank lines do not count against the window (some tools pad pages with thousands).
+        window = data[: _SNIFF_BYTES * 16]
+        start = len(window) - len(window.lstrip())
+        return data[start : start + _SNIFF_BYTES].decode("latin-1")
     chunk = data[: _SNIFF_BYTES * 2]
     width = 4 if codec.startswith("utf-32") else 2
     chunk = chunk[: len(chunk) - len(chunk) % width]

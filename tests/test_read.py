@@ -323,6 +323,14 @@ def test_format_comes_from_content_not_extension() -> None:
     assert read_saved(blink_mhtml(article(), url), "story.html").format == "mhtml"
 
 
+def test_a_page_after_much_blank_space_is_still_found() -> None:
+    saved = read_saved(b"\r\n" * 40000 + article().encode(), "p.html")
+    assert saved.format == "html"
+    url = "https://news.example.com/long"
+    big = f"<!-- saved from url=({len(url):04d}){url} -->" + article(f"<p>{STORY}</p>" * 20000)
+    assert read_saved(big.encode(), "p.html").url == url  # over a megabyte, the marker at the very start
+
+
 def test_utf16_page_with_bom_is_html() -> None:
     saved = read_saved(b"\xff\xfe" + article().encode("utf-16-le"), "p.html")
     assert saved.format == "html"
