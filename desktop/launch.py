@@ -34,8 +34,27 @@ def open_window(library_dir: Path | None, demo: bool) -> int:
     return run_app(library_dir, demo=demo)
 
 
+def screenshot(argv: list[str]) -> int:
+    """`newsarchive screenshot DIR`: needs Qt, so it is handled here rather than in the headless CLI."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="newsarchive screenshot", description="Render the window's main states to PNG files, offscreen."
+    )
+    parser.add_argument("dir", metavar="DIR", help="folder to write the PNG files to")
+    parser.add_argument("--query", default=None, help="search shown in the screenshots")
+    args = parser.parse_args(argv)
+    from desktop.screenshot import QUERY
+    from desktop.screenshot import main as render
+
+    return render(Path(args.dir), args.query or QUERY)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    return cli.main(argv, open_window=open_window)
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "screenshot":
+        return screenshot(args[1:])
+    return cli.main(args, open_window=open_window)
 
 
 if __name__ == "__main__":

@@ -92,12 +92,7 @@ class ReaderView(QTextBrowser):
             return None
         if getattr(kind, "value", kind) == QTextDocument.ResourceType.ImageResource.value:
             image = QImage(str(target))
-            if image.isNull():
-                return None
-            width = max(200, self.viewport().width() - 40)
-            if image.width() > width:
-                image = image.scaledToWidth(width)
-            return image
+            return None if image.isNull() else image
         try:
             return target.read_bytes()
         except OSError:
@@ -112,6 +107,7 @@ class ReaderView(QTextBrowser):
             self.document().setBaseUrl(QUrl.fromLocalFile(str(self.library_folder) + "/"))
         self._apply_font()
         self.setHtml(self._header(record) + record.reader_html)
+        self.fit_images()
         self.mark_terms(terms)
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self.verticalScrollBar().setValue(0)
@@ -142,6 +138,41 @@ class ReaderView(QTextBrowser):
             lines.append(f'<p class="tags">{tags}</p>')
         lines.append("<hr>")
         return "".join(lines)
+
+    def fit_images(self) -> None:
+        """Shrink images wider than the page (QTextDocument knows no max-width) keeping their proportions."""
+        doc = self.document()
+        available = self.viewport().width() - 2 * doc.documentMargin() - 12
+        if available < 50:
+            return
+        block = doc.begin()
+        changes = []
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                fmt = fragment.charFormat()
+                if fmt.isImageFormat():
+                    image_fmt = fmt.toImageFormat()
+                    natural = doc.resource(QTextDocument.ResourceType.ImageResource.value, QUrl(image_fmt.name()))
+                    width = image_fmt.width() or (natural.width() if isinstance(natural, QImage) else 0)
+                    height = image_fmt.height() or (natural.height() if isinstance(natural, QImage) else 0)
+                    if width > available and height > 0:
+                        image_fmt.setWidth(available)
+                        image_fmt.setHeight(height * available / width)
+                        changes.append((fragment.position(), fragment.length(), image_fmt))
+                it += 1
+            block = block.next()
+        for position, length, image_fmt in changes:
+            cursor = QTextCursor(doc)
+            cursor.setPosition(position)
+            cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
+            cursor.setCharFormat(image_fmt)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self.article_id is not None:
+            self.fit_images()
 
     def _apply_font(self) -> None:
         font = QFont(self.font())

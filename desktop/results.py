@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QFontMetrics, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QFont, QFontMetrics, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop import theme
@@ -244,16 +244,23 @@ class ResultDelegate(QStyledItemDelegate):
     ) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        opt.text = ""
-        widget = opt.widget
-        style = widget.style() if widget is not None else None
-        painter.save()
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         palette = opt.palette
-        text_colour = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
-        dim = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText)
+        painter.save()
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        active = bool(opt.state & QStyle.StateFlag.State_HasFocus) or (opt.widget is not None and opt.widget.hasFocus())
+        # Our own selection colours: the focused list shows the strong highlight, an unfocused one a tint,
+        # so the text stays readable in both (QSS item rules would replace the palette's colours).
+        strong = selected and active
+        if strong:
+            painter.fillRect(opt.rect, palette.color(QPalette.ColorRole.Highlight))
+        elif selected:
+            tint = QColor(palette.color(QPalette.ColorRole.Highlight))
+            tint.setAlpha(45)
+            painter.fillRect(opt.rect, tint)
+        painter.setPen(palette.color(QPalette.ColorRole.Mid))
+        painter.drawLine(opt.rect.bottomLeft(), opt.rect.bottomRight())
+        text_colour = palette.color(QPalette.ColorRole.HighlightedText if strong else QPalette.ColorRole.Text)
+        dim = palette.color(QPalette.ColorRole.HighlightedText if strong else QPalette.ColorRole.PlaceholderText)
         title_font, meta_font, body_font = self._fonts(option)
         rect = opt.rect.adjusted(10, 6, -10, -6)
 

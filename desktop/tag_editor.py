@@ -52,6 +52,9 @@ class TagEditor(QDialog):
         hint.setObjectName("hint")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        for button in buttons.buttons():
+            button.setAutoDefault(False)  # Enter adds a tag; it must not close the editor
+            button.setDefault(False)
         layout = QVBoxLayout(self)
         for widget in (label, self.field, self.list, hint, buttons):
             layout.addWidget(widget)
@@ -81,6 +84,11 @@ class TagEditor(QDialog):
         name = item.text()
         self.list.takeItem(self.list.row(item))
         self.removed.emit(name)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return
+        super().keyPressEvent(event)
 
     def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802
         if watched is self.list and isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress:
