@@ -23,8 +23,9 @@ class LibraryLock:
 
     def acquire(self) -> None:
         if not self._lock.tryLock(200):
-            ok, pid, host, _app = self._lock.getLockInfo()
-            who = f" (process {pid})" if ok and pid else ""
+            info = self._lock.getLockInfo()  # (ok, pid, host, app) or, in some versions, (pid, host, app)
+            pid = info[-3] if len(info) >= 3 else None
+            who = f" (process {pid})" if isinstance(pid, int) and pid > 0 else ""
             raise LibraryInUse(
                 f"The library at {self.folder} is already open in another News Archive window{who}.\n"
                 "Switch to that window, or open a different library."
