@@ -282,7 +282,9 @@ def _detect(data: bytes, html: bool) -> str | None:
     first = _HIGH_BYTE.search(window)
     # Start the sample just before the first non-ASCII byte: that is where the evidence begins.
     start = max(0, first.start() - 2000) if first else 0
-    sample = window[start : start + _DETECTOR_SAMPLE]
+    # chardet honours <meta charset> and <?xml encoding?> it finds; those have had their turn (or, in
+    # plain text, are not declarations at all), so hide them from it.
+    sample = window[start : start + _DETECTOR_SAMPLE].replace(b"<", b" ")
     result = chardet.detect(sample, include_encodings=_DETECTABLE)
     label = result.get("encoding")
     codec = web_encoding(label)
