@@ -94,7 +94,8 @@ class _ImageResolver:
         self.base = saved.url
         self.by_ref: dict[str, Resource] = {}
         for resource in saved.resources:
-            for key in _ref_keys(resource.ref, None):
+            # Extractors may have made relative references absolute against the page URL.
+            for key in _ref_keys(resource.ref, saved.url):
                 self.by_ref.setdefault(key, resource)
         self.used: dict[str, Blob] = {}
 
