@@ -30,12 +30,13 @@ _CUT = re.compile(
     r"|\b\d{4}-\d{2}-\d{2}|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b",
     re.I,
 )
-_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bи\b|\bі\b|\bта\b)\s*", re.I)
+_SPLIT = re.compile(r"\s*(,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bи\b|\bі\b|\bта\b)\s*", re.I)
 _URL = re.compile(r"^(?:https?:|www\.|//)|\.(?:com|org|net|co\.uk)\b", re.I)
 _NOT_A_NAME = re.compile(
     r"^(?:staff|staff writers?|staff reporters?|editorial(?: staff| board| team)?|editors?|admin|administrator|"
     r"updated|published|posted|by|anonymous|unknown|guest|contributors?|news ?desk|web ?desk|the|more|"
-    r"follow|share|email|e-mail|twitter|facebook|view all posts|read more|see all|all posts|comments?)$",
+    r"follow|share|email|e-mail|twitter|facebook|view all posts|read more|see all|all posts|comments?|"
+    r"about the authors?|about us|contact|more|more from \w+)$",
     re.I,
 )
 # A trailing role after a comma: "Jane Doe, Staff Writer" keeps "Staff Writer" as the role.
@@ -60,7 +61,8 @@ def is_plausible_name(text: str) -> bool:
         return False
     if len(text.split()) > 6 or text.endswith(("!", "?")):
         return False
-    return any(ch.isalpha() for ch in text) and (text[0].isupper() or not text[0].isalpha())
+    # Lower-case first letters are not names; scripts without case (CJK, Arabic) pass.
+    return any(ch.isalpha() for ch in text) and not text[0].islower()
 
 
 def names_from_byline(raw: str) -> list[tuple[str, str | None]]:
@@ -69,21 +71,31 @@ def names_from_byline(raw: str) -> list[tuple[str, str | None]]:
     if not text or len(text) > 300:
         return []
     text = _AUTHOR_LABEL.sub("", _BY.sub("", text))
+    # "Jane Doe (with John Roe)" names two people; "Jane Doe (https://...)" is handled by the caller.
+    text = re.sub(r"\s*\((?:avec|with|mit|con|com)\s+([^)]*)\)", r", \1", text, flags=re.I)
     cut = _CUT.search(text)
     if cut:
         text = text[: cut.start()]
     text = text.strip(" :|•·-–—,")
     people: list[tuple[str, str | None]] = []
-    for part in _SPLIT.split(text):
-        part = _BY.sub("", part).strip(" :|•·-–—") if part else ""
+    pieces = _SPLIT.split(text)
+    # pieces alternate: text, separator, text, ...; after a role, only "and" introduces another person.
+    after_role = False
+    for index in range(0, len(pieces), 2):
+        part = _BY.sub("", pieces[index] or "").strip(" :|•·-–—")
+        joiner = (pieces[index - 1] or "").strip().lower() if index else ""
         if part.endswith(".") and not re.search(r"\b[A-Z]\.$", part):
             part = part[:-1].rstrip()
         if not part:
             continue
+        if after_role and joiner in (",", ";"):
+            continue
         if people and _ROLE_WORDS.search(part) and people[-1][1] is None:
             people[-1] = (people[-1][0], part)
+            after_role = True
         elif is_plausible_name(part):
             people.append((part, None))
+            after_role = False
     return people
 
 
@@ -91,9 +103,9 @@ def clean_authors(authors: Iterable[Author]) -> tuple[Author, ...]:
     """Authors with "By " and stray punctuation removed, non-names dropped, duplicates merged in order."""
     kept: dict[str, Author] = {}
     for author in authors:
-        for name, role in names_from_byline(author.name) or []:
-            key = name.casefold()
-            found = Author(name, author.role or role, author.bio, author.url)
+        for person in people_in(author.name, author.url):
+            key = person.name.casefold()
+            found = Author(person.name, author.role or person.role, author.bio, person.url)
             if key in kept:
                 kept[key] = merge_author(kept[key], found)
             else:
@@ -108,7 +120,8 @@ def merge_author(first: Author, other: Author) -> Author:
 
 _BYLINE_XPATH = (
     "//*[@itemprop='author' or @rel='author' or contains(concat(' ', normalize-space(@class), ' '), ' byline ')"
-    " or contains(@class, 'byline') or contains(@class, 'author') or contains(@id, 'byline')"
+    " or contains(translate(@class, 'BYLINE', 'byline'), 'byline') or contains(@class, 'author')"
+    " or contains(@id, 'byline')"
     " or @data-testid='byline'][not(ancestor::*[@itemprop='author'])]"
 )
 _SKIP_CLASS = re.compile(r"comment|avatar|related|bio\b|about|recirc|footer|nav|share|social|photo|img", re.I)
@@ -118,7 +131,7 @@ def authors_from_markup(root: HtmlElement) -> tuple[Author, ...]:
     """People named by byline markup: itemprop=author, rel=author links, .byline/.author, <address>."""
     found: list[Author] = []
     for element in root.xpath(_BYLINE_XPATH):
-        if element.tag in ("meta", "link", "script", "style", "body", "html", "article", "main"):
+        if element.tag in ("meta", "link", "script", "style", "body", "html", "article", "main", "img", "figure"):
             continue
         if _SKIP_CLASS.search(element.get("class") or "") and element.get("itemprop") != "author":
             continue
@@ -134,12 +147,22 @@ def authors_from_markup(root: HtmlElement) -> tuple[Author, ...]:
     return clean_authors(found)
 
 
+_CHROME_CLASS = re.compile(
+    r"^(?:comments?|related|recirc\w*|sidebar|footer|teaser|promo|newsletter|more-stories|most-popular)(?:[-_]|$)", re.I
+)
+
+
 def _in_chrome(element: HtmlElement) -> bool:
     """Inside page furniture (footer, comments, teasers), where author names are not this story's."""
-    if element.tag in ("footer", "nav", "aside"):
+    if element.tag in ("footer", "nav"):
         return True
-    marks = f"{element.get('class') or ''} {element.get('id') or ''}"
-    return bool(re.search(r"comment|related|recirc|sidebar|footer|teaser|promo|newsletter", marks, re.I))
+    if element.tag in ("body", "html"):
+        return False
+    marks = f"{element.get('class') or ''} {element.get('id') or ''}".split()
+    return any(_CHROME_CLASS.match(mark) for mark in marks)
+
+
+_PROFILE_IN_PARENS = re.compile(r"\s*\((https?://[^)\s]+)\)")
 
 
 def _authors_in(element: HtmlElement) -> list[Author]:
@@ -148,8 +171,18 @@ def _authors_in(element: HtmlElement) -> list[Author]:
         text = tidy(names[0].get("content") or names[0].text_content())
     else:
         text = tidy(element.get("content") or element.text_content())
+        if len(text) > 150:  # an author box with a biography, not a byline
+            return []
     link = element if element.tag == "a" else next(iter(element.iter("a")), None)
     url = link.get("href") if link is not None else None
+    return people_in(text, url)
+
+
+def people_in(text: str, url: str | None = None) -> list[Author]:
+    """Authors in one byline string; a lone person gets `url` (or a URL in parentheses) as profile."""
+    stated = _PROFILE_IN_PARENS.search(text)
+    if stated:
+        text, url = _PROFILE_IN_PARENS.sub("", text), stated.group(1)
     people = names_from_byline(text)
     if len(people) == 1 and url and not url.startswith(("mailto:", "javascript:", "#")):
         return [Author(people[0][0], people[0][1], None, url)]

@@ -71,7 +71,16 @@ MODIFIED_META = (
     "last-modified",
     "article.updated",
 )
-AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator", "byl")
+AUTHOR_META = (
+    "author",
+    "article:author",
+    "og:article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "dcterms.creator",
+    "byl",
+)
 SOURCE_META = ("og:site_name", "application-name", "dc.publisher", "dcterms.publisher", "apple-mobile-web-app-title")
 TITLE_META = ("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title")
 
@@ -112,14 +121,7 @@ def read_metadata(root: HtmlElement, url: str | None = None) -> PageMetadata:
         or _name_of(website)
     )
     page_url = _page_url(root, meta, article, url)
-    raw_title = (
-        _first(meta, TITLE_META[:1])
-        or _text_value(article.get("headline"))
-        or _first(meta, TITLE_META[1:])
-        or _first_text(root, "//h1")
-        or _first_text(root, "//title")
-    )
-    title, suffix = strip_site_name(raw_title, source, page_url) if raw_title else (None, None)
+    title, suffix = _title(root, meta, article, source, page_url)
     image, caption = _lead_image(root, meta, article, ids)
     return PageMetadata(
         title=title or None,
@@ -154,6 +156,36 @@ def _reading_time(meta: dict[str, list[str]], article: dict) -> int | None:
     return None
 
 
+def _title(
+    root: HtmlElement, meta: dict[str, list[str]], article: dict, source: str | None, url: str | None
+) -> tuple[str | None, str | None]:
+    """(headline, site name found beside it): the first of og:title, JSON-LD headline, other title meta
+    and <h1> that agrees with <title>; otherwise <title> itself, whose site-name part is removed."""
+    page_title = _first_text(root, "//head/title") or _first_text(root, "//title")
+    candidates = [_first(meta, TITLE_META[:1]), _text_value(article.get("headline"))]
+    candidates += [_first(meta, (key,)) for key in TITLE_META[1:]]
+    candidates += [tidy(h.text_content()).rstrip("¶#§ ") for h in root.xpath("//h1")[:3]]
+    site = _ALNUM.sub("", (source or "").casefold())
+    usable = [c for c in candidates if c and _ALNUM.sub("", c.casefold()) not in ("", site)]
+    chosen = page_title
+    if page_title and _ALNUM.sub("", page_title.casefold()) not in ("", site):
+        whole = _ALNUM.sub("", page_title.casefold())
+        for candidate in usable:
+            # A headline leads the <title> or fills most of it; a site name in an <h1> does neither.
+            part = _ALNUM.sub("", candidate.casefold())
+            if part in whole and (whole.startswith(part) or len(part) >= 0.6 * len(whole)):
+                chosen = candidate
+                break
+    elif usable:
+        chosen = usable[0]
+    if not chosen:
+        return None, None
+    title, suffix = strip_site_name(chosen, source, url)
+    if chosen != page_title and page_title and not suffix:
+        suffix = strip_site_name(page_title, source, url)[1]
+    return title, suffix
+
+
 # --- JSON-LD ---------------------------------------------------------------------------------------
 
 
@@ -164,9 +196,8 @@ def _json_ld_objects(root: HtmlElement) -> Iterator[dict]:
         text = script.text or ""
         if not text.strip() or len(text) > MAX_JSON_LD:
             continue
-        try:
-            data = json.loads(text.strip().rstrip(";"), strict=False)
-        except ValueError:
+        data = _load_json(text)
+        if data is None:
             continue
         stack: list[Any] = [data]
         while stack and count < MAX_OBJECTS:
@@ -178,6 +209,17 @@ def _json_ld_objects(root: HtmlElement) -> Iterator[dict]:
                     count += 1
                     yield item
                 stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
+
+
+def _load_json(text: str) -> Any:
+    """JSON as pages write it: sometimes wrapped in CDATA, with trailing commas or a closing semicolon."""
+    text = re.sub(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$", "", text.strip()).strip().rstrip(";")
+    for attempt in (text, re.sub(r",\s*([}\]])", r"\1", text)):
+        try:
+            return json.loads(attempt, strict=False)
+        except ValueError:
+            continue
+    return None
 
 
 def _types(obj: dict) -> list[str]:
@@ -391,13 +433,12 @@ def _authors(
     root: HtmlElement, meta: dict[str, list[str]], article: dict, ids: dict[str, dict], source: str | None
 ) -> tuple[Author, ...]:
     structured = clean_authors(_json_ld_authors(article.get("author") or article.get("creator"), ids))
-    if source:
-        structured = tuple(a for a in structured if a.name.casefold() != source.casefold()) or structured
-    from_meta = clean_authors(
-        Author(value) for key in AUTHOR_META for value in meta.get(key, ()) if not value.startswith("http")
-    )
+    from_meta = clean_authors(Author(value) for key in AUTHOR_META for value in meta.get(key, ()))
     markup = authors_from_markup(root)
-    chosen = structured or from_meta or markup
+    site = (source or "").casefold()
+    # The publisher named as author ("Folha de S.Paulo") yields to a person named anywhere else.
+    people = [tuple(a for a in group if a.name.casefold() != site) for group in (structured, from_meta, markup)]
+    chosen = next((g for g in people if g), None) or structured or from_meta
     # Details one source lacks (a profile link in the byline, a job title in JSON-LD) come from the others.
     extra = {a.name.casefold(): a for a in (*markup, *from_meta, *structured)}
     return tuple(merge_author(a, extra[a.name.casefold()]) if a.name.casefold() in extra else a for a in chosen)
