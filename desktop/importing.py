@@ -68,6 +68,7 @@ class ImportController(QObject):
     started = Signal()
     finished = Signal(object)  # ImportReport
     failed = Signal(str)
+    progressed = Signal(object)  # ImportProgress, on the UI thread
 
     def __init__(self, writer: TaskRunner, progress_bar: ImportProgressBar, parent: Any = None) -> None:
         super().__init__(parent)
@@ -77,6 +78,7 @@ class ImportController(QObject):
         self._running = False
         self._bridge = _Bridge(self)
         self._bridge.progress.connect(self.bar.update_progress)
+        self._bridge.progress.connect(self.progressed)
         self.bar.cancel_requested.connect(self.cancel)
 
     @property

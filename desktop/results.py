@@ -48,7 +48,7 @@ def snippet_segments(snippet: str) -> list[tuple[str, bool]]:
         pos = m.end()
     if pos < len(snippet):
         segments.append((html.unescape(_TAG.sub("", snippet[pos:])), False))
-    return [(" ".join(t.split()) if not marked else t, marked) for t, marked in segments if t]
+    return [(re.sub(r"\s+", " ", t), marked) for t, marked in segments if t]
 
 
 def meta_line(summary: dict) -> str:

@@ -140,7 +140,7 @@ class SearchFlow(QObject):
         w.middle_stack.setCurrentIndex(1 if empty_library else 0)
         n = outcome.total
         w.count_label.setText(f"{n:,} article{'s' if n != 1 else ''}")
-        if outcome.suggestion and outcome.suggestion.strip() != outcome.text.strip():
+        if outcome.suggestion and not empty_library and outcome.suggestion.strip() != outcome.text.strip():
             w.suggestion_label.setText(f"Did you mean <a href='#'>{html.escape(outcome.suggestion)}</a>? (Ctrl+Enter)")
             w.suggestion_label.show()
         else:
@@ -177,6 +177,11 @@ class SearchFlow(QObject):
             return
         model = self.w.results_model
         self.snippet_runner.run(lambda: library.snippets(query, ids), lambda s: model.add_snippets(query, s))
+
+    def refresh_counts(self) -> None:
+        """The sidebar again after a change (a tag, a bookmark), with the counts of the current query."""
+        last = self.last
+        self.refresh_sidebar(last.facets if last is not None and last.text.strip() else None)
 
     def refresh_sidebar(self, facets: dict[str, dict[str, int]] | None = None) -> None:
         """Counts for every entry: the library's totals, or the facets of the current query."""

@@ -6,6 +6,7 @@ Qt's standard keys are used where one exists, so each platform gets its own conv
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,8 +77,18 @@ def sequences(name: str) -> list[QKeySequence]:
     return unique
 
 
+def _is_media_key(text: str) -> bool:
+    """Keyboard "Back", "Zoom In" and similar keys some bindings include: bound, but not worth listing."""
+    return "+" not in text and not re.fullmatch(r"F\d+|Esc|Return|Enter|Up|Down|Del|Delete|[^A-Za-z]|[A-Z]", text)
+
+
 def label(name: str) -> str:
-    return " or ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in sequences(name))
+    texts: list[str] = []
+    for seq in sequences(name):
+        text = seq.toString(QKeySequence.SequenceFormat.NativeText)
+        if text not in texts and not _is_media_key(text):
+            texts.append(text)
+    return " or ".join(texts)
 
 
 def help_html() -> str:

@@ -7,6 +7,7 @@ the library (import, tag, bookmark, rename) on the single writer thread.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -198,6 +199,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self.imports = ImportController(self.writer, self.progress, self)
         self.imports.finished.connect(self._import_finished)
+        self.imports.progressed.connect(self._import_progressed)
+        self._last_refresh = 0.0
+        self._quiet_import = False
         self.imports.failed.connect(self.show_error)
 
         self.reader.author_clicked.connect(self.open_author)
@@ -346,7 +350,7 @@ class MainWindow(QMainWindow):
         def failed(exc: BaseException) -> None:
             lock.release()
             self.lock = None
-            self.show_error(f"Could not open the library at {folder}: {exc}", dialog=True)
+            self.show_error(f"Could not open the library at {folder}: {exc or type(exc).__name__}", dialog=True)
 
         self.writer.run(lambda: Library(folder), opened, failed)
         return True
@@ -395,7 +399,8 @@ class MainWindow(QMainWindow):
         from indexer import paths
 
         if library.count() == 0 and paths.demo_articles_dir().is_dir():
-            self.imports.start(library, [paths.demo_articles_dir()])
+            # The demo's own import needs no report: the articles appearing say it all.
+            self._quiet_import = self.imports.start(library, [paths.demo_articles_dir()])
 
     # -- import --------------------------------------------------------------------------------
 
@@ -419,16 +424,27 @@ class MainWindow(QMainWindow):
             return False
         return True
 
+    def _import_progressed(self, progress: Any) -> None:
+        # A long import shows its articles as they arrive, every few seconds, not only at the end.
+        now = time.monotonic()
+        if now - self._last_refresh > 3 and progress.imported:
+            self._last_refresh = now
+            self.flow.search_now()
+
     def _import_finished(self, report: Any) -> None:
         self.status_label.setText(summary_line(report))
+        self.results_model.forget()
+        self.flow.refresh_sidebar()
+        self.flow.search_now()
+        if self._quiet_import and report.ok:
+            self._quiet_import = False
+            return
+        self._quiet_import = False
         dialog = ImportReportDialog(report, self)
         dialog.article_opened.connect(self.open_article)
         dialog.destroyed.connect(lambda *_: self.reports.remove(dialog) if dialog in self.reports else None)
         self.reports.append(dialog)
         dialog.show()
-        self.results_model.forget()
-        self.flow.refresh_sidebar()
-        self.flow.search_now()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         if self.library is not None and drops.read_drop(event.mimeData()).importable:
@@ -596,7 +612,7 @@ class MainWindow(QMainWindow):
                 self.reader.verticalScrollBar().setValue(scroll)
             else:
                 self.open_author(value, remember=False)
-        self.flow.refresh_sidebar()
+        self.flow.refresh_counts()
 
     # -- focus and keys ------------------------------------------------------------------------
 
