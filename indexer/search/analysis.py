@@ -1,0 +1,209 @@
+"""How text becomes index terms: tokenising, case and accent folding, English stemming.
+
+One analyser serves titles and bodies in every language:
+- tokens are runs of Unicode word characters (with inner apostrophes), so Cyrillic, Greek and
+  accented Latin all tokenise; a trailing possessive 's is dropped;
+- every token is lower-cased and accent-folded (é→e, ü→u, й→и, ё→е): typing without accents finds
+  the accented word and the other way round;
+- English stop words and one-letter words are dropped (positions are renumbered, so a phrase
+  with a stop word in it still matches);
+- Latin-script tokens of an English (or unlabelled) article are Porter-stemmed; tokens of other
+  languages are not. The language travels with the text as a `LangText`, because Whoosh calls
+  analysers with the field value only. Queries do not know the language of the documents they
+  will meet, so a query word is looked up in both forms (see `word_forms`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from whoosh.analysis import StopFilter, Token, Tokenizer
+from whoosh.lang.porter import stem as _porter
+
+WORD = re.compile(r"\w+(?:['’ʼ]\w+)*")
+STOP_WORDS = frozenset(StopFilter().stops)
+MIN_WORD = 2  # shorter words are not indexed
+
+
+def _fold_table() -> dict[int, str]:
+    """Characters whose compatibility decomposition is one base letter plus marks, mapped to the letter."""
+    table: dict[int, str] = {}
+    for cp in range(0xC0, 0x2000):
+        ch = chr(cp)
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        if len(base) == 1 and base != ch and base.isalpha():
+            table[cp] = base
+    for ch, base in {"ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ı": "i", "’": "'", "ʼ": "'"}.items():
+        table[ord(ch)] = base
+    return table
+
+
+#: One character to one character, so folded text keeps the offsets of the original (snippets rely on it).
+FOLD_1TO1 = _fold_table()
+_FOLD_WIDE = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "þ": "th"})
+
+
+def fold(word: str) -> str:
+    """Lower-case and accent-fold one word; the form every index term is made from."""
+    word = word.lower().translate(FOLD_1TO1)
+    if not word.isascii():
+        word = word.translate(_FOLD_WIDE)
+    if word.endswith("'s"):
+        word = word[:-2]
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The English stem of a folded word; words outside the Latin script come back unchanged."""
+    if not word.isascii() or not word.isalpha():
+        return word
+    return _porter(word)
+
+
+def word_forms(word: str) -> tuple[str, ...]:
+    """Index terms a folded query word may have become: itself (other languages) and its stem (English)."""
+    stemmed = stem(word)
+    return (word,) if stemmed == word else (word, stemmed)
+
+
+def indexable(word: str) -> bool:
+    """Whether a folded word reaches the text index at all (stop words and single letters do not)."""
+    return len(word) >= MIN_WORD and word not in STOP_WORDS
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a piece of query text, stop words included."""
+    return [w for w in (fold(m.group()) for m in WORD.finditer(text)) if w]
+
+
+class LangText(str):
+    """A field value that remembers whether it is English, so the analyser knows whether to stem."""
+
+    english: bool
+
+    def __new__(cls, text: str, english: bool) -> LangText:
+        obj = super().__new__(cls, text)
+        obj.english = english
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The multiprocessing writer pickles documents; keep the flag on the way.
+        return (LangText, (str(self), self.english))
+
+
+def is_english(language: str | None) -> bool:
+    """Unlabelled articles count as English: most saved news is, and stemming Latin words is harmless."""
+    return not language or language.lower().startswith("en")
+
+
+_TERMS: dict[tuple[str, bool, bool], str | None] = {}
+
+
+def _term(raw: str, english: bool, stops: bool) -> str | None:
+    key = (raw, english, stops)
+    try:
+        return _TERMS[key]
+    except KeyError:
+        pass
+    word = fold(raw)
+    result: str | None = word or None
+    if stops and not indexable(word):
+        result = None
+    elif english:
+        result = stem(word)
+    if len(_TERMS) > 500_000:  # bound the memory of a long rebuild
+        _TERMS.clear()
+    _TERMS[key] = result
+    return result
+
+
+class WordAnalyzer(Tokenizer):
+    """Tokenise, fold, drop stop words and (for English text) stem, in one pass.
+
+    One fused step instead of a chain of filters: indexing spends most of its time here, and news
+    vocabulary is Zipfian, so a cache from raw token to final term answers almost every token.
+    """
+
+    def __init__(self, stemming: bool = True, stops: bool = True) -> None:
+        self.stemming = stemming
+        self.stops = stops
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        english = self.stemming and getattr(value, "english", True)
+        stops = self.stops
+        pos = start_pos
+        for match in WORD.finditer(value):
+            raw = match.group()
+            key = (raw, english, stops)
+            text = _TERMS[key] if key in _TERMS else _term(raw, english, stops)
+            if text is None:
+                continue
+            t.text = text
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = raw
+            if positions:
+                t.pos = pos
+                pos += 1
+            if chars:
+                t.startchar = start_char + match.start()
+                t.endchar = start_char + match.end()
+            yield t
+
+
+class TagTokenizer(Tokenizer):
+    """Tags arrive one per line; each tag becomes one term, and so does each of its parents."""
+
+    def __call__(self, value: str, mode: str = "", **kwargs: Any) -> Iterator[Token]:
+        t = Token(positions=False, chars=False, removestops=False, mode=mode)
+        for term in sorted({p for tag in value.split("\n") for p in tag_terms(tag)}):
+            t.text = term
+            t.boost = 1.0
+            t.stopped = False
+            yield t
+
+
+def tag_key(tag: str) -> str:
+    """The case- and accent-insensitive form of a tag, with tidy `/` separators."""
+    parts = [" ".join(fold(p).split()) for p in tag.split("/")]
+    return "/".join(p for p in parts if p)
+
+
+def tag_terms(tag: str) -> list[str]:
+    """A tag and all its parents: `war/diplomacy` gives `war/diplomacy` and `war`."""
+    key = tag_key(tag)
+    parts = key.split("/") if key else []
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def text_analyzer() -> WordAnalyzer:
+    """Titles and bodies: words, folding, stop words, English stemming."""
+    return WordAnalyzer(stemming=True, stops=True)
+
+
+def name_analyzer() -> WordAnalyzer:
+    """Author and source names: words and folding only (a name is neither stemmed nor stopped)."""
+    return WordAnalyzer(stemming=False, stops=False)
+
+
+def tag_analyzer() -> TagTokenizer:
+    return TagTokenizer()

@@ -1,0 +1,317 @@
+"""Evaluating a parsed query against a `Snapshot`: matching set, ranking, facets, "did you mean".
+
+The matching set is exact and computed with set algebra over cached per-term document sets, so
+AND/OR/NOT, filters and the total cost C-speed set operations, not posting-by-posting stepping.
+Only ranking by relevance goes through Whoosh's BM25F scorer, restricted to that set.
+Bounds, on purpose:
+- a prefix expands to the `EXPANSIONS` most frequent index terms it can stand for, a fuzzy word
+  to the most frequent terms within its edit distance;
+- facets count every match up to `FACET_EXACT` matches; above that they count an even sample of
+  the matches and scale (flagged `facets_exact=False`) and each facet keeps its `FACET_TOP` values.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from whoosh import query as wq
+
+from indexer.search import analysis
+from indexer.search.query import And, Filter, Node, Not, Or, Text, date_range, positives
+from indexer.search.snapshot import Snapshot
+
+ANY_FIELDS = ("title", "body", "authors", "source")
+STEMMED = {"title", "body"}
+EXPANSIONS = 30
+FACET_EXACT = 20_000
+FACET_TOP = 50
+SUGGEST_BELOW = 3
+
+
+def _fields(leaf: Text) -> tuple[str, ...]:
+    return (leaf.field,) if leaf.field else ANY_FIELDS
+
+
+def _forms(field: str, word: str) -> tuple[str, ...]:
+    """Index terms a query word can have become in one field; () when it is never indexed there."""
+    if field in STEMMED:
+        return analysis.word_forms(word) if analysis.indexable(word) else ()
+    return (word,)
+
+
+def prune(node: Node | None) -> Node | None:
+    """Drop words the index never holds (stop words, single letters) so they do not empty a search."""
+    if node is None or isinstance(node, Filter):
+        return node
+    if isinstance(node, Text):
+        if node.field in (None, *STEMMED):
+            kept = tuple(w for w in node.words if analysis.indexable(w) or node.kind == "prefix")
+            if not kept:
+                return None
+            if len(kept) == 1 and node.kind == "phrase":
+                return Text("word", node.field, kept)
+            return Text(node.kind, node.field, kept, node.distance)
+        return node
+    if isinstance(node, Not):
+        inner = prune(node.item)
+        return Not(inner) if inner is not None else None
+    items = tuple(i for i in (prune(x) for x in node.items) if i is not None)
+    if not items:
+        return None
+    if len(items) == 1:
+        return items[0]
+    return And(items) if isinstance(node, And) else Or(items)
+
+
+# -- expansion ---------------------------------------------------------------------------------------
+
+
+def expand_prefix(snap: Snapshot, field: str, prefix: str) -> tuple[str, ...]:
+    """The most frequent index terms a typed prefix may stand for in `field`.
+
+    English terms are stems, and a stem can be shorter than what the user typed ("electio" is
+    "elect" in the index), so stems the typed prefix starts with count too.
+    """
+
+    def make() -> tuple[str, ...]:
+        short = prefix[: max(3, len(prefix) - 3)] if field in STEMMED else prefix
+        found: dict[str, int] = {}
+        for n, (btext, info) in enumerate(snap.reader.iter_prefix(field, short)):
+            if n > 50_000:
+                break
+            term = btext.decode("utf-8")
+            if term.startswith(prefix) or (field in STEMMED and prefix.startswith(term) and len(term) >= 3):
+                found[term] = info.doc_frequency()
+        return tuple(heapq.nlargest(EXPANSIONS, found, key=found.__getitem__))
+
+    return snap.cached(("prefix", field, prefix), make)
+
+
+def expand_fuzzy(snap: Snapshot, field: str, word: str, distance: int) -> tuple[str, ...]:
+    """The most frequent index terms within `distance` edits of `word` (first letter kept)."""
+
+    def make() -> tuple[str, ...]:
+        found: set[str] = set()
+        targets = {word, analysis.stem(word)} if field in STEMMED else {word}
+        for reader, _, _, _ in snap.leaves:
+            for target in targets:
+                found.update(reader.terms_within(field, target, distance, prefix=1))
+        df = {t: snap.reader.doc_frequency(field, t) for t in found}
+        return tuple(heapq.nlargest(EXPANSIONS, df, key=df.__getitem__))
+
+    return snap.cached(("fuzzy", field, word, distance), make)
+
+
+def leaf_terms(snap: Snapshot, leaf: Text, field: str) -> tuple[str, ...]:
+    """The index terms a one-word leaf looks up in one field."""
+    word = leaf.words[0]
+    if leaf.kind == "prefix":
+        return expand_prefix(snap, field, word)
+    if leaf.kind == "fuzzy":
+        return expand_fuzzy(snap, field, word, leaf.distance)
+    return _forms(field, word)
+
+
+def _phrase_variants(field: str, words: tuple[str, ...]) -> list[list[str]]:
+    if field not in STEMMED:
+        return [list(words)]
+    plain = [w for w in words if analysis.indexable(w)]
+    stemmed = [analysis.stem(w) for w in plain]
+    return [plain] if plain == stemmed else [plain, stemmed]
+
+
+def leaf_query(snap: Snapshot, leaf: Text) -> wq.Query | None:
+    """The Whoosh query that scores one leaf (its terms or phrases OR-ed over its fields)."""
+    parts: list[wq.Query] = []
+    for field in _fields(leaf):
+        if leaf.kind == "phrase":
+            parts += [wq.Phrase(field, v) for v in _phrase_variants(field, leaf.words) if len(v) > 1]
+            parts += [wq.Term(field, v[0]) for v in _phrase_variants(field, leaf.words) if len(v) == 1]
+        else:
+            parts += [wq.Term(field, t) for t in leaf_terms(snap, leaf, field)]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+# -- matching ----------------------------------------------------------------------------------------
+
+
+def _leaf_docs(snap: Snapshot, leaf: Text) -> frozenset[int]:
+    if leaf.kind != "phrase":
+        out: set[int] = set()
+        for field in _fields(leaf):
+            out |= snap.terms(field, leaf_terms(snap, leaf, field))
+        return frozenset(out)
+
+    def make() -> frozenset[int]:
+        out: set[int] = set()
+        for field in _fields(leaf):
+            for variant in _phrase_variants(field, leaf.words):
+                candidates = frozenset.intersection(*(snap.term(field, w) for w in variant))
+                if not candidates:
+                    continue
+                if len(variant) == 1:
+                    out |= candidates
+                else:
+                    out.update(wq.Phrase(field, variant).docs(snap.searcher))
+        return frozenset(out - snap.deleted)
+
+    return snap.cached(("phrase", leaf), make)
+
+
+def _filter_docs(snap: Snapshot, f: Filter, now: datetime) -> frozenset[int]:
+    if f.kind == "tag":
+        return snap.term("tags", f.value)
+    if f.kind == "lang":
+        return snap.term("lang", f.value)
+    if f.kind == "is":
+        return snap.term("flags", f.value)
+    span = date_range(f.value, now)
+    if span is None:
+        return frozenset()
+    return snap.date_range(f.kind, span[0], span[1])
+
+
+def matches(snap: Snapshot, node: Node | None, now: datetime) -> frozenset[int]:
+    """Global document numbers of every document the query finds."""
+    if node is None:
+        return snap.all_docs()
+    if isinstance(node, Text):
+        return _leaf_docs(snap, node)
+    if isinstance(node, Filter):
+        return _filter_docs(snap, node, now)
+    if isinstance(node, Not):
+        return snap.all_docs() - matches(snap, node.item, now)
+    if isinstance(node, Or):
+        out: set[int] = set()
+        for item in node.items:
+            out |= matches(snap, item, now)
+        return frozenset(out)
+    wanted = [matches(snap, i, now) for i in node.items if not isinstance(i, Not)]
+    unwanted = [matches(snap, i.item, now) for i in node.items if isinstance(i, Not)]
+    result = frozenset.intersection(*sorted(wanted, key=len)) if wanted else snap.all_docs()
+    for u in unwanted:
+        result = result - u
+    return result
+
+
+# -- ordering ----------------------------------------------------------------------------------------
+
+
+def _scoring_query(snap: Snapshot, node: Node | None) -> tuple[wq.Query | None, bool]:
+    """A Whoosh query that scores the positive words, and whether it matches exactly what `node` does."""
+    if isinstance(node, Text):
+        return leaf_query(snap, node), True
+    if isinstance(node, And) and all(isinstance(i, Text | Filter | Not) for i in node.items):
+        parts = [leaf_query(snap, i) for i in node.items if isinstance(i, Text)]
+        if parts and all(p is not None for p in parts):
+            pure = all(isinstance(i, Text) for i in node.items)
+            return (parts[0] if len(parts) == 1 else wq.And(parts)), pure
+    scored = [q for q in (leaf_query(snap, leaf) for leaf in positives(node)) if q is not None]
+    if not scored:
+        return None, False
+    return (scored[0] if len(scored) == 1 else wq.Or(scored)), False
+
+
+def rank(snap: Snapshot, node: Node | None, found: frozenset[int], sort: str, count: int) -> list[tuple[int, float]]:
+    """The first `count` (docnum, score) of `found` in the wanted order."""
+    if sort == "relevance" and found:
+        q, exact = _scoring_query(snap, node)
+        if q is not None:
+            # When the scoring query matches exactly `found`, no filter: Whoosh can skip whole
+            # blocks of postings that cannot reach the top; a filter would only slow it down.
+            results = snap.searcher.search(q, limit=count, filter=None if exact else set(found))
+            return [(docnum, float(score)) for score, docnum in results.top_n]
+    key = snap.sort_key.__getitem__
+    pick = heapq.nsmallest if sort == "oldest" else heapq.nlargest
+    return [(d, 0.0) for d in pick(count, found, key=key)]
+
+
+# -- facets and suggestions --------------------------------------------------------------------------
+
+
+def facets(snap: Snapshot, found: frozenset[int]) -> tuple[dict[str, dict[str, int]], bool]:
+    """Counts by source, author, tag and year of the found documents, and whether they are exact."""
+    docs: Iterable[int] = found
+    scale = 1.0
+    exact = len(found) <= FACET_EXACT
+    if not exact:
+        ordered = sorted(found)
+        step = len(ordered) / FACET_EXACT
+        docs = [ordered[int(i * step)] for i in range(FACET_EXACT)]
+        scale = len(found) / FACET_EXACT
+    docs = list(docs)
+    counts: dict[str, Counter[Any]] = {
+        "source": Counter(map(snap.source.__getitem__, docs)),
+        "author": Counter(a for t in map(snap.authors.__getitem__, docs) for a in t),
+        "tag": Counter(a for t in map(snap.tags.__getitem__, docs) for a in t),
+        "year": Counter(map(snap.year.__getitem__, docs)),
+    }
+    out: dict[str, dict[str, int]] = {}
+    for name, counter in counts.items():
+        counter.pop(None, None)
+        out[name] = {str(k): max(1, round(v * scale)) for k, v in counter.most_common(FACET_TOP)}
+    return out, exact
+
+
+def suggest(snap: Snapshot, node: Node | None, text: str) -> str | None:
+    """The query with its rare words swapped for frequent archive words a typo or two away."""
+    replacements: dict[str, str] = {}
+    for leaf in positives(node):
+        if leaf.kind not in ("word", "fuzzy") or leaf.field not in (None, "title", "body"):
+            continue
+        word = leaf.words[0]
+        if len(word) < 4 or not analysis.indexable(word):
+            continue
+        own = max(snap.reader.doc_frequency("body", f) for f in analysis.word_forms(word))
+        best, best_df = None, own
+        distance = 1 if len(word) < 6 else 2
+        for field in ("spell", "body"):  # written words first; body terms reach other languages
+            for reader, _, _, _ in snap.leaves:
+                for cand in reader.terms_within(field, word, distance, prefix=1):
+                    df = snap.reader.doc_frequency(field, cand)
+                    if cand not in analysis.word_forms(word) and df > best_df:
+                        best, best_df = cand, df
+            if best:
+                break
+        if best:
+            replacements[word] = best
+    if not replacements:
+        return None
+    out, last = [], 0
+    for m in analysis.WORD.finditer(text):
+        folded = analysis.fold(m.group())
+        if folded in replacements:
+            out += [text[last : m.start()], replacements[folded]]
+            last = m.end()
+    out.append(text[last:])
+    suggestion = "".join(out)
+    return suggestion if suggestion != text else None
+
+
+def leaf_marks(snap: Snapshot, node: Node | None) -> dict[str, Any]:
+    """What to mark in a text: folded words, stems, prefixes and fuzzy expansions of the positive leaves."""
+    words: set[str] = set()
+    stems: set[str] = set()
+    prefixes: set[str] = set()
+    for leaf in positives(node):
+        if leaf.kind == "prefix":
+            prefixes.add(leaf.words[0])
+            stems.update(t for t in expand_prefix(snap, "body", leaf.words[0]) if leaf.words[0].startswith(t))
+        elif leaf.kind == "fuzzy":
+            words.add(leaf.words[0])
+            for field in ("body", "title"):
+                expanded = expand_fuzzy(snap, field, leaf.words[0], leaf.distance)
+                words.update(expanded)
+                stems.update(expanded)
+        else:
+            for w in leaf.words:
+                if analysis.indexable(w) or leaf.field not in (None, *STEMMED):
+                    words.add(w)
+                    stems.add(analysis.stem(w))
+    return {"words": words, "stems": stems, "prefixes": prefixes}

@@ -1,0 +1,435 @@
+"""`SearchIndex`: the search index of one library, kept in step with SQLite and repaired on its own.
+
+Layout of the index folder (the library's `index/`):
+
+    CURRENT                   name of the live index folder, replaced atomically on a swap
+    ix-<12 hex>/              a Whoosh index plus `newsarchive-search.json` (format, generation)
+
+Only folders named like that and carrying our marker are ever opened: opening a Whoosh index
+unpickles its schema, so a folder from anywhere else could run code. A rebuild writes a new
+`ix-` folder, points CURRENT at it and deletes the old one (after closing its searcher: Windows
+keeps mapped files locked).
+
+Threads: every write (update, delete, rebuild, repair, idle merge) runs on one writer thread,
+because Whoosh allows one writer. Searches run on the caller's thread against the current
+`Snapshot`; a write builds the next snapshot beside it and swaps it in, so searches never wait
+for a commit, only for the instant of the swap.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+
+from indexer.search import engine
+from indexer.search.snippets import Marker, mark_all, snippet
+from indexer.search.query import parse, positives
+from indexer.search.schema import IndexDoc, build_schema, fields_of
+from indexer.search.snapshot import SegmentTable, Snapshot
+
+T = TypeVar("T")
+FORMAT = "newsarchive-search/1"
+MARKER = "newsarchive-search.json"
+CURRENT = "CURRENT"
+_OURS = re.compile(r"ix-[0-9a-f]{12}\Z")
+CHUNK = 25_000  # documents per commit in a rebuild: bounds what a failure loses and what memory holds
+LIMIT_MB = 128  # Whoosh's in-memory posting pool per writer process before it spills to disk
+SMALL_BUILD = 2_000  # below this a rebuild is not worth starting worker processes
+IDLE_MERGE_S = 5.0
+SORTS = ("relevance", "newest", "oldest")
+
+
+@dataclass
+class Hit:
+    id: int
+    score: float
+
+
+@dataclass
+class SearchResults:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    suggestion: str | None
+    query: str
+    facets_exact: bool = True  # False: counted over an even sample of a very large result
+    parsed: bool = True  # False: the query was not in the query language and was read as plain words
+    sort: str = "relevance"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _default_procs() -> int:
+    # Worker processes need fork (not in frozen Windows builds) and a second core.
+    if sys.platform == "win32" or getattr(sys, "frozen", False):
+        return 1
+    return 2 if (os.cpu_count() or 1) > 1 else 1
+
+
+class SearchIndex:
+    """The library's full-text index. SQLite is the truth; `documents` re-reads all of it for a rebuild."""
+
+    def __init__(
+        self,
+        folder: Path,
+        documents: Callable[[], Iterable[IndexDoc]],
+        *,
+        now: Callable[[], datetime] = _utcnow,
+        procs: int | None = None,
+    ) -> None:
+        self.folder = Path(folder)
+        self._documents = documents
+        self._now = now
+        self._procs = _default_procs() if procs is None else procs
+        self._lock = threading.RLock()  # held by searches and by the swap of a new snapshot
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-writer")
+        self._ix: Any = None
+        self._snap: Snapshot | None = None
+        self._live: Path | None = None
+        self._generation = ""
+        self._tables: dict[str, SegmentTable] = {}
+        self._timer: threading.Timer | None = None
+        self._closed = False
+
+    # -- the writer thread ------------------------------------------------------------------------
+
+    def _run(self, job: Callable[[], T]) -> T:
+        if self._closed:
+            raise RuntimeError("the search index is closed")
+        return self._writer.submit(job).result()
+
+    def open(self, expected_count: int, generation: str) -> str | None:
+        """Open the index; rebuild it when missing, damaged or out of step. Returns what was repaired, or None."""
+
+        def job() -> str | None:
+            problem = self._open_live()
+            if problem is None:
+                count, gen = self._stamp()
+                if count != expected_count or gen != generation:
+                    problem = (
+                        f"was out of step ({count} articles, generation {gen or '-'}; "
+                        f"the library has {expected_count}, generation {generation})"
+                    )
+            if problem is None:
+                return None
+            count = self._rebuild(generation)
+            return f"The search index {problem}; rebuilt it from the library ({count} articles)."
+
+        return self._run(job)
+
+    def update(self, docs: Iterable[IndexDoc], generation: str | None = None) -> None:
+        """Add or replace documents by id in one commit (and record a new generation, if given)."""
+
+        def job() -> None:
+            w = self._require().writer()
+            try:
+                for doc in docs:
+                    w.update_document(**fields_of(doc))
+            except BaseException:
+                w.cancel()
+                raise
+            self._commit(w, generation)
+
+        self._run(job)
+        self._schedule_merge()
+
+    def delete(self, ids: Iterable[int], generation: str | None = None) -> None:
+        def job() -> None:
+            w = self._require().writer()
+            try:
+                for article_id in ids:
+                    w.delete_by_term("id", str(article_id))
+            except BaseException:
+                w.cancel()
+                raise
+            self._commit(w, generation)
+
+        self._run(job)
+        self._schedule_merge()
+
+    def rebuild(self, generation: str) -> int:
+        """Write a fresh index from `documents` into a new folder and switch to it; returns its size."""
+        return self._run(lambda: self._rebuild(generation))
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        if self._timer:
+            self._timer.cancel()
+        self._writer.shutdown(wait=True)
+        self._closed = True
+        with self._lock:
+            if self._snap is not None:
+                self._snap.close()
+            self._snap = None
+            self._ix = None
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def stamp(self) -> tuple[int, str]:
+        """(document count, generation) of the live index; (0, "") when none is open."""
+        with self._lock:
+            return self._stamp()
+
+    def check(self, expected_count: int, generation: str) -> list[str]:
+        """What is wrong with the index compared with the library; empty when nothing is."""
+        with self._lock:
+            if self._snap is None:
+                live = self._read_current()
+                return ["no search index is open" + ("" if live else " (and none is on disk)")]
+            count, gen = self._stamp()
+            problems = []
+            if count != expected_count:
+                problems.append(f"the index holds {count} articles, the library {expected_count}")
+            if gen != generation:
+                problems.append(f"the index is of generation {gen or '-'}, the library of {generation}")
+            return problems
+
+    def search(
+        self,
+        query: str,
+        *,
+        sort: str = "relevance",
+        limit: int = 50,
+        offset: int = 0,
+        only_ids: set[int] | None = None,
+    ) -> SearchResults:
+        """Find articles; see `indexer.search.query` for the query language. Never raises on bad queries."""
+        if sort not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+        node, parsed = parse(query)
+        node = engine.prune(node)
+        now = self._now()
+        with self._lock:
+            snap = self._snap
+            if snap is None:
+                return SearchResults(0, [], {}, None, query, parsed=parsed, sort=sort)
+            found = engine.matches(snap, node, now)
+            if only_ids is not None:
+                wanted = {snap.docnum_of(i) for i in only_ids}
+                found = found & frozenset(d for d in wanted if d is not None)
+            ranked = engine.rank(snap, node, found, sort, offset + limit)[offset:]
+            hits = [Hit(snap.ids[d], score) for d, score in ranked]
+            facets, exact = engine.facets(snap, found)
+            suggestion = None
+            if len(found) < engine.SUGGEST_BELOW and positives(node):
+                suggestion = engine.suggest(snap, node, query)
+        return SearchResults(len(found), hits, facets, suggestion, query, exact, parsed, sort)
+
+    def snippets(self, query: str, ids: Sequence[int]) -> dict[int, str]:
+        """For each id, the passage of its text that best shows the query, HTML-escaped, marks as <b>."""
+        with self._lock:
+            snap = self._snap
+            if snap is None:
+                return {}
+            marker = self._marker(snap, query)
+            out: dict[int, str] = {}
+            for article_id in ids:
+                docnum = snap.docnum_of(article_id)
+                if docnum is not None:
+                    body = snap.searcher.stored_fields(docnum).get("body", "")
+                    out[article_id] = snippet(body, marker)
+            return out
+
+    def terms_to_mark(self, query: str) -> list[str]:
+        """Folded words to mark in the reader; an entry ending in `*` marks every word starting with it."""
+        with self._lock:
+            snap = self._snap
+            if snap is None:
+                return []
+            node = engine.prune(parse(query)[0])
+            marks = engine.leaf_marks(snap, node)
+        return sorted(marks["words"] | {p + "*" for p in marks["prefixes"]})
+
+    def highlight(self, query: str, text: str) -> str:
+        """`text`, HTML-escaped, with every word the query matches in <b>..</b> (for the reader view)."""
+        with self._lock:
+            snap = self._snap
+            if snap is None:
+                return mark_all(text, Marker.build(set(), set(), set()))
+            return mark_all(text, self._marker(snap, query))
+
+    def _marker(self, snap: Snapshot, query: str) -> Marker:
+        node = engine.prune(parse(query)[0])
+        return snap.cached(("marker", query), lambda: Marker.build(**engine.leaf_marks(snap, node)))
+
+    # -- internals (writer thread only, except _stamp) --------------------------------------------
+
+    def _stamp(self) -> tuple[int, str]:
+        return (self._snap.count, self._generation) if self._snap is not None else (0, "")
+
+    def _require(self) -> Any:
+        if self._ix is None:
+            raise RuntimeError("the search index is not open")
+        return self._ix
+
+    def _read_current(self) -> Path | None:
+        try:
+            name = (self.folder / CURRENT).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        path = self.folder / name
+        return path if _OURS.match(name) and path.is_dir() else None
+
+    def _open_live(self) -> str | None:
+        """Open the folder CURRENT names and probe it; a reason when it cannot be used."""
+        self._drop_live()
+        live = self._read_current()
+        if live is None:
+            return "was missing"
+        try:
+            marker = json.loads((live / MARKER).read_text(encoding="utf-8"))
+            if marker.get("format") != FORMAT:
+                return "was written by another version"
+        except (OSError, ValueError, AttributeError):
+            return "had no marker of ours"
+        try:
+            ix = whoosh_index.open_dir(str(live))
+            snap = self._new_snapshot(ix)
+            # Damage can hide until the first read of postings or stored text: read some now.
+            snap.searcher.search(wq.Term("body", "news"), limit=1)
+            for docnum in range(min(snap.size, 2)):
+                snap.searcher.stored_fields(docnum)
+        except Exception as exc:  # noqa: BLE001 - whatever a damaged index raises, we rebuild
+            return f"was damaged ({type(exc).__name__})"
+        self._install(ix, snap, live, str(marker.get("generation", "")))
+        return None
+
+    def _new_snapshot(self, ix: Any) -> Snapshot:
+        snap = Snapshot(ix.searcher(), self._tables)
+        for key in set(self._tables) - snap.segment_keys():
+            # Tables of segments merged away; the live snapshot may still use them until the swap.
+            if self._snap is None or key not in self._snap.segment_keys():
+                del self._tables[key]
+        return snap
+
+    def _install(self, ix: Any, snap: Snapshot, live: Path, generation: str) -> None:
+        with self._lock:
+            old = self._snap
+            self._ix, self._snap, self._live, self._generation = ix, snap, live, generation
+        if old is not None and old is not snap:
+            old.close()
+
+    def _drop_live(self) -> None:
+        with self._lock:
+            if self._snap is not None:
+                self._snap.close()
+            self._ix = self._snap = self._live = None
+            self._generation = ""
+
+    def _commit(self, writer: Any, generation: str | None, merge: bool = False) -> None:
+        try:
+            writer.commit(merge=merge)
+        except BaseException:
+            writer.cancel()
+            raise
+        ix = self._require()
+        assert self._live is not None
+        if generation is not None:
+            _write_marker(self._live, generation)
+        self._install(ix, self._new_snapshot(ix), self._live, self._generation if generation is None else generation)
+
+    def _rebuild(self, generation: str) -> int:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fresh = self.folder / f"ix-{uuid.uuid4().hex[:12]}"
+        fresh.mkdir()
+        ix = whoosh_index.create_in(str(fresh), build_schema())
+        count = _write_all(ix, self._documents(), self._procs)
+        _write_marker(fresh, generation)
+        self._drop_live()  # close searchers of the old folder before it goes (Windows)
+        self._tables.clear()
+        _atomic_write(self.folder / CURRENT, fresh.name)
+        self._install(ix, self._new_snapshot(ix), fresh, generation)
+        for old in self.folder.iterdir():
+            if old.is_dir() and _OURS.match(old.name) and old != fresh:
+                shutil.rmtree(old, ignore_errors=True)
+        return count
+
+    def _schedule_merge(self) -> None:
+        if self._timer:
+            self._timer.cancel()
+        self._timer = threading.Timer(IDLE_MERGE_S, self._merge_when_idle)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _merge_when_idle(self) -> None:
+        def job() -> None:
+            if self._ix is not None and len(self._snap.leaves if self._snap else ()) > 1:
+                self._commit(self._ix.writer(), None, merge=True)
+
+        if not self._closed:
+            try:
+                self._writer.submit(job)
+            except RuntimeError:  # closed meanwhile
+                pass
+
+
+def _write_all(ix: Any, docs: Iterable[IndexDoc], procs: int) -> int:
+    """Add every document, committing every CHUNK; worker processes only for a big archive."""
+    it = iter(docs)
+    first: list[IndexDoc] = []
+    for doc in it:
+        first.append(doc)
+        if len(first) >= SMALL_BUILD:
+            break
+    big = len(first) >= SMALL_BUILD and procs > 1
+    count = 0
+    writer = None
+    for doc in _chain(first, it):
+        if writer is None:
+            writer = ix.writer(procs=procs, multisegment=True, limitmb=LIMIT_MB) if big else ix.writer(limitmb=LIMIT_MB)
+        try:
+            writer.add_document(**fields_of(doc))
+        except BaseException:
+            writer.cancel()
+            raise
+        count += 1
+        if count % CHUNK == 0:
+            _commit_plain(writer)
+            writer = None
+    if writer is not None:
+        _commit_plain(writer)
+    elif count == 0:
+        _commit_plain(ix.writer())  # an empty archive still gets a committed, openable index
+    return count
+
+
+def _chain(first: list[IndexDoc], rest: Iterable[IndexDoc]) -> Iterable[IndexDoc]:
+    yield from first
+    first.clear()  # let the buffered documents go as soon as they are written
+    yield from rest
+
+
+def _commit_plain(writer: Any) -> None:
+    try:
+        writer.commit(merge=False)
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def _write_marker(folder: Path, generation: str) -> None:
+    _atomic_write(folder / MARKER, json.dumps({"format": FORMAT, "generation": generation}))
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,247 @@
+"""One open, read-only view of the index and the per-document tables searches use.
+
+A `Snapshot` wraps a Whoosh searcher together with plain Python lists over all its documents
+(external id, sort date, source, authors, tags, year), so sorting by date, date filters and facet
+counts are list look-ups instead of posting-list walks. The lists are built per segment from
+numeric columns and from the short exact-value posting lists of the `f_*` fields; segments never
+change once written, so a segment's table is built once and shared by every later snapshot (only
+new and merged segments cost anything after a commit). Sets of matching documents are
+cached per snapshot, so typing "elec", "elect", "electi" re-reads nothing.
+"""
+
+from __future__ import annotations
+
+import bisect
+import sys
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+
+from whoosh.reading import TermNotFound
+from whoosh.searching import Searcher
+
+from indexer.search.schema import MISSING
+
+T = TypeVar("T")
+_YEAR_STARTS = [int(datetime(y, 1, 1, tzinfo=timezone.utc).timestamp()) for y in range(1900, 2101)]
+
+
+def _year(seconds: int) -> int | None:
+    if seconds == MISSING:
+        return None
+    i = bisect.bisect_right(_YEAR_STARTS, seconds)
+    return 1899 + i if 0 < i < len(_YEAR_STARTS) else None
+
+
+def term_docs(reader: Any, field: str, text: str | bytes) -> list[int]:
+    """Segment-local document numbers of one term, deleted documents included, read block by block.
+
+    Whoosh's own `all_ids()` steps posting by posting through several Python calls; reading each
+    block's id array at once is an order of magnitude faster. Falls back to the slow path for any
+    reader that does not look like Whoosh 2.7's.
+    """
+    if isinstance(text, str):
+        text = reader.schema[field].to_bytes(text)
+    try:
+        leaf = reader._terms.matcher(field, text, reader.schema[field].format)
+        if not all(hasattr(leaf, a) for a in ("_read_ids", "_next_block", "_ids")):
+            return list(leaf.all_ids())
+    except (KeyError, TermNotFound):
+        return []
+    except AttributeError:
+        try:
+            return list(reader.postings(field, text).all_ids())
+        except Exception:  # noqa: BLE001 - a missing term is not an error here
+            return []
+    out: list[int] = []
+    while leaf.is_active():
+        leaf._read_ids()
+        out.extend(leaf._ids)
+        leaf._next_block()
+    return out
+
+
+def _column(reader: Any, name: str) -> list[int]:
+    """All values of a numeric column as a list, read as one array when the layout allows."""
+    col = reader.column_reader(name, translate=False)
+    n = reader.doc_count_all()
+    try:
+        count = min(col._count, n)
+        values = array(col._typecode, col._dbfile.get(col._basepos, count * col._fixedlen))
+        if sys.byteorder == "little":
+            values.byteswap()  # Whoosh writes big-endian
+        if len(values) == count:
+            return values.tolist() + [col._default] * (n - count)
+    except (AttributeError, ValueError, TypeError):
+        pass
+    return list(col)
+
+
+@dataclass
+class SegmentTable:
+    """Per-document values of one segment, by segment-local document number."""
+
+    ids: list[int]
+    pub: list[int]
+    saved: list[int]
+    sort_key: list[int]  # published, else saved: what "newest" orders by
+    year: list[int | None]
+    source: list[str | None]
+    authors: list[tuple[str, ...]]
+    tags: list[tuple[str, ...]]
+    pub_order: list[int]  # local docnums with a published date, by date
+    pub_keys: list[int]
+    saved_order: list[int]
+    saved_keys: list[int]
+
+
+def _multi(reader: Any, field: str, n: int) -> list[tuple[str, ...]]:
+    out: list[tuple[str, ...]] = [()] * n
+    for btext in reader.lexicon(field):
+        name = btext.decode("utf-8")
+        for d in term_docs(reader, field, btext):
+            out[d] = (*out[d], name)
+    return out
+
+
+def build_table(reader: Any) -> SegmentTable:
+    n = reader.doc_count_all()
+    ids = _column(reader, "idc")
+    pub = _column(reader, "pub")
+    saved = _column(reader, "saved")
+    sort_key = [p if p != MISSING else s for p, s in zip(pub, saved, strict=True)]
+    sources: list[str | None] = [None] * n
+    for btext in reader.lexicon("f_source"):
+        name = btext.decode("utf-8")
+        for d in term_docs(reader, "f_source", btext):
+            sources[d] = name
+    pub_order = sorted((d for d in range(n) if pub[d] != MISSING), key=pub.__getitem__)
+    saved_order = sorted((d for d in range(n) if saved[d] != MISSING), key=saved.__getitem__)
+    return SegmentTable(
+        ids=ids,
+        pub=pub,
+        saved=saved,
+        sort_key=sort_key,
+        year=[_year(p) for p in pub],
+        source=sources,
+        authors=_multi(reader, "f_author", n),
+        tags=_multi(reader, "f_tag", n),
+        pub_order=pub_order,
+        pub_keys=[pub[d] for d in pub_order],
+        saved_order=saved_order,
+        saved_keys=[saved[d] for d in saved_order],
+    )
+
+
+class Snapshot:
+    """A searcher plus whole-index lists by global document number; read-only once built."""
+
+    def __init__(self, searcher: Searcher, tables: dict[str, SegmentTable]) -> None:
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.leaves: list[tuple[Any, int, SegmentTable, str]] = []
+        leaves = searcher.leaf_searchers()
+        self.ids: list[int] = []
+        self.sort_key: list[int] = []
+        self.year: list[int | None] = []
+        self.source: list[str | None] = []
+        self.authors: list[tuple[str, ...]] = []
+        self.tags: list[tuple[str, ...]] = []
+        self.deleted: set[int] = set()
+        for sub, offset in leaves:
+            reader = sub.reader()
+            key = _segment_key(reader)
+            table = tables.get(key) if key else None
+            if table is None:
+                table = build_table(reader)
+                if key:
+                    tables[key] = table
+            self.leaves.append((reader, offset, table, key))
+            self.ids += table.ids
+            self.sort_key += table.sort_key
+            self.year += table.year
+            self.source += table.source
+            self.authors += table.authors
+            self.tags += table.tags
+            if reader.has_deletions():
+                self.deleted.update(offset + d for d in reader.all_doc_ids() if reader.is_deleted(d))
+        self.size = len(self.ids)
+        self.count = self.size - len(self.deleted)
+        self._cache: OrderedDict[Any, Any] = OrderedDict()
+        self._docnum_of: dict[int, int] | None = None
+
+    def segment_keys(self) -> set[str]:
+        return {key for _, _, _, key in self.leaves if key}
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    # -- sets of documents ------------------------------------------------------------------------
+
+    def cached(self, key: Any, make: Callable[[], T]) -> T:
+        """The value of `make()` for `key`, computed once per snapshot (the least recently used go first)."""
+        hit = self._cache.get(key)
+        if hit is not None:
+            self._cache.move_to_end(key)
+            return hit
+        value = make()
+        self._cache[key] = value
+        if len(self._cache) > 200:
+            self._cache.popitem(last=False)
+        return value
+
+    def all_docs(self) -> frozenset[int]:
+        return self.cached(("all",), lambda: frozenset(range(self.size)) - self.deleted)
+
+    def term(self, field: str, text: str) -> frozenset[int]:
+        def make() -> frozenset[int]:
+            out: set[int] = set()
+            for reader, offset, _, _ in self.leaves:
+                out.update(map(offset.__add__, term_docs(reader, field, text)))
+            return frozenset(out - self.deleted)
+
+        return self.cached(("term", field, text), make)
+
+    def terms(self, field: str, texts: Iterable[str]) -> frozenset[int]:
+        out: set[int] = set()
+        for text in texts:
+            out |= self.term(field, text)
+        return frozenset(out)
+
+    def date_range(self, which: str, lo: int | None, hi: int | None) -> frozenset[int]:
+        """Documents whose published (or saved) moment is in [lo, hi)."""
+
+        def make() -> frozenset[int]:
+            out: set[int] = set()
+            for _, offset, table, _ in self.leaves:
+                order, keys = (
+                    (table.pub_order, table.pub_keys) if which == "published" else (table.saved_order, table.saved_keys)
+                )
+                i = 0 if lo is None else bisect.bisect_left(keys, lo)
+                j = len(keys) if hi is None else bisect.bisect_left(keys, hi)
+                out.update(map(offset.__add__, order[i:j]))
+            return frozenset(out - self.deleted)
+
+        return self.cached(("date", which, lo, hi), make)
+
+    def docnum_of(self, article_id: int) -> int | None:
+        if self._docnum_of is None:
+            self._docnum_of = {
+                i: d for d, i in enumerate(self.ids) if d not in self.deleted
+            }  # later docnums win: an update re-adds
+        return self._docnum_of.get(article_id)
+
+
+def _segment_key(reader: Any) -> str:
+    """A name that stays with a segment's contents for its whole life (deletions aside)."""
+    segment = getattr(reader, "segment", None)
+    seg = segment() if callable(segment) else getattr(reader, "_segment", None)
+    if seg is None:
+        return ""
+    try:
+        return f"{seg.segment_id()}:{seg.doc_count_all()}"
+    except AttributeError:
+        return ""
