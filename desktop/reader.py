@@ -48,8 +48,20 @@ def library_file(folder: Path | None, url: QUrl) -> Path | None:
     return target
 
 
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def _folder():  # noqa: ANN202 - a str -> str function
+    """The index's own folding (case and accents), so a marked word is one the search matched."""
+    try:
+        from indexer.search.analysis import fold
+    except ImportError:  # an index without it: case folding still marks most words
+        return str.lower
+    return fold
+
+
 def highlight_terms(text: str) -> list[str]:
-    """Words of a plain query worth marking when the index cannot say (no fields, operators or syntax)."""
+    """Words of a plain query to mark, as `word*`, when the index cannot say (no fields or operators)."""
     words = []
     for token in re.findall(r'"[^"]*"|\S+', text):
         token = token.strip('"')
@@ -57,7 +69,7 @@ def highlight_terms(text: str) -> list[str]:
             continue
         for word in re.findall(r"\w+", token):
             if len(word) > 1:
-                words.append(word)
+                words.append(_folder()(word) + "*")
     return words
 
 
@@ -188,25 +200,30 @@ class ReaderView(QTextBrowser):
     # -- marks ---------------------------------------------------------------------------------
 
     def mark_terms(self, terms: list[str]) -> None:
+        """Mark every word the query matches: `terms` are folded words, and `prefix*` entries."""
         back, fore = theme.mark_colours(theme.is_dark())
         fmt = QTextCharFormat()
         fmt.setBackground(QColor(back))
         fmt.setForeground(QColor(fore))
         self._marks = []
-        doc = self.document()
-        words = sorted({t for t in terms if t.strip()}, key=len, reverse=True)
-        if words:
-            from PySide6.QtCore import QRegularExpression
-
-            pattern = r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*"
-            regex = QRegularExpression(pattern, QRegularExpression.PatternOption.CaseInsensitiveOption)
-            cursor = doc.find(regex, 0)
-            while not cursor.isNull() and len(self._marks) < 2000:
-                selection = QTextEdit.ExtraSelection()
-                selection.cursor = cursor  # type: ignore[attr-defined]
-                selection.format = fmt  # type: ignore[attr-defined]
-                self._marks.append(selection)
-                cursor = doc.find(regex, cursor)
+        words = {t for t in terms if t and not t.endswith("*")}
+        prefixes = tuple(t[:-1] for t in terms if t.endswith("*") and len(t) > 1)
+        if words or prefixes:
+            fold = _folder()
+            doc = self.document()
+            # toRawText keeps one character per document position (blocks, images), so offsets line up.
+            for m in _WORD.finditer(doc.toRawText()):
+                folded = fold(m.group())
+                if folded in words or (prefixes and folded.startswith(prefixes)):
+                    cursor = QTextCursor(doc)
+                    cursor.setPosition(m.start())
+                    cursor.setPosition(m.end(), QTextCursor.MoveMode.KeepAnchor)
+                    selection = QTextEdit.ExtraSelection()
+                    selection.cursor = cursor  # type: ignore[attr-defined]
+                    selection.format = fmt  # type: ignore[attr-defined]
+                    self._marks.append(selection)
+                    if len(self._marks) >= 2000:
+                        break
         self._mark_index = -1
         self.setExtraSelections(self._marks)
 
