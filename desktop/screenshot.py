@@ -45,8 +45,16 @@ def _render(out: Path, folder: Path, query: str) -> int:
     from indexer import paths
     from indexer.library import Library
 
+    demo = paths.demo_articles_dir()
+    later = sorted(p for p in demo.iterdir() if p.is_dir() and not p.name.endswith("_files"))
+    first = [p for p in sorted(demo.iterdir()) if p not in later]
+    broken = folder.parent / "broken-download.html"
+    broken.write_bytes(b"")
     with Library(folder) as library:
-        report = library.import_paths([paths.demo_articles_dir()], workers=1)
+        library.import_paths(first, workers=1)
+        # A second import for the report: new articles, one already there, one that is not an article.
+        again = next((p for p in first if p.suffix == ".html"), first[0])
+        report = library.import_paths([*later, again, broken], workers=1)
 
     from desktop.app import application, apply_theme
     from desktop.import_report import ImportReportDialog

@@ -43,6 +43,10 @@ from desktop.sidebar import Sidebar
 from desktop.tag_editor import TagEditor
 from desktop.worker import TaskRunner
 
+PLACEHOLDER = (
+    "<div style='color:gray; margin-top:40px' align='center'><p>Type to search; ↓ and ↑ choose a result, "
+    "Enter opens it.</p><p>F1 lists every shortcut.</p></div>"
+)
 SORTS = (("relevance", "Relevance"), ("newest", "Newest first"), ("oldest", "Oldest first"))
 
 
@@ -364,7 +368,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"News Archive — {Path(library.folder).name}")
         self.history.clear()
         self.current = None
-        self.reader.show_message("")
+        self.reader.show_message(PLACEHOLDER)
         self.right_stack.setCurrentIndex(0)
         self.status_label.setText("; ".join(library.repairs) if library.repairs else "")
         self.library_changed.emit(library)
