@@ -14,18 +14,22 @@ from __future__ import annotations
 import html as htmllib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser
 
 from .byline import tidy
-from .metadata import caption_of, read_metadata
+from .metadata import read_metadata
 from .model import Extracted, ImportFailure
 
 MAX_TOKEN = 1_000_000  # characters; libxml2 refuses one text or attribute over 10 MB without huge_tree
 MIN_PRECISE_TEXT = 500  # characters; a shorter precision-first result is retried favouring recall
 MIN_LD_BODY = 500
+LARGE_TEXT = 1_000_000  # characters of text in the whole page
+MAX_CAPTION = 600  # characters; longer "captions" are whole stories marked up oddly
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _BIG_DATA_URI = re.compile(r"data:[^\"'\s)<>]{" + str(MAX_TOKEN) + ",}")
@@ -43,10 +47,12 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     html, placeholders = _shrink_oversized(html)
     root = parse_html(html)
     meta = read_metadata(root, url)
-    body = _main_content(root, url or meta.url)
+    base = url or meta.url
+    images = PageImages(root, base)
+    body = _main_content(root, base)
     if body is None:
         raise ImportFailure("no article text found")
-    converted = convert_body(body, root, meta.title, url or meta.url)
+    converted = convert_body(body, images, meta.title, base)
     paragraphs, body_html = converted.paragraphs, converted.html
     if not paragraphs and meta.article_body and len(meta.article_body) >= MIN_LD_BODY:
         paragraphs = tuple(p for p in (tidy(x) for x in re.split(r"\n\s*\n|\n", meta.article_body)) if p)
@@ -56,7 +62,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     lead, caption = meta.lead_image, meta.lead_image_caption
     if not lead and converted.images:
         lead = converted.images[0]
-        caption = converted.captions.get(lead) or caption_of(root, lead)
+        caption = converted.captions.get(lead)
     for token, original in placeholders.items():
         body_html = body_html.replace(token, original)
         lead = original if lead == token else lead
@@ -126,15 +132,20 @@ def _shrink_oversized(html: str) -> tuple[str, dict[str, str]]:
 
 
 def _main_content(root: HtmlElement, url: str | None) -> etree._Element | None:
-    """trafilatura's body for the page: favouring precision, then recall when that finds too little."""
+    """trafilatura's body for the page: favouring precision, then recall when that finds too little.
+
+    A page with megabytes of text gets one fast pass: trafilatura's fallback comparisons would take minutes.
+    """
     import trafilatura
 
+    huge = sum(len(t) for t in root.itertext()) > LARGE_TEXT
     best = None
-    for precise in (True, False):
+    for precise in (False,) if huge else (True, False):
         try:
             document = trafilatura.bare_extraction(
                 root,
                 url=url,
+                fast=huge,
                 favor_precision=precise,
                 output_format="xml",
                 include_comments=False,
@@ -178,35 +189,39 @@ class ConvertedBody:
     captions: dict[str, str] = field(default_factory=dict)
 
 
-def convert_body(body: etree._Element, root: HtmlElement, title: str | None, url: str | None) -> ConvertedBody:
-    """Paragraphs (one per paragraph, heading, list item or table row) and reader HTML of `body`."""
-    captions = _CaptionIndex(root)
+def convert_body(body: etree._Element, images: PageImages, title: str | None, url: str | None) -> ConvertedBody:
+    """Paragraphs (one per paragraph, heading, list item or table row) and reader HTML of `body`.
+
+    `body` is trafilatura's result, which belongs to us: its elements are renamed to HTML in place.
+    """
     drop = {_key(url)} if url else set()
     out = ConvertedBody()
+    paragraphs: list[str] = []
     html_parts: list[str] = []
     first = True
     for block in _iter_blocks(body):
         if block.tag == "graphic":
-            src = block.get("src") or ""
+            src = images.original(block.get("src") or "")
             if src:
-                caption = captions.figcaption(src)
+                caption = images.figcaption(block.get("src") or "")
                 out.images.append(src)
                 if caption:
                     out.captions[src] = caption
-                html_parts.append(_figure(block, caption))
+                html_parts.append(_figure(src, block, caption))
             continue
         text = _block_text(block)
         if not text:
             continue
         key = _key(text)
-        if key in drop or captions.is_caption(text):
+        if key in drop or images.is_caption(text):
             continue
         if first and title and key == _key(title):
             first = False
             continue
         first = False
-        out.paragraphs += tuple(_rows(block)) if block.tag in ("table", "list", "quote") else (text,)
-        html_parts.append(_to_html(block))
+        paragraphs.extend(_rows(block) if block.tag in ("table", "list", "quote") else [text])
+        html_parts.append(_to_html(block, images.original))
+    out.paragraphs = tuple(paragraphs)
     out.html = "\n".join(h for h in html_parts if h)
     return out
 
@@ -313,29 +328,72 @@ def _key(text: str) -> str:
     return " ".join(_TOKEN.findall(text.casefold()))
 
 
-class _CaptionIndex:
-    """Image captions and alt texts of the original page, to keep them out of the paragraphs."""
+class PageImages:
+    """The page's images: their references as the page has them, captions and alt texts.
 
-    def __init__(self, root: HtmlElement) -> None:
+    trafilatura keeps only images whose address names an image file and makes relative addresses
+    absolute; inline images (data: URIs) are swapped for stand-in names it accepts, and every
+    address it returns is mapped back to the page's own reference.
+    """
+
+    def __init__(self, root: HtmlElement, url: str | None) -> None:
         self.root = root
         self.shingles: set[tuple[str, ...]] = set()
+        self.longest = 0
+        self._originals: dict[str, str] = {}
         for element in root.xpath(_CAPTION_XPATH):
-            text = tidy(element.text_content())
-            if text and len(text) < 600:
-                self.shingles |= _shingles(text)
+            self._add(tidy(element.text_content()))
         for img in root.iter("img"):
             for attr in ("alt", "title"):
-                value = tidy(img.get(attr))
-                if value:
-                    self.shingles |= _shingles(value)
+                self._add(tidy(img.get(attr)))
+            for attr in ("src", "data-src"):
+                ref = (img.get(attr) or "").strip()
+                if not ref:
+                    continue
+                if ref.lower().startswith("data:"):
+                    token = f"newsarchive-inline-{len(self._originals)}.png"
+                    img.set(attr, token)
+                    self._originals[token], ref = ref, token
+                page_ref = self._originals.get(ref, ref)
+                for spelling in (urljoin(url, ref) if url else ref, re.sub(r"^//", "http://", ref)):
+                    self._originals.setdefault(spelling, page_ref)
+        self._figcaptions: dict[str, str | None] | None = None
+
+    def original(self, src: str) -> str:
+        """The page's own reference for an image address trafilatura returned."""
+        return self._originals.get(src, src)
+
+    def _add(self, text: str) -> None:
+        if text and len(text) < MAX_CAPTION:
+            self.shingles |= _shingles(text)
+            self.longest = max(self.longest, len(text))
 
     def is_caption(self, text: str) -> bool:
         """Mostly words of some caption or alt text (three-word runs, 70% or more)."""
+        if not self.shingles or len(text) > 2 * self.longest:
+            return False
         own = _shingles(text)
         return bool(own) and len(own & self.shingles) >= 0.7 * len(own)
 
     def figcaption(self, src: str) -> str | None:
-        return caption_of(self.root, src)
+        """The figcaption of the figure showing `src` in the page, matched by file name."""
+        if self._figcaptions is None:
+            self._figcaptions = {}
+            for figure in self.root.iter("figure"):
+                found = figure.xpath(".//figcaption")
+                text = tidy(found[0].text_content()) if found else ""
+                for img in figure.iter("img"):
+                    for ref in (img.get("src"), img.get("data-src")):
+                        name = _file_name(ref)
+                        if name and name not in self._figcaptions:
+                            self._figcaptions[name] = text or None
+        return self._figcaptions.get(_file_name(src) or "")
+
+
+def _file_name(ref: str | None) -> str | None:
+    if not ref or ref.startswith("data:"):
+        return ref
+    return ref.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1] or None
 
 
 def _shingles(text: str, n: int = 3) -> set[tuple[str, ...]]:
@@ -345,10 +403,11 @@ def _shingles(text: str, n: int = 3) -> set[tuple[str, ...]]:
     return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
 
 
-def _figure(graphic: etree._Element, caption: str | None) -> str:
+def _figure(src: str, graphic: etree._Element, caption: str | None) -> str:
     figure = etree.Element("figure")
     img = etree.SubElement(figure, "img")
-    for attr in ("src", "alt", "title"):
+    img.set("src", src)
+    for attr in ("alt", "title"):
         if graphic.get(attr):
             img.set(attr, graphic.get(attr) or "")
     if caption:
@@ -356,29 +415,21 @@ def _figure(graphic: etree._Element, caption: str | None) -> str:
     return etree.tostring(figure, method="html", encoding="unicode")
 
 
-def _to_html(block: etree._Element) -> str:
+def _to_html(block: etree._Element, original: Callable[[str], str]) -> str:
     """Reader HTML for one block of trafilatura's XML; attributes other than links and images dropped."""
-    from copy import deepcopy
-
-    element = deepcopy(block)
-    element.tail = None
-    for node in list(element.iter()):
+    for node in block.iter():
         tag = node.tag
         attrs = dict(node.attrib)
         node.attrib.clear()
         if tag == "head":
             level = (attrs.get("rend") or "h2").lstrip("h")
-            node.tag = f"h{level}" if level in "123456" and len(level) == 1 else "h2"
+            node.tag = f"h{level}" if level in ("1", "2", "3", "4", "5", "6") else "h2"
+        elif tag in _RENAMES:
+            node.tag = _RENAMES[tag]
         elif tag == "list":
             node.tag = "ol" if attrs.get("rend") == "ol" else "ul"
-        elif tag == "item":
-            node.tag = "li"
-        elif tag == "quote":
-            node.tag = "blockquote"
         elif tag == "code":
-            node.tag = "pre" if node is element else "code"
-        elif tag == "row":
-            node.tag = "tr"
+            node.tag = "pre" if node is block else "code"
         elif tag == "cell":
             node.tag = "th" if attrs.get("role") == "head" else "td"
         elif tag == "hi":
@@ -387,13 +438,15 @@ def _to_html(block: etree._Element) -> str:
             node.tag = "a"
             if attrs.get("target"):
                 node.set("href", attrs["target"])
-        elif tag == "lb":
-            node.tag = "br"
         elif tag == "graphic":
             node.tag = "img"
-            for attr in ("src", "alt", "title"):
+            node.set("src", original(attrs.get("src") or ""))
+            for attr in ("alt", "title"):
                 if attrs.get(attr):
                     node.set(attr, attrs[attr])
         elif tag not in ("p", "table", "del", "div"):
             node.tag = "span"
-    return etree.tostring(element, method="html", encoding="unicode")
+    return etree.tostring(block, method="html", encoding="unicode", with_tail=False)
+
+
+_RENAMES = {"item": "li", "quote": "blockquote", "row": "tr", "lb": "br"}
