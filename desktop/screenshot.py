@@ -107,6 +107,7 @@ def _render(out: Path, folder: Path, query: str) -> int:
     _settle()
     written.append(_save(window, out / "dark.png"))
     window.close()
+    apply_theme(app)  # back to the user's choice, for a caller that goes on using the application
     for path in written:
         print(path)
     return 0
