@@ -217,6 +217,10 @@ class MainWindow(QMainWindow):
         self.sidebar.author_chosen.connect(self.open_author)
         self.sidebar.rename_tag_requested.connect(self.rename_tag)
         self.suggestion_label.linkActivated.connect(lambda _link: self.flow.use_suggestion())
+        # Tab goes where the eye goes: search, results, article, then the filters and the sort order.
+        order = [self.search_field, self.results_view, self.reader, self.find_bar.field, self.sidebar, self.sort_box]
+        for first, second in zip(order, order[1:]):
+            QWidget.setTabOrder(first, second)
 
     def _build_welcome(self) -> QWidget:
         page = QWidget()
