@@ -218,14 +218,17 @@ def _scoring_query(snap: Snapshot, node: Node | None) -> tuple[wq.Query | None, 
     return (scored[0] if len(scored) == 1 else wq.Or(scored)), False
 
 
-def rank(snap: Snapshot, node: Node | None, found: frozenset[int], sort: str, count: int) -> list[tuple[int, float]]:
-    """The first `count` (docnum, score) of `found` in the wanted order."""
+def rank(
+    snap: Snapshot, node: Node | None, found: frozenset[int], sort: str, count: int, restricted: bool = False
+) -> list[tuple[int, float]]:
+    """The first `count` (docnum, score) of `found` in the wanted order (`restricted`: found was narrowed)."""
     if sort == "relevance" and found:
         q, exact = _scoring_query(snap, node)
         if q is not None:
             # When the scoring query matches exactly `found`, no filter: Whoosh can skip whole
             # blocks of postings that cannot reach the top; a filter would only slow it down.
-            results = snap.searcher.search(q, limit=count, filter=None if exact else set(found))
+            unfiltered = exact and not restricted
+            results = snap.searcher.search(q, limit=count, filter=None if unfiltered else set(found))
             return [(docnum, float(score)) for score, docnum in results.top_n]
     key = snap.sort_key.__getitem__
     pick = heapq.nsmallest if sort == "oldest" else heapq.nlargest

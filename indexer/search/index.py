@@ -36,19 +36,15 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from indexer.search import engine
-from indexer.search.snippets import Marker, mark_all, snippet
 from indexer.search.query import parse, positives
 from indexer.search.schema import IndexDoc, build_schema, fields_of
 from indexer.search.snapshot import SegmentTable, Snapshot
+from indexer.search.snippets import Marker, mark_all, snippet
+from indexer.search.storage import FORMAT, MARKER, atomic_write, write_all, write_marker
 
 T = TypeVar("T")
-FORMAT = "newsarchive-search/1"
-MARKER = "newsarchive-search.json"
 CURRENT = "CURRENT"
 _OURS = re.compile(r"ix-[0-9a-f]{12}\Z")
-CHUNK = 25_000  # documents per commit in a rebuild: bounds what a failure loses and what memory holds
-LIMIT_MB = 128  # Whoosh's in-memory posting pool per writer process before it spills to disk
-SMALL_BUILD = 2_000  # below this a rebuild is not worth starting worker processes
 IDLE_MERGE_S = 5.0
 SORTS = ("relevance", "newest", "oldest")
 
@@ -225,7 +221,7 @@ class SearchIndex:
             if only_ids is not None:
                 wanted = {snap.docnum_of(i) for i in only_ids}
                 found = found & frozenset(d for d in wanted if d is not None)
-            ranked = engine.rank(snap, node, found, sort, offset + limit)[offset:]
+            ranked = engine.rank(snap, node, found, sort, offset + limit, only_ids is not None)[offset:]
             hits = [Hit(snap.ids[d], score) for d, score in ranked]
             facets, exact = engine.facets(snap, found)
             suggestion = None
@@ -343,7 +339,7 @@ class SearchIndex:
         ix = self._require()
         assert self._live is not None
         if generation is not None:
-            _write_marker(self._live, generation)
+            write_marker(self._live, generation)
         self._install(ix, self._new_snapshot(ix), self._live, self._generation if generation is None else generation)
 
     def _rebuild(self, generation: str) -> int:
@@ -351,11 +347,11 @@ class SearchIndex:
         fresh = self.folder / f"ix-{uuid.uuid4().hex[:12]}"
         fresh.mkdir()
         ix = whoosh_index.create_in(str(fresh), build_schema())
-        count = _write_all(ix, self._documents(), self._procs)
-        _write_marker(fresh, generation)
+        count = write_all(ix, self._documents(), self._procs)
+        write_marker(fresh, generation)
         self._drop_live()  # close searchers of the old folder before it goes (Windows)
         self._tables.clear()
-        _atomic_write(self.folder / CURRENT, fresh.name)
+        atomic_write(self.folder / CURRENT, fresh.name)
         self._install(ix, self._new_snapshot(ix), fresh, generation)
         for old in self.folder.iterdir():
             if old.is_dir() and _OURS.match(old.name) and old != fresh:
@@ -379,57 +375,3 @@ class SearchIndex:
                 self._writer.submit(job)
             except RuntimeError:  # closed meanwhile
                 pass
-
-
-def _write_all(ix: Any, docs: Iterable[IndexDoc], procs: int) -> int:
-    """Add every document, committing every CHUNK; worker processes only for a big archive."""
-    it = iter(docs)
-    first: list[IndexDoc] = []
-    for doc in it:
-        first.append(doc)
-        if len(first) >= SMALL_BUILD:
-            break
-    big = len(first) >= SMALL_BUILD and procs > 1
-    count = 0
-    writer = None
-    for doc in _chain(first, it):
-        if writer is None:
-            writer = ix.writer(procs=procs, multisegment=True, limitmb=LIMIT_MB) if big else ix.writer(limitmb=LIMIT_MB)
-        try:
-            writer.add_document(**fields_of(doc))
-        except BaseException:
-            writer.cancel()
-            raise
-        count += 1
-        if count % CHUNK == 0:
-            _commit_plain(writer)
-            writer = None
-    if writer is not None:
-        _commit_plain(writer)
-    elif count == 0:
-        _commit_plain(ix.writer())  # an empty archive still gets a committed, openable index
-    return count
-
-
-def _chain(first: list[IndexDoc], rest: Iterable[IndexDoc]) -> Iterable[IndexDoc]:
-    yield from first
-    first.clear()  # let the buffered documents go as soon as they are written
-    yield from rest
-
-
-def _commit_plain(writer: Any) -> None:
-    try:
-        writer.commit(merge=False)
-    except BaseException:
-        writer.cancel()
-        raise
-
-
-def _write_marker(folder: Path, generation: str) -> None:
-    _atomic_write(folder / MARKER, json.dumps({"format": FORMAT, "generation": generation}))
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

@@ -167,7 +167,7 @@ class Snapshot:
             self.authors += table.authors
             self.tags += table.tags
             if reader.has_deletions():
-                self.deleted.update(offset + d for d in reader.all_doc_ids() if reader.is_deleted(d))
+                self.deleted.update(offset + d for d in _deleted(reader))
         self.size = len(self.ids)
         self.count = self.size - len(self.deleted)
         self._cache: OrderedDict[Any, Any] = OrderedDict()
@@ -245,3 +245,10 @@ def _segment_key(reader: Any) -> str:
         return f"{seg.segment_id()}:{seg.doc_count_all()}"
     except AttributeError:
         return ""
+
+
+def _deleted(reader: Any) -> Iterable[int]:
+    perdoc = getattr(reader, "_perdoc", None)
+    if perdoc is not None and hasattr(perdoc, "deleted_docs"):
+        return list(perdoc.deleted_docs())
+    return [d for d in range(reader.doc_count_all()) if reader.is_deleted(d)]

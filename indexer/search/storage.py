@@ -1,0 +1,71 @@
+"""Writing a whole index: chunked commits, worker processes for big archives, atomic marker files."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from indexer.search.schema import IndexDoc, fields_of
+
+FORMAT = "newsarchive-search/1"
+MARKER = "newsarchive-search.json"
+CHUNK = 25_000  # documents per commit in a rebuild: bounds what a failure loses and what memory holds
+LIMIT_MB = 128  # Whoosh's in-memory posting pool per writer process before it spills to disk
+SMALL_BUILD = 2_000  # below this a rebuild is not worth starting worker processes
+
+
+def write_all(ix: Any, docs: Iterable[IndexDoc], procs: int) -> int:
+    """Add every document, committing every CHUNK; worker processes only for a big archive."""
+    it = iter(docs)
+    first: list[IndexDoc] = []
+    for doc in it:
+        first.append(doc)
+        if len(first) >= SMALL_BUILD:
+            break
+    big = len(first) >= SMALL_BUILD and procs > 1
+    count = 0
+    writer = None
+    for doc in _chain(first, it):
+        if writer is None:
+            writer = ix.writer(procs=procs, multisegment=True, limitmb=LIMIT_MB) if big else ix.writer(limitmb=LIMIT_MB)
+        try:
+            writer.add_document(**fields_of(doc))
+        except BaseException:
+            writer.cancel()
+            raise
+        count += 1
+        if count % CHUNK == 0:
+            _commit_plain(writer)
+            writer = None
+    if writer is not None:
+        _commit_plain(writer)
+    elif count == 0:
+        _commit_plain(ix.writer())  # an empty archive still gets a committed, openable index
+    return count
+
+
+def _chain(first: list[IndexDoc], rest: Iterable[IndexDoc]) -> Iterable[IndexDoc]:
+    yield from first
+    first.clear()  # let the buffered documents go as soon as they are written
+    yield from rest
+
+
+def _commit_plain(writer: Any) -> None:
+    try:
+        writer.commit(merge=False)
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def write_marker(folder: Path, generation: str) -> None:
+    atomic_write(folder / MARKER, json.dumps({"format": FORMAT, "generation": generation}))
+
+
+def atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
