@@ -44,6 +44,7 @@ from indexer.textmeta import (
     source_from_bio,
     source_from_copyright,
     split_page_title,
+    starts_with_by,
     tidy_caption,
 )
 
@@ -124,7 +125,7 @@ def _author_blocks(lines: Sequence[Line]) -> list[tuple[Author, range]]:
     """Author cards: a name line, perhaps a short role line, then a bio that opens with the name."""
     found: list[tuple[Author, range]] = []
     for i, line in enumerate(lines):
-        if line.words > 5 or not is_name(line.text):
+        if not 2 <= line.words <= 5 or line.kind != SHORT or not _bio_follows(lines, i) or not is_name(line.text):
             continue
         j = i + 1
         role = None
@@ -135,6 +136,15 @@ def _author_blocks(lines: Sequence[Line]) -> list[tuple[Author, range]]:
         if _is_bio_of(line.text, lines[j].text):
             found.append((Author(line.text, role, lines[j].text), range(i, j + 1)))
     return found
+
+
+def _bio_follows(lines: Sequence[Line], i: int) -> bool:
+    """Cheap test first: one of the next two lines opens with the first or last word of line i."""
+    tokens = lines[i].text.split()
+    for j in (i + 1, i + 2):
+        if j < len(lines) and lines[j].text.startswith((tokens[0] + " ", tokens[-1] + " ")):
+            return True
+    return False
 
 
 def _is_bio_of(name: str, text: str) -> bool:
@@ -231,7 +241,8 @@ def _read_header(lines: Sequence[Line], start: int, end: int, anchor: int) -> _H
         header.title, header.title_index = lines[start].text, start
     if header.title_index >= 0:
         header.used.add(header.title_index)
-    first = header.title_index + 1 if 0 <= header.title_index < start else max(0, start - 15)
+    first = header.title_index + 1 if 0 <= header.title_index < start else start - 15
+    first = max(0, first, start - _HEADER_REACH)
     # The byline, date and caption stand between the title and the first paragraphs of the story.
     stop = min(end, _nth_prose(lines, start, end, 2) + 1)
     dates: dict[str, str] = {}
@@ -276,7 +287,7 @@ def _take_byline(lines: Sequence[Line], i: int, stop: int, header: _Header, date
         text = "By " + lines[i + 1].text
         header.used.add(i)
         i += 1
-    elif not (low.startswith(("by ", "by:")) or _byline_context(lines, i, stop)):
+    elif not (starts_with_by(text) or _byline_context(lines, i, stop)):
         return False
     people = parse_byline(text)
     if not people:
@@ -346,7 +357,9 @@ def _headline_like(line: Line) -> bool:
         return False
     if text.endswith((".", ",", ";", ":")) and not text.endswith("..."):
         return False
-    return not (is_date_only(text) or is_credit(text) or text.lower().startswith("by "))
+    if is_date_only(text) or date_statement(text) or is_credit(text) or text.lower().startswith(("by ", "by:")):
+        return False
+    return not (line.words <= 6 and parse_byline(text))
 
 
 # --- 5. the story ---------------------------------------------------------------------------------

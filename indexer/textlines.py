@@ -22,6 +22,8 @@ _SPACE_RUN = re.compile(r" {2,}")
 MAX_PATTERN_LINE = 600
 
 _WORD = re.compile(r"\w+")
+_DROP_PUNCT = str.maketrans(dict.fromkeys(".,;:!?。、，"))
+_PUNCT_TO_SPACE = str.maketrans(dict.fromkeys(".,;:!?\"'“”‘’«»()[]", " "))
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"[.!?…。！？:][\"'”’»)\]*]*$")
 _INNER_SENTENCE = re.compile(r"[.!?…。！？][\"'”’»)]* +[\"'“‘«(]*[A-ZА-ЯЁІЇЄҐ0-9]")
@@ -82,16 +84,28 @@ _SITE_NOTICE = re.compile(
 )
 # Comment headers: "Jane on May 2, 2019 at 4:47 pm said:", "2 days ago at 07:52 am", "Rating: 36 Votes".
 _COMMENT_HEAD = re.compile(
-    r"(?:\b(?:said|says|wrote|writes|replied):$|^\d+ (?:seconds?|minutes?|hours?|days?|weeks?|months?|years?) ago\b|"
-    r"^rating: \d+ votes?$|^reply(?: to this comment)?$|^report (?:this )?comment$)",
-    re.IGNORECASE,
+    r"(?i:\d+ (?:seconds?|minutes?|hours?|days?|weeks?|months?|years?) ago\b|rating: \d+ votes?$|"
+    r"reply(?: to this comment)?$|report (?:this )?comment$)"
 )
-_COPYRIGHT = re.compile(r"(?:©|\(c\) ?\d{4}|copyright\b|all rights reserved|todos los derechos|alle rechte)", re.I)
+_COMMENT_SAID = re.compile(r"(?i:\b(?:said|says|wrote|writes|replied):$)")
+_COPYRIGHT_WORDS = ("copyright", "all rights reserved", "todos los derechos", "alle rechte", "все права")
+
+
+def _is_copyright(text: str) -> bool:
+    if "©" in text:
+        return True
+    low = text.lower()
+    return "(c) " in low or any(words in low for words in _COPYRIGHT_WORDS)
+
+
+def _is_comment_head(text: str) -> bool:
+    return bool(_COMMENT_HEAD.match(text) or (text.endswith(":") and _COMMENT_SAID.search(text, len(text) - 12)))
+
 
 PROSE, NEAR, SHORT, NOISE, END, NOTICE = "prose", "near", "short", "noise", "end", "notice"
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One non-blank line of the page and what it looks like."""
 
@@ -100,8 +114,8 @@ class Line:
     blank_before: bool  # a blank line separates it from the previous one
     words: int
     kind: str = SHORT
-    lower_ratio: float = 0.0  # share of cased words that start lower-case; -1 when the script has no case
-    stop_ratio: float = 0.0
+    lower_ratio: float = -1.0  # share of cased words that start lower-case; -1 when unknown (no case, too short)
+    stop_ratio: float = -1.0  # share of function words; -1 when not measured
     ends_sentence: bool = False
     repeats: int = 1  # how many times the same line occurs on the page
 
@@ -116,13 +130,18 @@ def normalise(text: str) -> str:
 def split_lines(text: str) -> list[Line]:
     """The non-blank lines of normalised text, stripped, each measured and classified."""
     lines: list[Line] = []
+    shapes: dict[str, tuple[int, float, float, bool, str]] = {}  # pages repeat menus: measure each text once
     blank = True
     for raw in text.split("\n"):
         stripped = raw.strip()
         if not stripped:
             blank = True
             continue
-        lines.append(_measure(stripped, len(lines), blank))
+        shape = shapes.get(stripped)
+        if shape is None:
+            shape = shapes[stripped] = _measure(stripped)
+        words, lower_ratio, stop_ratio, ends_sentence, kind = shape
+        lines.append(Line(stripped, len(lines), blank, words, kind, lower_ratio, stop_ratio, ends_sentence))
         blank = False
     counts = Counter(line.text.lower() for line in lines)
     for line in lines:
@@ -130,60 +149,53 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-def _measure(text: str, index: int, blank_before: bool) -> Line:
-    tokens = text.split()
-    words = len(tokens)
-    cjk = len(_CJK.findall(text)) if len(text) < 20000 else 0
-    if cjk > words:
+def _measure(text: str) -> tuple[int, float, float, bool, str]:
+    """(words, lower_ratio, stop_ratio, ends_sentence, kind) of one stripped line."""
+    words = text.count(" ") + 1
+    if _CJK.search(text, 0, 2000):
         # Scripts without spaces: two ideographs carry roughly one word.
-        words = max(words, cjk // 2)
-    cased = lower = stops = 0
-    for token in tokens:
-        head = token.lstrip("\"'“‘«([¿¡-–—")
-        if head[:1].isalpha() and (head[0].isupper() or head[0].islower()):
-            cased += 1
-            lower += head[0].islower()
-        if token.strip(".,;:!?\"'“”‘’«»()").lower() in STOP_WORDS:
-            stops += 1
-    line = Line(
-        text=text,
-        index=index,
-        blank_before=blank_before,
-        words=words,
-        lower_ratio=lower / cased if cased >= 3 else -1.0,
-        stop_ratio=stops / len(tokens) if tokens else 0.0,
-        ends_sentence=bool(_SENTENCE_END.search(text[-12:])),
-    )
-    line.kind = _classify(line)
-    return line
+        words = max(words, len(_CJK.findall(text)) // 2)
+    lower_ratio = stop_ratio = -1.0
+    if words >= 3:
+        # First letters of the words: their case tells prose ("the mayor said") from menus ("Local News").
+        tokens = text.split(" ", 2000)[:2000]
+        initials = "".join([t[0] if t[0].isalpha() else t[1:2] for t in tokens if t])
+        lower = sum(map(str.islower, initials))
+        cased = lower + sum(map(str.isupper, initials))
+        lower_ratio = lower / cased if cased >= 3 else -1.0
+    if 4 <= words <= 40:
+        plain = text.lower().translate(_PUNCT_TO_SPACE).split()
+        stop_ratio = sum(map(STOP_WORDS.__contains__, plain)) / len(plain) if plain else 0.0
+    ends_sentence = bool(_SENTENCE_END.search(text, max(0, len(text) - 12)))
+    return words, lower_ratio, stop_ratio, ends_sentence, _classify(text, words, lower_ratio, ends_sentence)
 
 
-def _classify(line: Line) -> str:
-    text = line.text
-    if len(text) <= 80:
-        if _NOISE_LINE.match(text):
-            return NOISE
-        if _END_LINE.match(text.rstrip(":").strip()):
-            return END
-    if len(text) < 300 and (_COPYRIGHT.search(text) or _COMMENT_HEAD.search(text)):
+def _classify(text: str, words: int, lower_ratio: float, ends_sentence: bool) -> str:
+    if words <= 6 and _NOISE_LINE.match(text):
+        return NOISE
+    if len(text) <= 80 and _END_LINE.match(text.rstrip(":").strip()):
         return END
-    if len(text) < 2000 and _SITE_NOTICE.search(text):
-        return NOTICE
-    cased_ok = line.lower_ratio < 0 or line.lower_ratio >= 0.45
-    if line.words >= 12 and _punctuation(text) * 30 < line.words:
+    if len(text) < 300 and (_is_copyright(text) or _is_comment_head(text)):
+        return END
+    if len(text) < 2000:
+        low = text.lower()
+        if ("cookie" in low or "site" in low or "terms of" in low or "privacy" in low) and _SITE_NOTICE.search(text):
+            return NOTICE
+    cased_ok = lower_ratio < 0 or lower_ratio >= 0.45
+    if words >= 12 and _punctuation(text) * 30 < words:
         # A tag cloud or keyword list: many words, hardly any punctuation or function words.
         return SHORT
-    if line.words >= 12 and cased_ok and (line.ends_sentence or line.words >= 25 or _has_inner_sentence(text)):
+    if words >= 12 and cased_ok and (ends_sentence or words >= 25 or _has_inner_sentence(text)):
         return PROSE
-    if line.words >= 25 and line.lower_ratio >= 0.3:
+    if words >= 25 and lower_ratio >= 0.3:
         return PROSE
-    if line.words >= 5 and line.ends_sentence and cased_ok:
+    if words >= 5 and ends_sentence and cased_ok:
         return NEAR
     return SHORT
 
 
 def _punctuation(text: str) -> int:
-    return sum(text.count(mark) for mark in ".,;:!?。、，")
+    return len(text) - len(text.translate(_DROP_PUNCT))
 
 
 def _has_inner_sentence(text: str) -> bool:
@@ -191,7 +203,7 @@ def _has_inner_sentence(text: str) -> bool:
 
 
 def is_noise(text: str) -> bool:
-    return len(text) <= 80 and bool(_NOISE_LINE.match(text))
+    return text.count(" ") <= 5 and bool(_NOISE_LINE.match(text))
 
 
 def is_end_marker(text: str) -> bool:

@@ -97,9 +97,8 @@ _SOURCE_FROM_BIO = re.compile(
     r"(?P<name>(?:[Tt]he )?[A-Z][\w'’&-]*(?:\.[\w'’&-]+)*(?: (?:of |de |the )?[A-Z][\w'’&-]*(?:\.[\w'’&-]+)*){0,5})"
 )
 _COPYRIGHT_OWNER = re.compile(
-    r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?"
-    r"(?P<name>[A-Z][\w'’&.-]*(?: [A-Z][\w'’&.-]*){0,5})",
-    re.IGNORECASE,
+    r"(?i:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?"
+    r"(?P<name>[A-Z][\w'’&-]*(?:\.[\w'’&-]+)*(?: [A-Z][\w'’&-]*(?:\.[\w'’&-]+)*){0,5})"
 )
 _TITLE_SEPARATOR = re.compile(r"\s(?:\||-|–|—|::|»|·)\s")
 
@@ -177,6 +176,11 @@ def is_name(text: str) -> bool:
 def is_role(text: str) -> bool:
     """A short job title under a byline: "News Editor", "Opinion Columnist", "Staff Writer"."""
     return len(text) <= 60 and len(text.split()) <= 6 and bool(_ROLE_WORDS.search(text)) and not text.endswith(".")
+
+
+def starts_with_by(text: str) -> bool:
+    """The line opens with "By", "Written by", "Автор:" or the like."""
+    return bool(_BY.match(text))
 
 
 def parse_byline(text: str) -> list[tuple[str, str | None]] | None:
