@@ -28,6 +28,7 @@ from .model import Extracted, ImportFailure
 MAX_TOKEN = 1_000_000  # characters; libxml2 refuses one text or attribute over 10 MB without huge_tree
 MIN_PRECISE_TEXT = 500  # characters; a shorter precision-first result is retried favouring recall
 MIN_LD_BODY = 500
+MIN_PROSE = 40  # characters outside links
 LARGE_TEXT = 1_000_000  # characters of text in the whole page
 MAX_CAPTION = 600  # characters; longer "captions" are whole stories marked up oddly
 
@@ -54,6 +55,8 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         raise ImportFailure("no article text found")
     converted = convert_body(body, images, meta.title, base)
     paragraphs, body_html = converted.paragraphs, converted.html
+    if converted.prose < MIN_PROSE:
+        paragraphs, body_html = (), ""
     if not paragraphs and meta.article_body and len(meta.article_body) >= MIN_LD_BODY:
         paragraphs = tuple(p for p in (tidy(x) for x in re.split(r"\n\s*\n|\n", meta.article_body)) if p)
         body_html = "".join(f"<p>{htmllib.escape(p)}</p>" for p in paragraphs)
@@ -187,6 +190,7 @@ class ConvertedBody:
     html: str = ""
     images: list[str] = field(default_factory=list)
     captions: dict[str, str] = field(default_factory=dict)
+    prose: int = 0  # characters of text outside links: a body of links alone is a menu, not an article
 
 
 def convert_body(body: etree._Element, images: PageImages, title: str | None, url: str | None) -> ConvertedBody:
@@ -220,6 +224,7 @@ def convert_body(body: etree._Element, images: PageImages, title: str | None, ur
             continue
         first = False
         paragraphs.extend(_rows(block) if block.tag in ("table", "list", "quote") else [text])
+        out.prose += len(text) - sum(len(t) for ref in block.iter("ref") for t in ref.itertext())
         html_parts.append(_to_html(block, images.original))
     out.paragraphs = tuple(paragraphs)
     out.html = "\n".join(h for h in html_parts if h)
