@@ -76,7 +76,9 @@ def test_opengraph_only() -> None:
         '<meta property="article:published_time" content="2022-03-04T05:06:07Z">'
         '<meta name="author" content="Júlia Prado">'
     )
-    body = f'<article><figure><img src="https://coast.example/img/ferry.jpg"><figcaption>The morning ferry.</figcaption></figure>{STORY}</article>'
+    figure = '<figure><img src="https://coast.example/img/ferry.jpg"><figcaption>The morning ferry.'
+    figure += "</figcaption></figure>"
+    body = f"<article>{figure}{STORY}</article>"
     got = extract_html(page(head, body, lang=""))
     assert got.title == "Harbour ferries run all winter"
     assert got.source == "Coast News"
@@ -117,10 +119,10 @@ def test_itemprop_author_and_date_microdata() -> None:
 @pytest.mark.parametrize(
     ("raw", "source", "url", "want"),
     [
-        ("Council extends ferry service | The Harbour Ledger", "The Harbour Ledger", None, "Council extends ferry service"),
-        ("The Harbour Ledger - Council extends ferry service", "The Harbour Ledger", None, "Council extends ferry service"),
+        ("Council extends ferry service | The Ledger", "The Ledger", None, "Council extends ferry service"),
+        ("The Ledger - Council extends ferry service", "The Ledger", None, "Council extends ferry service"),
         ("How to Build a Terrarium | eHow", None, None, "How to Build a Terrarium"),
-        ("Storm closes the coastal road – BBC News", None, "https://www.bbc.co.uk/news/1", "Storm closes the coastal road"),
+        ("Storm closes the coast road – BBC News", None, "https://www.bbc.co.uk/news/1", "Storm closes the coast road"),
         ("Review - Tennis", None, None, "Review - Tennis"),
         ("Evolve: Shared Mutable History — evolve extension for Mercurial", None, None,
          "Evolve: Shared Mutable History — evolve extension for Mercurial"),
@@ -145,7 +147,8 @@ def test_h1_that_is_the_site_name_is_not_the_title() -> None:
 
 
 def test_time_element_date() -> None:
-    body = f'<article><header><h1>Ferry</h1><time datetime="2020-10-11T12:13:00-04:00">Oct 11</time></header>{STORY}</article>'
+    stamp = '<time datetime="2020-10-11T12:13:00-04:00">Oct 11</time>'
+    body = f"<article><header><h1>Ferry</h1>{stamp}</header>{STORY}</article>"
     got = extract_html(page("<title>Ferry</title>", body))
     assert got.published == "2020-10-11T12:13:00-04:00"
 
