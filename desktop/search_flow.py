@@ -76,6 +76,7 @@ class SearchFlow(QObject):
         self.searcher = LatestRunner("search", self)
         self.snippet_runner = TaskRunner("snippets", self)
         self.last: Outcome | None = None
+        self._totals: tuple[Any, dict[str, int], dict[str, int]] | None = None
         self.searches_done = 0  # for the tests and the benchmark: a search's hits are on screen
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -178,6 +179,9 @@ class SearchFlow(QObject):
         model = self.w.results_model
         self.snippet_runner.run(lambda: library.snippets(query, ids), lambda s: model.add_snippets(query, s))
 
+    def invalidate_totals(self) -> None:
+        self._totals = None
+
     def refresh_counts(self) -> None:
         """The sidebar again after a change (a tag, a bookmark), with the counts of the current query."""
         last = self.last
@@ -191,8 +195,10 @@ class SearchFlow(QObject):
         followed = [a.name for a in library.bookmarked_authors()]
         if facets is None:
             tags = {name: articles + authors for name, articles, authors in library.tags()}
-            authors = library.author_counts()
-            sources = dict(library.sources())
+            if self._totals is None or self._totals[0] is not library:
+                # Counting every author and source takes a while on a large archive: once per change.
+                self._totals = (library, library.author_counts(), dict(library.sources()))
+            authors, sources = self._totals[1], self._totals[2]
             years = (self.last.facets.get("year", {}) if self.last and not self.last.text.strip() else {}) or {}
             total = library.count()
             bookmarked = None

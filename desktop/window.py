@@ -219,7 +219,7 @@ class MainWindow(QMainWindow):
         self.suggestion_label.linkActivated.connect(lambda _link: self.flow.use_suggestion())
         # Tab goes where the eye goes: search, results, article, then the filters and the sort order.
         order = [self.search_field, self.results_view, self.reader, self.find_bar.field, self.sidebar, self.sort_box]
-        for first, second in zip(order, order[1:]):
+        for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
     def _build_welcome(self) -> QWidget:
@@ -441,6 +441,7 @@ class MainWindow(QMainWindow):
 
     def _import_finished(self, report: Any) -> None:
         self.status_label.setText(summary_line(report))
+        self.flow.invalidate_totals()
         self.results_model.forget()
         self.flow.refresh_sidebar()
         self.flow.search_now()
@@ -611,6 +612,7 @@ class MainWindow(QMainWindow):
         """After a change on the writer thread: redraw what shows it."""
         if self.library is None:
             return
+        self.flow.invalidate_totals()
         if self.current is not None:
             kind, value = self.current
             if kind == "article":
