@@ -25,6 +25,7 @@ from indexer.textlines import (
     NOTICE,
     PROSE,
     SHORT,
+    SOFT_END,
     Line,
     best_span,
     is_end_marker,
@@ -88,7 +89,10 @@ def extract_text(text: str) -> Extracted:
     if lead >= 0:
         # The story follows its headline: favour the run that holds the first paragraph after it.
         weights[lead] += _ANCHOR_BONUS
-    start, end, total = best_span(weights)
+    # Nor does a story begin before its headline.
+    skip = anchor + 1 if lead >= 0 else 0
+    start, end, total = best_span(weights[skip:])
+    start, end = start + skip, end + skip
     if lead >= 0 and start <= lead < end:
         total -= _ANCHOR_BONUS
     if total < _MIN_STORY_WEIGHT or not any(line.kind == PROSE for line in lines[start:end]):
@@ -193,33 +197,39 @@ def _key(text: str) -> str:
 def _anchor_title(lines: Sequence[Line]) -> int:
     """The in-page headline when the page itself confirms it, else -1.
 
-    Confirmation: the line repeats the browser title on the first line ("Headline - Site"), or the same
-    headline-like line stands twice within a few lines (a headline over its image, then the headline).
-    Of several, the first one followed by prose within a few lines wins.
+    Confirmation: the line has most words of the browser title on the first line ("Headline - Site"),
+    or the same headline-like line stands twice within a few lines (a headline over its image, then the
+    headline). Of several, the first one wins.
     """
     if len(lines) < 2:
         return -1
-    first = lines[0].text
-    wanted = {_key(first), _key(split_page_title(first)[0])} - {""}
-    for i in range(1, len(lines)):
-        line = lines[i]
-        if line.words < 2 or line.kind in (PROSE, NOISE, END) or len(line.text) > 300:
-            continue
-        key = _key(line.text)
-        if (key in wanted or (len(key) >= 20 and any(key in w for w in wanted))) and _first_prose_after(lines, i) >= 0:
-            return i
+    headline, site = split_page_title(lines[0].text)
+    browser = set(_key(headline).split())
+    # With a site name the first line is surely the browser title; without, it may be a headline or a menu.
+    cover, back = (0.75, 0.5) if site else (0.9, 0.9)
+    if len(browser) >= 2:
+        for i in range(1, len(lines)):
+            line = lines[i]
+            if line.words < 2 or line.kind in (PROSE, NOISE, END, SOFT_END) or len(line.text) > 300:
+                continue
+            words = set(_key(line.text).split())
+            shared = len(words & browser)
+            if shared >= cover * len(browser) and shared >= back * len(words):
+                return i
+        if site:
+            return -1  # the page names its headline, and it is not on the page: trust no look-alike
     recent: dict[str, int] = {}
     for i, line in enumerate(lines):
-        if line.repeats < 2 or not _headline_like(line) or line.words < 3:
+        if line.repeats != 2 or line.words < 5 or not _headline_like(line):
             continue
         key = _key(line.text)
-        if key in recent and i - recent[key] <= 8 and _first_prose_after(lines, i) >= 0:
+        if key in recent and i - recent[key] <= 5 and _first_prose_after(lines, i) >= 0:
             return i
         recent[key] = i
     return -1
 
 
-def _first_prose_after(lines: Sequence[Line], i: int, reach: int = 15) -> int:
+def _first_prose_after(lines: Sequence[Line], i: int, reach: int = 40) -> int:
     if i < 0:
         return -1
     for j in range(i + 1, min(len(lines), i + 1 + reach)):
@@ -353,7 +363,7 @@ def _find_title(lines: Sequence[Line], start: int) -> int:
 
 def _headline_like(line: Line) -> bool:
     text = line.text
-    if not 2 <= line.words <= 40 or len(text) > 300 or line.kind in (NOISE, END):
+    if not 2 <= line.words <= 40 or len(text) > 300 or line.kind in (NOISE, END, SOFT_END):
         return False
     if text.endswith((".", ",", ";", ":")) and not text.endswith("..."):
         return False
@@ -373,7 +383,7 @@ def _clean_body(
     related: list[dict[str, str]] = []
     for line in lines[start:end]:
         text = line.text
-        if line.index in header.used or line.kind in (NOISE, END, NOTICE) or is_noise(text) or is_end_marker(text):
+        if line.index in header.used or line.kind in (NOISE, END, SOFT_END, NOTICE) or is_noise(text) or is_end_marker(text):
             continue
         if title and text.lower() == title:
             continue
@@ -406,7 +416,7 @@ def _split_teasers(lines: Sequence[Line], kept: list[Line], end: int) -> tuple[l
         if not (summary.ends_sentence and summary.words <= 45):
             continue
         after = summary.index + 1
-        closes = after >= end or after >= len(lines) or lines[after].kind in (NOISE, END, SHORT, NOTICE)
+        closes = after >= end or after >= len(lines) or lines[after].kind in (NOISE, END, SOFT_END, SHORT, NOTICE)
         if not (closes and blank_separated):
             continue
         teasers.append({"title": head.text, "summary": summary.text})

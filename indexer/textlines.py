@@ -58,21 +58,29 @@ _NOISE_LINE = re.compile(
 )
 
 # Lines after which the story does not go on: footers, comment sections, teaser lists, sign-ups.
+# Teaser boxes ("Related articles", "Read more", a newsletter promo): they close a story, but some sites
+# also put them between its paragraphs, so they cost much without being walls.
+_SOFT_END_LINE = re.compile(
+    r"^(?:read more|read next|read also|also read|see also|related|related (?:articles?|stories|posts|content|"
+    r"coverage|news|topics|reading|video)|more (?:from|on|in|about|stories|news|articles)\b.{0,40}|"
+    r"recommended(?: for you| stories| articles| reading)?|you (?:may|might) (?:also )?(?:like|enjoy|be "
+    r"interested in).{0,20}|trending(?: now| stories| news)?|most (?:popular|read|viewed|shared)(?: \w+)?|"
+    r"popular(?: stories| posts| now)?|latest(?: news| stories| videos)?|top stories|what to read next|"
+    r"further reading|don'?t miss|editor'?s picks?|sign up for .{0,60}|subscribe to .{0,60}|"
+    r"get (?:our|the) .{0,40}newsletter.{0,20}|newsletter|читайте (?:также|еще|ещё|також)|"
+    r"похожие (?:статьи|новости)|leia (?:também|mais)|veja também|leggi anche|lesen sie auch|mehr zum thema|"
+    r"baca juga|artikel terkait)$",
+    re.IGNORECASE,
+)
+# Lines after which the story does not go on: footers, comment sections, tag lists, post navigation.
 _END_LINE = re.compile(
-    r"^(?:read more|read next|related|related (?:articles?|stories|posts|content|coverage|news|topics|reading)|"
-    r"more (?:from|on|in|about|stories|news|articles)\b.{0,40}|recommended(?: for you| stories| articles)?|"
-    r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in).{0,20}|trending(?: now| stories)?|"
-    r"most (?:popular|read|viewed|shared)(?: \w+)?|popular(?: stories| posts| now)?|latest(?: news| stories)?|"
-    r"top stories|what to read next|further reading|leave a (?:reply|comment)|post a comment|join the "
-    r"(?:conversation|discussion)|\d+ comments|comments? \(\d+\)|show comments|view comments|add (?:a )?comment|"
-    r"about the author|sign up for .{0,60}|subscribe to .{0,60}|get (?:our|the) .{0,40}newsletter.{0,20}|"
-    r"newsletter|news feed|share this (?:article|story|post)|tags?:?.{0,80}|filed under:?.{0,80}|"
-    r"topics?:.{0,80}|categories:?.{0,80}|previous (?:article|post|story)|next (?:article|post|story)|"
-    r"back to top|footer|site map|sitemap|privacy policy|terms of (?:use|service)|cookie policy|contact us|"
-    r"about us|\[? ?\d+ comments? ?\]?|(?:top|all|latest|newest|oldest|top rated|reader) comments|"
-    r"comments are closed\.?|leave a reply cancel reply|you must be logged in to post a comment\.?|"
-    r"читайте (?:также|еще|ещё|також)|похожие (?:статьи|новости)|комментарии|"
-    r"leia (?:também|mais)|veja também|leggi anche|lesen sie auch|mehr zum thema|baca juga|artikel terkait)$",
+    r"^(?:leave a (?:reply|comment)|post a comment|join the (?:conversation|discussion)|\d+ comments|"
+    r"comments? \(\d+\)|show comments|view comments|add (?:a )?comment|comments|about the author|news feed|"
+    r"share this (?:article|story|post)|tags?:?.{0,80}|filed under:?.{0,80}|topics?:.{0,80}|categories:?.{0,80}|"
+    r"previous (?:article|post|story)|next (?:article|post|story)|back to top|footer|site map|sitemap|"
+    r"privacy policy|terms of (?:use|service)|cookie policy|contact us|about us|\[? ?\d+ comments? ?\]?|"
+    r"(?:top|all|latest|newest|oldest|top rated|reader) comments|comments are closed\.?|"
+    r"leave a reply cancel reply|you must be logged in to post a comment\.?|комментарии|коментарі)$",
     re.IGNORECASE,
 )
 # Cookie banners and site-wide legal notices speak of "this website" and cookies, never of the news.
@@ -102,7 +110,8 @@ def _is_comment_head(text: str) -> bool:
     return bool(_COMMENT_HEAD.match(text) or (text.endswith(":") and _COMMENT_SAID.search(text, len(text) - 12)))
 
 
-PROSE, NEAR, SHORT, NOISE, END, NOTICE = "prose", "near", "short", "noise", "end", "notice"
+PROSE, NEAR, SHORT, NOISE, END, SOFT_END, NOTICE = "prose", "near", "short", "noise", "end", "soft end", "notice"
+SOFT_END_COST = 400.0
 
 
 @dataclass(slots=True)
@@ -173,8 +182,12 @@ def _measure(text: str) -> tuple[int, float, float, bool, str]:
 def _classify(text: str, words: int, lower_ratio: float, ends_sentence: bool) -> str:
     if words <= 6 and _NOISE_LINE.match(text):
         return NOISE
-    if len(text) <= 80 and _END_LINE.match(text.rstrip(":").strip()):
-        return END
+    if len(text) <= 80:
+        bare = text.rstrip(":").strip()
+        if _END_LINE.match(bare):
+            return END
+        if _SOFT_END_LINE.match(bare):
+            return SOFT_END
     if len(text) < 300 and (_is_copyright(text) or _is_comment_head(text)):
         return END
     if len(text) < 2000:
@@ -207,7 +220,10 @@ def is_noise(text: str) -> bool:
 
 
 def is_end_marker(text: str) -> bool:
-    return len(text) <= 80 and bool(_END_LINE.match(text.rstrip(":").strip()))
+    if len(text) > 130:
+        return False
+    bare = text.rstrip(":").strip()
+    return bool(_END_LINE.match(bare) or _SOFT_END_LINE.match(bare))
 
 
 def weight(line: Line) -> float:
@@ -219,6 +235,8 @@ def weight(line: Line) -> float:
         return n * (0.4 if line.repeats == 1 else -0.5)
     if line.kind == END:
         return -1500.0
+    if line.kind == SOFT_END:
+        return -SOFT_END_COST
     if line.kind == NOISE:
         return -15.0
     if line.kind == NOTICE:

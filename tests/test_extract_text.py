@@ -13,7 +13,7 @@ from indexer.model import Author, ImportFailure
 SEED = "seed/000_ca0a0fc979f8b174"
 
 # Body F1 measured on ../shared/corpus/aeb/text when this gate was set, less a small margin.
-RECORDED_AEB_TEXT_F1 = 0.893
+RECORDED_AEB_TEXT_F1 = 0.902
 
 STORY = [
     "The city council voted on Tuesday to turn the old tram depot into a public library, ending a dispute "
