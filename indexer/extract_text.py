@@ -383,7 +383,9 @@ def _clean_body(
     related: list[dict[str, str]] = []
     for line in lines[start:end]:
         text = line.text
-        if line.index in header.used or line.kind in (NOISE, END, SOFT_END, NOTICE) or is_noise(text) or is_end_marker(text):
+        if line.index in header.used or line.kind in (NOISE, END, SOFT_END, NOTICE):
+            continue
+        if is_noise(text) or is_end_marker(text):
             continue
         if title and text.lower() == title:
             continue

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer.extract_text import extract_text
-from indexer.model import Author, ImportFailure
+from indexer.model import Author, Extracted, ImportFailure
 
 SEED = "seed/000_ca0a0fc979f8b174"
 
@@ -33,13 +33,13 @@ def _page(*blocks: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def seed(shared_dir: Path) -> tuple[dict, object]:
+def seed(shared_dir: Path) -> tuple[dict, Extracted]:
     expected = json.loads((shared_dir / f"{SEED}.expected.json").read_text(encoding="utf-8"))
     text = (shared_dir / f"{SEED}.txt").read_text(encoding="utf-8")
     return expected, extract_text(text)
 
 
-def test_seed_title_source_date_and_reading_time(seed: tuple[dict, object]) -> None:
+def test_seed_title_source_date_and_reading_time(seed: tuple[dict, Extracted]) -> None:
     expected, got = seed
     assert got.title == expected["title"]
     assert got.source == expected["source"]
@@ -47,27 +47,27 @@ def test_seed_title_source_date_and_reading_time(seed: tuple[dict, object]) -> N
     assert got.reading_time_minutes == expected["reading_time_minutes"]
 
 
-def test_seed_authors_with_role_and_bio(seed: tuple[dict, object]) -> None:
+def test_seed_authors_with_role_and_bio(seed: tuple[dict, Extracted]) -> None:
     expected, got = seed
     want = tuple(Author(a["name"], a.get("role"), a.get("bio")) for a in expected["authors"])
     assert got.authors == want
 
 
-def test_seed_caption_body_and_related(seed: tuple[dict, object]) -> None:
+def test_seed_caption_body_and_related(seed: tuple[dict, Extracted]) -> None:
     expected, got = seed
     assert got.lead_image_caption == expected["lead_image_caption"]
     assert list(got.paragraphs) == expected["body_paragraphs"]
     assert [dict(r) for r in got.related] == expected["related"]
 
 
-def test_seed_body_leaves_out_page_furniture(seed: tuple[dict, object]) -> None:
+def test_seed_body_leaves_out_page_furniture(seed: tuple[dict, Extracted]) -> None:
     expected, got = seed
     for phrase in expected["not_in_body"]:
         assert phrase not in got.text, phrase
         assert phrase not in got.body_html, phrase
 
 
-def test_seed_body_html_has_caption_figure_and_paragraphs(seed: tuple[dict, object]) -> None:
+def test_seed_body_html_has_caption_figure_and_paragraphs(seed: tuple[dict, Extracted]) -> None:
     expected, got = seed
     assert got.body_html.startswith("<figure><figcaption>French President Emmanuel Macron")
     assert got.body_html.count("<p>") == len(expected["body_paragraphs"])
