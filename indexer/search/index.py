@@ -40,7 +40,7 @@ from indexer.search.query import parse, positives
 from indexer.search.schema import IndexDoc, build_schema, fields_of
 from indexer.search.snapshot import SegmentTable, Snapshot
 from indexer.search.snippets import Marker, mark_all, snippet
-from indexer.search.storage import FORMAT, MARKER, atomic_write, write_all, write_marker
+from indexer.search.storage import FORMAT, MARKER, atomic_write, codec, write_all, write_marker
 
 T = TypeVar("T")
 CURRENT = "CURRENT"
@@ -134,10 +134,17 @@ class SearchIndex:
         """Add or replace documents by id in one commit (and record a new generation, if given)."""
 
         def job() -> None:
-            w = self._require().writer()
+            batch = [fields_of(doc) for doc in docs]
+            w = self._require().writer(codec=codec())
             try:
-                for doc in docs:
-                    w.update_document(**fields_of(doc))
+                # Delete all the old versions through one searcher, then add: Whoosh's own
+                # update_document reopens a reader for every document.
+                with w.searcher() as s:
+                    for fields in batch:
+                        for docnum in s.document_numbers(id=fields["id"]):
+                            w.delete_document(docnum)
+                for fields in batch:
+                    w.add_document(**fields)
             except BaseException:
                 w.cancel()
                 raise
@@ -148,7 +155,7 @@ class SearchIndex:
 
     def delete(self, ids: Iterable[int], generation: str | None = None) -> None:
         def job() -> None:
-            w = self._require().writer()
+            w = self._require().writer(codec=codec())
             try:
                 for article_id in ids:
                     w.delete_by_term("id", str(article_id))
@@ -368,7 +375,7 @@ class SearchIndex:
     def _merge_when_idle(self) -> None:
         def job() -> None:
             if self._ix is not None and len(self._snap.leaves if self._snap else ()) > 1:
-                self._commit(self._ix.writer(), None, merge=True)
+                self._commit(self._ix.writer(codec=codec()), None, merge=True)
 
         if not self._closed:
             try:

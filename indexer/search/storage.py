@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
+
 from indexer.search.schema import IndexDoc, fields_of
 
 FORMAT = "newsarchive-search/1"
@@ -15,6 +17,18 @@ MARKER = "newsarchive-search.json"
 CHUNK = 25_000  # documents per commit in a rebuild: bounds what a failure loses and what memory holds
 LIMIT_MB = 128  # Whoosh's in-memory posting pool per writer process before it spills to disk
 SMALL_BUILD = 2_000  # below this a rebuild is not worth starting worker processes
+INLINE = 8  # posting lists this short live inside the term entry: most terms of a news archive are rare
+
+
+if not hasattr(W3TermInfo, "set_inline"):
+    # Whoosh 2.7.4 calls `set_inline` where it defined `set_inlined`, so its inline-postings
+    # path (off by default) crashes; the reading side is complete. Name the method both ways.
+    W3TermInfo.set_inline = W3TermInfo.set_inlined
+
+
+def codec() -> W3Codec:
+    """Whoosh's codec, keeping short posting lists inline: it saves a block (pickle + zlib + seek) per rare term."""
+    return W3Codec(inlinelimit=INLINE)
 
 
 def write_all(ix: Any, docs: Iterable[IndexDoc], procs: int) -> int:
@@ -30,7 +44,10 @@ def write_all(ix: Any, docs: Iterable[IndexDoc], procs: int) -> int:
     writer = None
     for doc in _chain(first, it):
         if writer is None:
-            writer = ix.writer(procs=procs, multisegment=True, limitmb=LIMIT_MB) if big else ix.writer(limitmb=LIMIT_MB)
+            if big:
+                writer = ix.writer(procs=procs, multisegment=True, limitmb=LIMIT_MB, subargs={"codec": codec()})
+            else:
+                writer = ix.writer(limitmb=LIMIT_MB, codec=codec())
         try:
             writer.add_document(**fields_of(doc))
         except BaseException:
