@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from operator import methodcaller
 
 # Spaces that a browser copies from &nbsp; and typographic spacing; all become plain spaces.
 _ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
@@ -23,7 +24,7 @@ MAX_PATTERN_LINE = 600
 
 _WORD = re.compile(r"\w+")
 _DROP_PUNCT = str.maketrans(dict.fromkeys(".,;:!?。、，"))
-_PUNCT_TO_SPACE = str.maketrans(dict.fromkeys(".,;:!?\"'“”‘’«»()[]", " "))
+_PUNCT = ".,;:!?\"'“”‘’«»()[]"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"[.!?…。！？:][\"'”’»)\]*]*$")
 _INNER_SENTENCE = re.compile(r"[.!?…。！？][\"'”’»)]* +[\"'“‘«(]*[A-ZА-ЯЁІЇЄҐ0-9]")
@@ -173,13 +174,13 @@ def _measure(text: str) -> tuple[int, float, float, bool, str]:
         cased = lower + sum(map(str.isupper, initials))
         lower_ratio = lower / cased if cased >= 3 else -1.0
     if 4 <= words <= 40:
-        plain = text.lower().translate(_PUNCT_TO_SPACE).split()
-        stop_ratio = sum(map(STOP_WORDS.__contains__, plain)) / len(plain) if plain else 0.0
+        plain = text.lower().split()
+        stop_ratio = sum(map(STOP_WORDS.__contains__, map(methodcaller("strip", _PUNCT), plain))) / len(plain)
     ends_sentence = bool(_SENTENCE_END.search(text, max(0, len(text) - 12)))
-    return words, lower_ratio, stop_ratio, ends_sentence, _classify(text, words, lower_ratio, ends_sentence)
+    return words, lower_ratio, stop_ratio, ends_sentence, _classify(text, words, lower_ratio, stop_ratio, ends_sentence)
 
 
-def _classify(text: str, words: int, lower_ratio: float, ends_sentence: bool) -> str:
+def _classify(text: str, words: int, lower_ratio: float, stop_ratio: float, ends_sentence: bool) -> str:
     if words <= 6 and _NOISE_LINE.match(text):
         return NOISE
     if len(text) <= 80:
@@ -202,7 +203,8 @@ def _classify(text: str, words: int, lower_ratio: float, ends_sentence: bool) ->
         return PROSE
     if words >= 25 and lower_ratio >= 0.3:
         return PROSE
-    if words >= 5 and ends_sentence and cased_ok:
+    # A short sentence counts only when it reads like one: function words, not a string of names.
+    if words >= 5 and ends_sentence and cased_ok and (stop_ratio != 0.0 or lower_ratio < 0):
         return NEAR
     return SHORT
 
