@@ -55,6 +55,10 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         raise ImportFailure("no article text found")
     converted = convert_body(body, images, meta.title, base)
     paragraphs, body_html = converted.paragraphs, converted.html
+    more = continued_chunks(root, paragraphs)
+    if more:
+        paragraphs += tuple(more)
+        body_html += "".join(f"\n<p>{htmllib.escape(p)}</p>" for p in more)
     if converted.prose < MIN_PROSE:
         paragraphs, body_html = (), ""
     if not paragraphs and meta.article_body and len(meta.article_body) >= MIN_LD_BODY:
@@ -168,6 +172,43 @@ def _main_content(root: HtmlElement, url: str | None) -> etree._Element | None:
     return best
 
 
+_CHUNK_CLASS = re.compile(r"body|content|text|article|story|chunk|entry", re.I)
+MIN_CHUNK = 150  # characters of paragraphs in one continuation chunk
+CHUNK_REACH = 2  # levels up from the first chunk where the later chunks must meet it
+
+
+def continued_chunks(root: HtmlElement, paragraphs: tuple[str, ...]) -> list[str]:
+    """Paragraphs of an article body split into sibling containers of one class, past the first one.
+
+    trafilatura keeps the first `<div class="article__body">` of a story that a site cuts into
+    several between ads; the later ones share its class and sit next to it in the tree.
+    """
+    have = {p[:80] for p in paragraphs if len(p) > 80}
+    first = next((p for p in root.iter("p") if tidy(p.text_content())[:80] in have), None)
+    box = first.getparent() if first is not None else None
+    if box is None or not _CHUNK_CLASS.search(box.get("class") or ""):
+        return []
+    near = list(box.iterancestors())[:CHUNK_REACH]
+    found: list[str] = []
+    after = False
+    for other in root.iter(box.tag):
+        after = after or other is box
+        if other is box or not after or other.get("class") != box.get("class"):
+            continue
+        if not any(a in near for a in other.iterancestors()):
+            continue
+        texts = []
+        for p in other.iter("p"):
+            text = tidy(p.text_content())
+            links = sum(len(tidy(a.text_content())) for a in p.iter("a"))
+            if text and text[:80] not in have and links < 0.5 * len(text):
+                texts.append(text)
+        if sum(map(len, texts)) >= MIN_CHUNK:
+            found += texts
+            have.update(t[:80] for t in texts)
+    return found
+
+
 def _text_length(body: etree._Element) -> int:
     return sum(len(t.strip()) for t in body.itertext())
 
@@ -224,7 +265,8 @@ def convert_body(body: etree._Element, images: PageImages, title: str | None, ur
             continue
         first = False
         paragraphs.extend(_rows(block) if block.tag in ("table", "list", "quote") else [text])
-        out.prose += len(text) - sum(len(t) for ref in block.iter("ref") for t in ref.itertext())
+        linked = sum(len(tidy(r.xpath("string()"))) for r in block.iter("ref") if not r.xpath("ancestor::ref"))
+        out.prose += max(0, len(text) - linked)
         html_parts.append(_to_html(block, images.original))
     out.paragraphs = tuple(paragraphs)
     out.html = "\n".join(h for h in html_parts if h)

@@ -245,10 +245,10 @@ def test_read_metadata_does_not_need_a_body() -> None:
     assert meta.title == "Only a title"
 
 
-# Recorded from tests/benchmarks/html_quality.py, a little under the measured rates (title 0.787, byline
+# Recorded from tests/benchmarks/html_quality.py, a little under the measured rates (title 0.772, byline
 # 0.882, siteName 0.935, publishedTime 0.970). Readability's own answers are the reference, so a title
-# whose " | Site" part we drop counts as a miss here.
-AGREEMENT_GATES = {"title": 0.77, "byline": 0.86, "siteName": 0.91, "publishedTime": 0.93}
+# whose " | Site" part we drop counts as a miss here (0.890 when it does not).
+AGREEMENT_GATES = {"title": 0.75, "byline": 0.86, "siteName": 0.91, "publishedTime": 0.93}
 
 
 def test_metadata_agreement_with_readability_pages(shared_dir: Path) -> None:
