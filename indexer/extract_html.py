@@ -29,7 +29,8 @@ MAX_TOKEN = 1_000_000  # characters; libxml2 refuses one text or attribute over 
 MIN_PRECISE_TEXT = 500  # characters; a shorter precision-first result is retried favouring recall
 MIN_LD_BODY = 500
 MIN_PROSE = 40  # characters outside links
-LARGE_TEXT = 1_000_000  # characters of text in the whole page
+LARGE_TEXT = 1_000_000  # characters of visible text: above this, one fast trafilatura pass
+MAX_TEXT = 8_000_000  # characters of visible text: above this (a few books' worth), no article is looked for
 MAX_CAPTION = 600  # characters; longer "captions" are whole stories marked up oddly
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -50,7 +51,10 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     meta = read_metadata(root, url)
     base = url or meta.url
     images = PageImages(root, base)
-    body = _main_content(root, base)
+    text_size = _visible_text_size(root)
+    if text_size > MAX_TEXT:
+        raise ImportFailure(f"the page holds {text_size / 1e6:.0f} MB of text, far more than an article")
+    body = _main_content(root, base, huge=text_size > LARGE_TEXT)
     if body is None:
         raise ImportFailure("no article text found")
     converted = convert_body(body, images, meta.title, base)
@@ -138,14 +142,25 @@ def _shrink_oversized(html: str) -> tuple[str, dict[str, str]]:
 # --- 3. main content ----------------------------------------------------------------------------------
 
 
-def _main_content(root: HtmlElement, url: str | None) -> etree._Element | None:
+def _visible_text_size(root: HtmlElement) -> int:
+    """Characters of text a reader could see: scripts, styles and templates left out."""
+    hidden = {"script", "style", "template", "noscript"}
+    size = 0
+    for element in root.iter():
+        if element.text and element.tag not in hidden:
+            size += len(element.text)
+        if element.tail:
+            size += len(element.tail)
+    return size
+
+
+def _main_content(root: HtmlElement, url: str | None, huge: bool = False) -> etree._Element | None:
     """trafilatura's body for the page: favouring precision, then recall when that finds too little.
 
     A page with megabytes of text gets one fast pass: trafilatura's fallback comparisons would take minutes.
     """
     import trafilatura
 
-    huge = sum(len(t) for t in root.itertext()) > LARGE_TEXT
     best = None
     for precise in (False,) if huge else (True, False):
         try:

@@ -171,3 +171,10 @@ def test_story_cut_into_chunks_between_adverts_is_read_to_the_end() -> None:
     got = extract_html(page(body))
     assert got.paragraphs == tuple(LOREM)
     assert "Advertisement" not in got.text
+
+
+def test_page_with_more_text_than_several_books_is_refused_quickly() -> None:
+    words = "council ferry harbour winter budget commuters road fares crossing review timetable evening "
+    html = page("<article>" + f"<p>{words * 8}</p>" * 12000 + "</article>")
+    with pytest.raises(ImportFailure, match="MB of text"):
+        extract_html(html)
