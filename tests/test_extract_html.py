@@ -148,9 +148,9 @@ def test_page_with_megabytes_of_text_is_read() -> None:
     assert len(got.paragraphs) == 6000
 
 
-# Measured with tests/benchmarks/html_quality.py: F1 0.9723 (P 0.9617, R 0.9832); bare trafilatura
+# Measured with tests/benchmarks/html_quality.py: F1 0.9705 (P 0.9609, R 0.9803); bare trafilatura
 # 0.9525 in the same run. The gate sits a little under our figure and never below trafilatura's.
-BODY_F1_GATE = 0.968
+BODY_F1_GATE = 0.967
 
 
 def test_body_quality_on_the_article_extraction_benchmark(shared_dir: Path) -> None:
