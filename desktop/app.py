@@ -8,7 +8,11 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from desktop import settings, theme
+from desktop import (
+    compat,  # noqa: F401 - guards None's refcount before any Qt call
+    settings,
+    theme,
+)
 from indexer import paths
 
 

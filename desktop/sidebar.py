@@ -12,7 +12,20 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView
 
-FilterRole = Qt.ItemDataRole.UserRole + 1  # (kind, value)
+FilterRole = Qt.ItemDataRole.UserRole + 1  # "kind:value"; a plain string, see _key
+
+
+def _key(kind: str, value: str = "") -> str:
+    # Strings, not tuples: a Python object inside a QVariant trips a reference-count bug in some
+    # PySide6 versions when many items are replaced (a fatal "deallocating None").
+    return f"{kind}:{value}"
+
+
+def _unkey(data: object) -> tuple[str, str]:
+    kind, _, value = str(data or ":").partition(":")
+    return kind, value
+
+
 MAX_LISTED = 200  # authors or sources listed under their heading; the most frequent first
 
 GROUPS = (
@@ -49,7 +62,7 @@ class Sidebar(QTreeView):
         self.groups: dict[str, QStandardItem] = {}
         for kind, title in GROUPS:
             item = QStandardItem(title)
-            item.setData((kind, ""), FilterRole)
+            item.setData(_key(kind), FilterRole)
             self.model_.appendRow(item)
             self.groups[kind] = item
         self.current_filter: tuple[str, str] = ("all", "")
@@ -95,7 +108,7 @@ class Sidebar(QTreeView):
         parent.removeRows(0, parent.rowCount())
         for name, key, count in rows:
             item = QStandardItem(_label(name, count))
-            item.setData(key, FilterRole)
+            item.setData(_key(*key), FilterRole)
             item.setToolTip(name)
             parent.appendRow(item)
 
@@ -111,7 +124,7 @@ class Sidebar(QTreeView):
                 node = nodes.get(path.casefold())
                 if node is None:
                     node = QStandardItem(part)
-                    node.setData(("tag", path), FilterRole)
+                    node.setData(_key("tag", path), FilterRole)
                     node.setToolTip(path)
                     holder.appendRow(node)
                     nodes[path.casefold()] = node
@@ -127,7 +140,7 @@ class Sidebar(QTreeView):
             for row in range(item.rowCount()):
                 child = item.child(row)
                 if child.hasChildren() and self.isExpanded(child.index()):
-                    keys.add(child.data(FilterRole))
+                    keys.add(_unkey(child.data(FilterRole)))
                 walk(child)
 
         walk(self.model_.invisibleRootItem())
@@ -140,7 +153,7 @@ class Sidebar(QTreeView):
             nonlocal current
             for row in range(item.rowCount()):
                 child = item.child(row)
-                key = child.data(FilterRole)
+                key = _unkey(child.data(FilterRole))
                 if key in expanded:
                     self.expand(child.index())
                 if key == self.current_filter and current is None:
@@ -160,7 +173,7 @@ class Sidebar(QTreeView):
     def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         if self._updating or not current.isValid():
             return
-        kind, value = current.data(FilterRole)
+        kind, value = _unkey(current.data(FilterRole))
         if kind in ("tags", "authors", "sources", "years"):
             return  # a heading: expands, does not filter
         if kind == "followed":
@@ -170,7 +183,7 @@ class Sidebar(QTreeView):
             self.filter_chosen.emit(kind, value)
 
     def _activated(self, index: QModelIndex) -> None:
-        kind, value = index.data(FilterRole)
+        kind, value = _unkey(index.data(FilterRole))
         if kind in ("followed", "author") and value:
             self.author_chosen.emit(value)
         elif kind in ("tags", "authors", "sources", "years"):
@@ -178,8 +191,8 @@ class Sidebar(QTreeView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         index = self.currentIndex()
-        if event.key() == Qt.Key.Key_F2 and index.isValid() and index.data(FilterRole)[0] == "tag":
-            self.rename_tag_requested.emit(index.data(FilterRole)[1])
+        if event.key() == Qt.Key.Key_F2 and index.isValid() and _unkey(index.data(FilterRole))[0] == "tag":
+            self.rename_tag_requested.emit(_unkey(index.data(FilterRole))[1])
             return
         super().keyPressEvent(event)
 
@@ -187,7 +200,7 @@ class Sidebar(QTreeView):
         index = self.indexAt(pos)
         if not index.isValid():
             return
-        kind, value = index.data(FilterRole)
+        kind, value = _unkey(index.data(FilterRole))
         menu = QMenu(self)
         if kind == "tag":
             menu.addAction("Rename or merge tag…\tF2", lambda: self.rename_tag_requested.emit(value))

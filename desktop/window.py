@@ -31,7 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import drops, settings, shortcuts
+from desktop import (
+    compat,  # noqa: F401 - guards None's refcount before any Qt call
+    drops,
+    settings,
+    shortcuts,
+)
 from desktop.author_page import AuthorPage
 from desktop.import_report import ImportReportDialog, summary_line
 from desktop.importing import ImportController, ImportProgressBar

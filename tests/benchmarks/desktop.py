@@ -28,6 +28,8 @@ import time
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
+# Run as a script, this file's folder comes first on sys.path, and this file would shadow the `desktop` package.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
