@@ -404,7 +404,11 @@ def _lead_image(
     image = image or _url_value(ld_image)
     if not image:
         return None, None
-    caption = caption_of(root, image)
+    shown, caption = page_image(root, image)
+    if shown and not shown.lower().startswith(("http:", "https:", "//")):
+        # The page shows this image from a saved copy (`page_files/…`, data:): an offline
+        # reader can display that one, never the remote original.
+        image = shown
     if not caption and isinstance(ld_image, dict) and _url_value(ld_image) == image:
         caption = _text_value(ld_image.get("caption"))
     return image, caption
@@ -412,9 +416,14 @@ def _lead_image(
 
 def caption_of(root: HtmlElement, image: str) -> str | None:
     """The figcaption of the page's <img> showing `image` (matched by file name), if it has one."""
+    return page_image(root, image)[1]
+
+
+def page_image(root: HtmlElement, image: str) -> tuple[str | None, str | None]:
+    """The `src` of the page's <img> showing `image` (matched by file name) and its figcaption."""
     name = urlsplit(image).path.rstrip("/").rsplit("/", 1)[-1]
     if not name:
-        return None
+        return None, None
     for img in root.iter("img"):
         refs = " ".join(filter(None, (img.get("src"), img.get("data-src"), img.get("srcset"))))
         if name not in refs:
@@ -422,8 +431,9 @@ def caption_of(root: HtmlElement, image: str) -> str | None:
         for ancestor in img.iterancestors("figure"):
             captions = ancestor.xpath(".//figcaption")
             text = tidy(captions[0].text_content()) if captions else ""
-            return text or None
-    return None
+            return img.get("src"), text or None
+        return img.get("src"), None
+    return None, None
 
 
 # --- authors ----------------------------------------------------------------------------------------

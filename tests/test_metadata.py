@@ -257,3 +257,15 @@ def test_metadata_agreement_with_readability_pages(shared_dir: Path) -> None:
     scores = metadata_scores(lambda html, url: extract_html(html, url))
     for field, gate in AGREEMENT_GATES.items():
         assert scores[field]["rate"] >= gate, (field, scores[field]["rate"], scores[field]["misses"][:5])
+
+
+def test_lead_image_is_the_saved_copy_the_page_shows_not_the_remote_original() -> None:
+    from indexer.extract_html import parse_html
+    from indexer.metadata import read_metadata
+
+    page = """<html><head><meta property="og:image" content="https://cdn.example/img/harbour-dawn.jpg"></head>
+    <body><article><figure><img src="story_files/harbour-dawn.jpg" alt="">
+    <figcaption>The harbour at dawn. (Photo: A. Person)</figcaption></figure><p>Text.</p></article></body></html>"""
+    meta = read_metadata(parse_html(page))
+    assert meta.lead_image == "story_files/harbour-dawn.jpg"
+    assert meta.lead_image_caption == "The harbour at dawn. (Photo: A. Person)"
