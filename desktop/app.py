@@ -9,7 +9,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from desktop import (
-    compat,  # noqa: F401 - guards None's refcount before any Qt call
     settings,
     theme,
 )

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import (
-    compat,  # noqa: F401 - guards None's refcount before any Qt call
     drops,
     settings,
     shortcuts,

@@ -88,19 +88,17 @@ def test_a_second_window_on_the_same_library_gets_a_clear_message(qtbot, tmp_pat
     third.release()
 
 
-def test_many_qt_calls_cannot_use_up_the_reference_count_of_none(qtbot) -> None:  # noqa: ANN001
+def test_qt_calls_leave_the_reference_count_of_none_alone(qtbot) -> None:  # noqa: ANN001
+    """PySide6 6.12.0 on Python 3.11 drops a reference to None per call and aborts the app; it is excluded."""
     import sys
 
     from PySide6.QtWidgets import QLabel
 
-    import desktop.compat  # noqa: F401 - the guard under test
-
     label = QLabel()
     qtbot.addWidget(label)
     before = sys.getrefcount(None)
-    for n in range(50_000):
+    for n in range(2_000):
         label.setText(str(n % 7))
-    assert label.text() == str(49_999 % 7)
-    if sys.version_info < (3, 12):
-        # Each call may drop a reference it never took; the guard keeps None far from zero.
-        assert sys.getrefcount(None) > 2**39 and before > 2**39
+    assert label.text() == str(1_999 % 7)
+    if sys.version_info < (3, 12):  # from 3.12 on None is immortal and its count means nothing
+        assert sys.getrefcount(None) >= before - 100
