@@ -45,9 +45,9 @@ def _render(out: Path, folder: Path, query: str) -> int:
     from indexer import paths
     from indexer.library import Library
 
-    demo = paths.demo_articles_dir()
-    later = sorted(p for p in demo.iterdir() if p.is_dir() and not p.name.endswith("_files"))
-    first = [p for p in sorted(demo.iterdir()) if p not in later]
+    articles = paths.demo_article_paths()
+    later = [p for p in articles if p.is_dir()]
+    first = [p for p in articles if p not in later]
     broken = folder.parent / "broken-download.html"
     broken.write_bytes(b"")
     with Library(folder) as library:

@@ -412,7 +412,7 @@ class MainWindow(QMainWindow):
 
         if library.count() == 0 and paths.demo_articles_dir().is_dir():
             # The demo's own import needs no report: the articles appearing say it all.
-            self._quiet_import = self.imports.start(library, [paths.demo_articles_dir()])
+            self._quiet_import = self.imports.start(library, paths.demo_article_paths())
 
     # -- import --------------------------------------------------------------------------------
 
