@@ -66,8 +66,10 @@ def term_docs(reader: Any, field: str, text: str | bytes) -> list[int]:
 
 def _column(reader: Any, name: str) -> list[int]:
     """All values of a numeric column as a list, read as one array when the layout allows."""
-    col = reader.column_reader(name, translate=False)
     n = reader.doc_count_all()
+    if n == 0:
+        return []  # an empty index has no columns at all (Whoosh's EmptyReader refuses to make one)
+    col = reader.column_reader(name, translate=False)
     try:
         count = min(col._count, n)
         values = array(col._typecode, col._dbfile.get(col._basepos, count * col._fixedlen))
