@@ -113,13 +113,15 @@ def test_author_page_lists_their_articles_and_follow_bookmarks_them(qtbot, windo
 
 
 def _drop(window, mime: QMimeData) -> bool:  # noqa: ANN001
-    pos = window.rect().center().toPointF()
+    # QDragEnterEvent and QDragMoveEvent take integer points on every PySide6 version; QDropEvent either.
+    center = window.rect().center()
+    pos = center.toPointF()
     enter = QDragEnterEvent(
-        pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        center, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     )
     QApplication.sendEvent(window, enter)
     move = QDragMoveEvent(
-        pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        center, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     )
     QApplication.sendEvent(window, move)
     if not (enter.isAccepted() and move.isAccepted()):
