@@ -11,7 +11,8 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from . import backup, catalog, paths, tags
+from . import backup, catalog, exchange, paths, tags
+from .export import ExportReport, export_library
 from .files import FileStore
 from .importer import CancelCheck, Importer, ProgressCallback
 from .model import ArticleRecord, AuthorRecord, ImportReport, LibraryError
@@ -159,13 +160,28 @@ class Library:
         cancel: CancelCheck | None = None,
         workers: int | None = None,
     ) -> ImportReport:
-        """Import files, folders and zips; see `importer` for the stages."""
+        """Import files, folders and zips, and restore JSON exports; see `importer` and `exchange`."""
         self._require_writable()
         marker = self.folder / IMPORT_MARKER
         marker.write_text(now_iso(), encoding="utf-8")
         try:
-            importer = Importer(self.db, self.files, self._sync_index)
-            return importer.run(inputs, progress=progress, cancel=cancel, workers=workers)
+            # Folders written by `export --format json` are restored, not walked as pages.
+            inputs = list(inputs)
+            exports = [f for f in map(exchange.export_folder, inputs) if f is not None]
+            rest = [p for p in inputs if exchange.export_folder(p) is None]
+            report = ImportReport()
+            for folder in exports:
+                restored = exchange.Restorer(self.db, self.files, self._sync_index).run(
+                    folder, progress=progress, cancel=cancel
+                )
+                report.outcomes += restored.outcomes
+                report.cancelled |= restored.cancelled
+            if rest and not report.cancelled:
+                importer = Importer(self.db, self.files, self._sync_index)
+                imported = importer.run(rest, progress=progress, cancel=cancel, workers=workers)
+                report.outcomes += imported.outcomes
+                report.cancelled |= imported.cancelled
+            return report
         finally:
             marker.unlink(missing_ok=True)
 
@@ -358,6 +374,10 @@ class Library:
             problems.append(f"search index: {pending} article(s) not yet indexed")
         problems += [f"search index: {p}" for p in self.index.check(self.count(), self._generation())]
         return problems
+
+    def export(self, dest: str | Path, fmt: str = "json", *, query: str | None = None) -> ExportReport:
+        """Export the articles `query` finds (all when None) as json, csv, markdown or html; see `export`."""
+        return export_library(self, dest, fmt, query=query)
 
     def backup(self, dest: str | Path) -> int:
         """Write the whole library (database and files) to a zip; consistent while the window is open."""
