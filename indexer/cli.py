@@ -71,6 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("backup", parents=[common], help="write the whole library to a zip file")
     p.add_argument("dest", metavar="DEST.zip")
 
+    p = sub.add_parser(
+        "export", parents=[common], help="export articles: json (everything, re-importable), csv, markdown, html"
+    )
+    p.add_argument("--format", required=True, choices=["json", "csv", "markdown", "html"])
+    p.add_argument("dest", metavar="DEST", help="a new or empty folder (csv: a new file)")
+    p.add_argument("--query", metavar="QUERY", help="export only the articles this search finds")
+
     p = sub.add_parser("restore", help="restore a backup zip into a new library folder")
     p.add_argument("src", metavar="SRC.zip")
     p.add_argument("target", metavar="DIR")
@@ -383,6 +390,25 @@ def cmd_backup(args: argparse.Namespace, library_dir: Path | None) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace, library_dir: Path | None) -> int:
+    from .export import refuse_existing
+
+    dest = Path(args.dest)
+    try:
+        refuse_existing(dest, args.format)
+    except LibraryError as exc:
+        raise UsageError(str(exc)) from None
+    if args.query is not None and not args.query.strip():
+        raise UsageError("--query needs a search")
+    with _open(library_dir) as library:
+        report = library.export(dest, args.format, query=args.query)
+    for missing in report.missing:
+        print(f"newsarchive: {missing} is missing or damaged in the library; left out", file=sys.stderr)
+    files = f" and {report.files} file(s)" if report.files else ""
+    print(f"exported {report.articles} article(s){files} to {report.dest}")
+    return 1 if report.missing else 0
+
+
 def cmd_restore(args: argparse.Namespace, library_dir: Path | None) -> int:
     from .backup import restore_backup
     from .library import Library
@@ -430,6 +456,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Path | None], int]] = {
     "authors": cmd_authors,
     "reindex": cmd_reindex,
     "backup": cmd_backup,
+    "export": cmd_export,
     "restore": cmd_restore,
     "doctor": cmd_doctor,
 }
