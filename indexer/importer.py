@@ -15,9 +15,11 @@ streamed: only a handful are in flight at once, so 10,000 files need no more mem
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
 import signal
+import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -29,7 +31,7 @@ from pathlib import Path
 
 from .catalog import insert_article, match_existing
 from .files import FileStore
-from .model import ArticleDraft, ImportFailure, ImportOutcome, ImportReport
+from .model import ArticleDraft, ImportFailure, ImportOutcome, ImportReport, LibraryError
 from .pipeline import prepare
 from .store import Database, now_iso
 from .walk import Refused, Source, walk
@@ -131,18 +133,29 @@ class Importer:
 
         try:
             for item, result in self._results(paths, total, workers, cancel):
-                if isinstance(item, Refused):
-                    record(self._log(ImportOutcome(item.display, "failed", error=item.reason)))
-                elif isinstance(result, ImportFailure):
-                    record(self._log(ImportOutcome(item.display, "failed", error=str(result) or "unreadable")))
-                else:
-                    record(self._store(item.display, result))
+                try:
+                    if isinstance(item, Refused):
+                        record(self._log(ImportOutcome(item.display, "failed", error=item.reason)))
+                    elif isinstance(result, ImportFailure):
+                        record(self._log(ImportOutcome(item.display, "failed", error=str(result) or "unreadable")))
+                    else:
+                        record(self._store(item.display, result))
+                except (OSError, sqlite3.OperationalError) as exc:
+                    # The library itself cannot take more (a full disk, a vanished USB stick): every
+                    # remaining file would fail the same way, so stop now. What is stored stays.
+                    raise LibraryError(_storage_problem(exc, counts["imported"], total)) from exc
                 if cancel and cancel():
                     report.cancelled = True
                     break
-        finally:
+        except BaseException:
             if pending_index:
-                self.on_stored(pending_index)
+                try:
+                    self.on_stored(pending_index)
+                except Exception:  # noqa: BLE001 - their index_pending rows stay; the next open indexes them
+                    pass
+            raise
+        if pending_index:
+            self.on_stored(pending_index)
         return report
 
     def _results(
@@ -205,6 +218,21 @@ class Importer:
                 (now_iso(), display, outcome.status, outcome.id, None),
             )
         return outcome
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether an error means the disk (or the user's quota) is full."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return True
+    return isinstance(exc, sqlite3.OperationalError) and "disk is full" in str(exc).lower()
+
+
+def _storage_problem(exc: BaseException, imported: int, total: int) -> str:
+    kept = f"the import stopped after {imported} new article(s) of {total} file(s), and those are kept"
+    if is_disk_full(exc):
+        return f"the disk is full: {kept}. Free some space and import again to add the rest."
+    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return f"cannot write to the library ({reason}): {kept}."
 
 
 class _Pool:

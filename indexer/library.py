@@ -7,11 +7,16 @@ table remembers what the index still owes so that a crash between the two is rep
 
 from __future__ import annotations
 
+import os
+import tempfile
+import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from . import backup, catalog, exchange, paths, tags
+from whoosh.index import LockError
+
+from . import backup, catalog, exchange, markers, paths, tags
 from .export import ExportReport, export_library
 from .files import FileStore
 from .importer import CancelCheck, Importer, ProgressCallback
@@ -19,7 +24,11 @@ from .model import ArticleRecord, AuthorRecord, ImportReport, LibraryError
 from .search import IndexDoc, SearchIndex, SearchResults
 from .store import Database, now_iso
 
-IMPORT_MARKER = "import.running"
+IMPORT_MARKER = "import.running"  # the single marker of earlier versions; taken as left by a crash
+IMPORT_KIND = "import"
+# Another process (the window, a CLI import) may hold the search index's write lock for a commit or,
+# rarely, a whole rebuild; index writes wait this long for it before leaving the work to the next open.
+INDEX_LOCK_WAIT_S = 120.0
 
 
 class Library:
@@ -27,12 +36,15 @@ class Library:
 
     def __init__(self, folder: str | Path | None = None, *, read_only: bool = False) -> None:
         self.folder = Path(folder) if folder is not None else paths.default_library()
-        self.read_only = read_only or not _writable(self.folder)
+        # Why the library is read-only, in words for the user; None when it can be changed.
+        self.read_only_reason: str | None = "opened read-only on request" if read_only else _why_read_only(self.folder)
+        self.read_only = self.read_only_reason is not None
         if not self.read_only:
             self.folder.mkdir(parents=True, exist_ok=True)
         self.db = Database(self.folder / paths.DATABASE_NAME, self.folder / paths.BACKUPS_DIR, read_only=self.read_only)
         self.files = FileStore(self.folder / paths.FILES_DIR)
         self.repairs: list[str] = []
+        self._scratch_index: tempfile.TemporaryDirectory | None = None
         if not self.read_only:
             self._repair_files()
             if self.count():
@@ -54,7 +66,21 @@ class Library:
     def _open_index(self) -> None:
         count = int(self.db.scalar("SELECT COUNT(*) FROM articles") or 0)
         pending = [r[0] for r in self.db.query("SELECT article_id FROM index_pending")]
-        message = self.index.open(count - _in_both(pending, self._existing(pending)), self._generation())
+        expected = count - _in_both(pending, self._existing(pending))
+        try:
+            message = self.index.open(expected, self._generation())
+        except OSError:
+            if not self.read_only:
+                raise
+            # A read-only library whose index needs a rebuild (or has none): build one in a
+            # temporary folder, so that searching works without writing to the library.
+            self.index.close()
+            self._scratch_index = tempfile.TemporaryDirectory(prefix="newsarchive-index-")
+            self.index = SearchIndex(Path(self._scratch_index.name), self._all_index_docs)
+            message = self.index.open(count, self._generation())
+            message = "the library is read-only, so its search index was rebuilt in a temporary folder" + (
+                f" ({message})" if message else ""
+            )
         if message:
             self.repairs.append(message)
         if pending and not self.read_only:
@@ -63,15 +89,23 @@ class Library:
 
     def _repair_files(self) -> None:
         """After an import that did not finish: temporaries and files stored without their row."""
+        stale, live = markers.markers(self.folder, IMPORT_KIND)
+        legacy = self.folder / IMPORT_MARKER
+        if legacy.exists():
+            stale.append(legacy)
+        if live:
+            # Another process is importing right now: its temporaries and the files it stored a
+            # moment before their rows are not debris. The clean-up waits for a later open.
+            return
         removed = self.files.sweep_temporaries()
-        marker = self.folder / IMPORT_MARKER
-        if marker.exists():
+        if stale:
             known = {r[0] for r in self.db.query("SELECT sha256 FROM files")}
             for blob in list(self.files.all_blobs()):
                 if blob not in known:
                     self.files.remove(blob)
                     removed += 1
-            marker.unlink(missing_ok=True)
+            for marker in stale:
+                marker.unlink(missing_ok=True)
         if removed:
             self.repairs.append(f"removed {removed} file(s) left by an interrupted import")
 
@@ -137,14 +171,36 @@ class Library:
         docs = self._index_docs(ids)
         present = {d.id for d in docs}
         gone = [i for i in ids if i not in present]
-        if docs:
-            self.index.update(docs)
-        if gone:
-            self.index.delete(gone)
+        if docs and not self._index_write(lambda: self.index.update(docs)):
+            return
+        if gone and not self._index_write(lambda: self.index.delete(gone)):
+            return
         with self.db.transaction() as conn:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 conn.execute(f"DELETE FROM index_pending WHERE article_id IN ({','.join('?' * len(chunk))})", chunk)
+
+    def _index_write(self, write: Callable[[], None]) -> bool:
+        """Run one index write, waiting while another process holds Whoosh's write lock.
+
+        False when the lock stayed taken for INDEX_LOCK_WAIT_S: the change is saved in the database
+        and its `index_pending` rows stay, so the index catches up when the library is next opened.
+        """
+        deadline = time.monotonic() + INDEX_LOCK_WAIT_S
+        delay = 0.05
+        while True:
+            try:
+                write()
+                return True
+            except LockError:
+                if time.monotonic() >= deadline:
+                    self.repairs.append(
+                        "the search index was busy in another window or import for too long; "
+                        "changes are saved and the index catches up when the library is next opened"
+                    )
+                    return False
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
 
     def _mark_pending(self, conn: object, ids: Iterable[int]) -> None:
         for article in ids:
@@ -162,9 +218,7 @@ class Library:
     ) -> ImportReport:
         """Import files, folders and zips, and restore JSON exports; see `importer` and `exchange`."""
         self._require_writable()
-        marker = self.folder / IMPORT_MARKER
-        marker.write_text(now_iso(), encoding="utf-8")
-        try:
+        with markers.running(self.folder, IMPORT_KIND):
             # Folders written by `export --format json` are restored, not walked as pages.
             inputs = list(inputs)
             exports = [f for f in map(exchange.export_folder, inputs) if f is not None]
@@ -182,8 +236,6 @@ class Library:
                 report.outcomes += imported.outcomes
                 report.cancelled |= imported.cancelled
             return report
-        finally:
-            marker.unlink(missing_ok=True)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -284,7 +336,7 @@ class Library:
 
     def _require_writable(self) -> None:
         if self.read_only:
-            raise LibraryError("this library is open read-only; changes cannot be saved")
+            raise LibraryError(f"this library is open read-only ({self.read_only_reason}); changes cannot be saved")
 
     def _require_article(self, article: int) -> None:
         if self.db.scalar("SELECT 1 FROM articles WHERE id = ?", (article,)) is None:
@@ -386,6 +438,9 @@ class Library:
     def close(self) -> None:
         self.index.close()
         self.db.close()
+        if self._scratch_index is not None:
+            self._scratch_index.cleanup()
+            self._scratch_index = None
 
     def __enter__(self) -> Library:
         return self
@@ -399,10 +454,19 @@ def _in_both(a: Sequence[int], b: set[int]) -> int:
     return sum(1 for x in a if x in b)
 
 
-def _writable(folder: Path) -> bool:
+def _why_read_only(folder: Path) -> str | None:
+    """Why changes to the library at `folder` could not be saved, or None when they can."""
     probe = folder if folder.exists() else folder.parent
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
-    import os
-
-    return os.access(probe, os.W_OK)
+    try:
+        if os.statvfs(probe).f_flag & os.ST_RDONLY:
+            return f"{probe} is on a read-only disk"
+    except (AttributeError, OSError):  # no statvfs on Windows; os.access below still answers
+        pass
+    if not os.access(probe, os.W_OK):
+        return f"no permission to write to {probe}"
+    database = folder / paths.DATABASE_NAME
+    if database.exists() and not os.access(database, os.W_OK):
+        return f"no permission to write to {database}"
+    return None

@@ -83,6 +83,11 @@ def open_database(path: Path, backups: Path, *, read_only: bool = False) -> sqli
 def _migrate(conn: sqlite3.Connection, version: int) -> None:
     for target, script in enumerate(MIGRATIONS[version:], start=version + 1):
         conn.execute("BEGIN IMMEDIATE")
+        # Two processes may open a new library at once (the window and a CLI import): the one that
+        # waited for the write lock finds the other's migration done and must not run it again.
+        if conn.execute("PRAGMA user_version").fetchone()[0] >= target:
+            conn.execute("ROLLBACK")
+            continue
         try:
             for statement in _statements(script):
                 conn.execute(statement)
