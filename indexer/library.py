@@ -12,6 +12,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from whoosh.index import LockError
@@ -29,6 +30,9 @@ IMPORT_KIND = "import"
 # Another process (the window, a CLI import) may hold the search index's write lock for a commit or,
 # rarely, a whole rebuild; index writes wait this long for it before leaving the work to the next open.
 INDEX_LOCK_WAIT_S = 120.0
+# Held shared by every index write and exclusively while the index is opened or rebuilt: a rebuild
+# replaces the index folder, and a process writing to the old one at that moment would lose its write.
+INDEX_LOCK = "index.lock"
 
 
 class Library:
@@ -63,9 +67,26 @@ class Library:
             value = self.db.scalar("SELECT value FROM meta WHERE key = 'library_id'")
         return str(value or "")
 
+    def _index_guard(self, *, shared: bool, timeout_s: float = INDEX_LOCK_WAIT_S) -> AbstractContextManager[bool]:
+        if self.read_only:
+            return nullcontext(True)
+        return markers.locked(self.folder / INDEX_LOCK, shared=shared, timeout_s=timeout_s)
+
     def _open_index(self) -> None:
-        count = int(self.db.scalar("SELECT COUNT(*) FROM articles") or 0)
         pending = [r[0] for r in self.db.query("SELECT article_id FROM index_pending")]
+        self._open_search_index(pending)
+        if pending and not self.read_only:
+            self._sync_index(pending)
+            self.repairs.append(f"brought {len(pending)} article(s) up to date in the search index")
+
+    def _open_search_index(self, pending: list[int]) -> None:
+        """Open the index, rebuilding it if need be, while no other process writes to it."""
+        # Past the wait, open anyway: a rebuild elsewhere that takes minutes must not keep the window shut.
+        with self._index_guard(shared=False):
+            self._open_search_index_now(pending)
+
+    def _open_search_index_now(self, pending: list[int]) -> None:
+        count = int(self.db.scalar("SELECT COUNT(*) FROM articles") or 0)
         expected = count - _in_both(pending, self._existing(pending))
         try:
             message = self.index.open(expected, self._generation())
@@ -83,9 +104,6 @@ class Library:
             )
         if message:
             self.repairs.append(message)
-        if pending and not self.read_only:
-            self._sync_index(pending)
-            self.repairs.append(f"brought {len(pending)} article(s) up to date in the search index")
 
     def _repair_files(self) -> None:
         """After an import that did not finish: temporaries and files stored without their row."""
@@ -181,26 +199,40 @@ class Library:
                 conn.execute(f"DELETE FROM index_pending WHERE article_id IN ({','.join('?' * len(chunk))})", chunk)
 
     def _index_write(self, write: Callable[[], None]) -> bool:
-        """Run one index write, waiting while another process holds Whoosh's write lock.
+        """Run one index write, waiting while another process holds the index (Whoosh's write lock, or a rebuild).
 
-        False when the lock stayed taken for INDEX_LOCK_WAIT_S: the change is saved in the database
-        and its `index_pending` rows stay, so the index catches up when the library is next opened.
+        False when it stayed busy for INDEX_LOCK_WAIT_S: the change is saved in the database and its
+        `index_pending` rows stay, so the index catches up when the library is next opened.
         """
         deadline = time.monotonic() + INDEX_LOCK_WAIT_S
         delay = 0.05
+        reopened = False
         while True:
-            try:
-                write()
-                return True
-            except LockError:
-                if time.monotonic() >= deadline:
-                    self.repairs.append(
-                        "the search index was busy in another window or import for too long; "
-                        "changes are saved and the index catches up when the library is next opened"
-                    )
-                    return False
-                time.sleep(delay)
-                delay = min(delay * 2, 1.0)
+            stale = False
+            with self._index_guard(shared=True, timeout_s=max(0.0, deadline - time.monotonic())) as held:
+                if held:
+                    try:
+                        write()
+                        return True
+                    except LockError:
+                        pass  # another process is committing: wait for it
+                    except FileNotFoundError:
+                        # Another process rebuilt the index into a new folder and removed the one this
+                        # library had open: open the current one and write again.
+                        if reopened:
+                            raise
+                        stale = reopened = True
+            if stale:
+                self._open_search_index([r[0] for r in self.db.query("SELECT article_id FROM index_pending")])
+                continue
+            if time.monotonic() >= deadline:
+                self.repairs.append(
+                    "the search index was busy in another window or import for too long; "
+                    "changes are saved and the index catches up when the library is next opened"
+                )
+                return False
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
 
     def _mark_pending(self, conn: object, ids: Iterable[int]) -> None:
         for article in ids:
@@ -404,9 +436,15 @@ class Library:
     def reindex(self) -> int:
         """Rebuild the search index from the database into a new folder and switch to it."""
         self._require_writable()
-        count = self.index.rebuild(self._generation())
+        with self._index_guard(shared=False):
+            # Only what the rebuild is sure to have read: an article another process adds meanwhile
+            # stays owed to the index until that process (or the next open) writes it.
+            owed = [r[0] for r in self.db.query("SELECT article_id FROM index_pending")]
+            count = self.index.rebuild(self._generation())
         with self.db.transaction() as conn:
-            conn.execute("DELETE FROM index_pending")
+            for start in range(0, len(owed), 500):
+                chunk = owed[start : start + 500]
+                conn.execute(f"DELETE FROM index_pending WHERE article_id IN ({','.join('?' * len(chunk))})", chunk)
         return count
 
     def doctor(self) -> list[str]:

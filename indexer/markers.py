@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -78,3 +79,35 @@ def markers(folder: Path, kind: str) -> tuple[list[Path], int]:
         finally:
             os.close(fd)
     return stale, live
+
+
+if sys.platform == "win32":  # pragma: no cover - Windows has no shared locks: readers take turns too
+
+    def _lock(fd: int, shared: bool) -> bool:
+        return _try_lock(fd)
+
+else:
+
+    def _lock(fd: int, shared: bool) -> bool:
+        try:
+            fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        return True
+
+
+@contextmanager
+def locked(path: Path, *, shared: bool, timeout_s: float) -> Iterator[bool]:
+    """Hold an OS lock on `path` (shared or exclusive) for the block; yields False if it stayed busy."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout_s
+        delay = 0.02
+        held = _lock(fd, shared)
+        while not held and time.monotonic() < deadline:
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+            held = _lock(fd, shared)
+        yield held
+    finally:
+        os.close(fd)  # releases the lock
