@@ -119,7 +119,10 @@ def _open(library_dir: Path | None, *, must_exist: bool = True):  # noqa: ANN202
     folder = library_dir or paths.default_library()
     if must_exist and not (folder / paths.DATABASE_NAME).exists():
         raise LibraryError(f"no library at {folder} (import something into it first)")
-    return Library(folder)
+    library = Library(folder)
+    if library.read_only:
+        print(f"newsarchive: opened read-only: {library.read_only_reason}", file=sys.stderr)
+    return library
 
 
 def _print_json(data: object) -> None:

@@ -34,6 +34,19 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
         conn = sqlite3.connect(
             f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
         )
+        try:
+            conn.execute("PRAGMA user_version").fetchone()
+        except sqlite3.OperationalError:
+            # A WAL database on a read-only disk (a locked USB stick) cannot be opened read-only when
+            # its -shm file is absent, as it is after a clean close. Nothing can change it there, so
+            # it may be read as immutable; a clean close also left nothing in the WAL to miss.
+            conn.close()
+            conn = sqlite3.connect(
+                f"{path.as_uri()}?mode=ro&immutable=1",
+                uri=True,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                check_same_thread=False,
+            )
     else:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     # Each connection is used by the thread that made it; check_same_thread=False only lets close()
