@@ -16,6 +16,7 @@ streamed: only a handful are in flight at once, so 10,000 files need no more mem
 from __future__ import annotations
 
 import errno
+import logging
 import multiprocessing
 import os
 import signal
@@ -23,7 +24,7 @@ import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -36,9 +37,11 @@ from .pipeline import prepare
 from .store import Database, now_iso
 from .walk import Refused, Source, walk
 
+log = logging.getLogger(__name__)
+
 # Below this many inputs, starting worker processes costs more than it saves.
 POOL_THRESHOLD = 6
-INDEX_BATCH = 200
+INDEX_BATCH = 100
 # A page that keeps an extractor busy this long is a pathological page, not a slow one.
 PAGE_TIMEOUT_S = 120
 
@@ -110,13 +113,15 @@ class Importer:
         counts = {"imported": 0, "duplicate": 0, "failed": 0}
         workers = default_workers() if workers is None else workers
 
+        feeder = _IndexFeeder(self.on_stored)
+
         def record(outcome: ImportOutcome) -> None:
             report.outcomes.append(outcome)
             counts[outcome.status] += 1
             if outcome.status == "imported" and outcome.id is not None:
                 pending_index.append(outcome.id)
                 if len(pending_index) >= INDEX_BATCH:
-                    self.on_stored(list(pending_index))
+                    feeder.feed(list(pending_index))
                     pending_index.clear()
             if progress:
                 progress(
@@ -149,13 +154,13 @@ class Importer:
                     break
         except BaseException:
             if pending_index:
-                try:
-                    self.on_stored(pending_index)
-                except Exception:  # noqa: BLE001 - their index_pending rows stay; the next open indexes them
-                    pass
+                feeder.feed(pending_index)
+            feeder.finish(raise_errors=False)  # their index_pending rows stay; the next open indexes them
             raise
         if pending_index:
-            self.on_stored(pending_index)
+            feeder.feed(pending_index)
+        # An index failure costs no article: their index_pending rows stay and the next open indexes them.
+        feeder.finish(raise_errors=False)
         return report
 
     def _results(
@@ -233,6 +238,37 @@ def _storage_problem(exc: BaseException, imported: int, total: int) -> str:
         return f"the disk is full: {kept}. Free some space and import again to add the rest."
     reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
     return f"cannot write to the library ({reason}): {kept}."
+
+
+class _IndexFeeder:
+    """Hands stored articles to the search index on a thread of its own.
+
+    Index commits cost as much as storing the articles did; overlapping them with the storing
+    loop keeps the single writer busy with SQLite while Whoosh works. Batches stay in order.
+    """
+
+    def __init__(self, write: IndexCallback) -> None:
+        self._write = write
+        self._executor: ThreadPoolExecutor | None = None
+        self._futures: list[Future] = []
+
+    def feed(self, ids: list[int]) -> None:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="index-feeder")
+        self._futures = [f for f in self._futures if not f.done() or f.exception() is not None]
+        self._futures.append(self._executor.submit(self._write, ids))
+
+    def finish(self, raise_errors: bool = True) -> None:
+        if self._executor is None:
+            return
+        self._executor.shutdown(wait=True)
+        self._executor = None
+        errors = [f.exception() for f in self._futures if f.exception() is not None]
+        self._futures = []
+        for error in errors:
+            log.warning("search index update failed; it will be redone on next open: %s", error)
+        if errors and raise_errors:
+            raise errors[0]  # type: ignore[misc]
 
 
 class _Pool:
