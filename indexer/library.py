@@ -12,7 +12,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 from whoosh.index import LockError
@@ -240,6 +240,21 @@ class Library:
 
     # -- import ------------------------------------------------------------------------------
 
+    @contextmanager
+    def _importing(self) -> Iterator[None]:
+        """Mark an import as running for other processes; clean up after one that stops half-way."""
+        try:
+            with markers.running(self.folder, IMPORT_KIND):
+                yield
+        except BaseException:
+            # Stopped half-way (a full disk, say): a file may be stored without its row. Clean up now
+            # as the next open would (unless another import is running); on a full disk it frees space.
+            try:
+                self._repair_files()
+            except Exception:  # noqa: BLE001 - the next open tries again; the first error is the one to show
+                pass
+            raise
+
     def import_paths(
         self,
         inputs: Iterable[str | Path],
@@ -250,7 +265,7 @@ class Library:
     ) -> ImportReport:
         """Import files, folders and zips, and restore JSON exports; see `importer` and `exchange`."""
         self._require_writable()
-        with markers.running(self.folder, IMPORT_KIND):
+        with self._importing():
             # Folders written by `export --format json` are restored, not walked as pages.
             inputs = list(inputs)
             exports = [f for f in map(exchange.export_folder, inputs) if f is not None]

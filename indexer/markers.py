@@ -44,7 +44,11 @@ SUFFIX = ".running"
 
 @contextmanager
 def running(folder: Path, kind: str) -> Iterator[Path]:
-    """Hold a marker `folder/<kind>-<id>.running` for the duration of the block."""
+    """Hold a marker `folder/<kind>-<id>.running` for the duration of the block.
+
+    When the block raises, the marker is left behind unlocked, exactly as a crash would leave it:
+    the work stopped half-way, and its leftovers are cleaned up like a crash's.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{kind}-{uuid.uuid4().hex[:12]}{SUFFIX}"
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -52,9 +56,11 @@ def running(folder: Path, kind: str) -> Iterator[Path]:
         os.write(fd, str(os.getpid()).encode("ascii"))
         _try_lock(fd)
         yield path
-    finally:
-        os.close(fd)  # releases the lock
-        path.unlink(missing_ok=True)
+    except BaseException:
+        os.close(fd)
+        raise
+    os.close(fd)  # releases the lock
+    path.unlink(missing_ok=True)
 
 
 def markers(folder: Path, kind: str) -> tuple[list[Path], int]:
