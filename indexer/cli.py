@@ -7,16 +7,24 @@ only when no subcommand is given. Usage errors exit 2 with a message; a failed a
 from __future__ import annotations
 
 import argparse
+import html
 import json
+import re
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from . import paths
 from .model import ArticleRecord, AuthorRecord, ImportFailure, ImportReport, LibraryError
+
+if TYPE_CHECKING:
+    from .importer import ImportProgress
+    from .library import Library
 
 
 class UsageError(Exception):
@@ -113,7 +121,7 @@ def main(argv: Sequence[str] | None = None, open_window: OpenWindow | None = Non
     return 0
 
 
-def _open(library_dir: Path | None, *, must_exist: bool = True):  # noqa: ANN202 - Library, imported lazily
+def _open(library_dir: Path | None, *, must_exist: bool = True) -> Library:
     from .library import Library
 
     folder = library_dir or paths.default_library()
@@ -154,42 +162,32 @@ def cmd_import(args: argparse.Namespace, library_dir: Path | None) -> int:
     return 0 if report.ok else 1
 
 
-class _progress_bar:  # noqa: N801 - used as a context manager like a function
-    """A rich progress bar on stderr, or nothing when stderr is not a terminal."""
+@contextmanager
+def _progress_bar(enabled: bool) -> Iterator[Callable[[ImportProgress], None] | None]:
+    """A rich progress bar on stderr (count, rate, current file), or nothing when stderr is not a terminal."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.bar = None
-        self.task = None
+    with Progress(
+        TextColumn("importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:>6.1f}/s"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[current]}", style="dim"),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("import", total=None, rate=0.0, current="")
 
-    def __enter__(self) -> Callable | None:
-        if not self.enabled:
-            return None
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        self.bar = Progress(
-            TextColumn("importing"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]:>6.1f}/s"),
-            TimeRemainingColumn(),
-            TextColumn("{task.fields[current]}", style="dim"),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        self.bar.__enter__()
-        self.task = self.bar.add_task("import", total=None, rate=0.0, current="")
-
-        def update(p) -> None:  # noqa: ANN001 - ImportProgress
+        def update(p: ImportProgress) -> None:
             name = Path(p.current).name
-            self.bar.update(self.task, completed=p.done, total=p.total, rate=p.rate, current=name[-40:])
+            bar.update(task, completed=p.done, total=p.total, rate=p.rate, current=name[-40:])
 
-        return update
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
+        yield update
 
 
 def _print_import_report(report: ImportReport, *, as_json: bool) -> None:
@@ -299,7 +297,7 @@ def cmd_search(args: argparse.Namespace, library_dir: Path | None) -> int:
         ids = [h.id for h in results.hits]
         snippets = library.snippets(args.query, ids)
         records = {i: library.article(i) for i in ids}
-    hits = []
+    hits: list[dict[str, Any]] = []
     for hit in results.hits:
         r = records.get(hit.id)
         if r is None:
@@ -322,8 +320,14 @@ def cmd_search(args: argparse.Namespace, library_dir: Path | None) -> int:
     for h in hits:
         print(f"{h['id']:>6}  {h['title']}  — {h['source'] or ''} {(h['published'] or '')[:10]}")
         if h["snippet"]:
-            print(f"        {h['snippet']}")
+            print(f"        {_plain(h['snippet'])}")
     return 0
+
+
+def _plain(snippet: str) -> str:
+    """A snippet's HTML marks made terminal text: matched words in *stars*."""
+    text = re.sub(r"</?(b|strong|mark)>", "*", snippet)
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
 def _author_json(a: AuthorRecord) -> dict:

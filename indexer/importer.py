@@ -143,7 +143,7 @@ class Importer:
                         record(self._log(ImportOutcome(item.display, "failed", error=item.reason)))
                     elif isinstance(result, ImportFailure):
                         record(self._log(ImportOutcome(item.display, "failed", error=str(result) or "unreadable")))
-                    else:
+                    elif result is not None:
                         record(self._store(item.display, result))
                 except (OSError, sqlite3.OperationalError) as exc:
                     # The library itself cannot take more (a full disk, a vanished USB stick): every
@@ -178,11 +178,12 @@ class Importer:
         try:
             while window or not exhausted:
                 while not exhausted and len(window) < workers * 3:
-                    item = next(inputs, None)
-                    if item is None:
+                    upcoming = next(inputs, None)
+                    if upcoming is None:
                         exhausted = True
                     else:
-                        window.append((item, None if isinstance(item, Refused) else pool.submit(item)))
+                        job = None if isinstance(upcoming, Refused) else pool.submit(upcoming)
+                        window.append((upcoming, job))
                 if not window:
                     break
                 item, future = window.popleft()

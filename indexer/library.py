@@ -8,6 +8,7 @@ table remembers what the index still owes so that a crash between the two is rep
 from __future__ import annotations
 
 import os
+import sqlite3
 import tempfile
 import time
 import uuid
@@ -389,7 +390,7 @@ class Library:
         if self.db.scalar("SELECT 1 FROM articles WHERE id = ?", (article,)) is None:
             raise LibraryError(f"no article with id {article}")
 
-    def _author_row(self, name: str):  # noqa: ANN202 - sqlite3.Row
+    def _author_row(self, name: str) -> sqlite3.Row:
         row = catalog.find_author(self.db.conn, name)
         if row is None:
             raise LibraryError(f"no author named {name!r}")
