@@ -100,6 +100,10 @@ _COPYRIGHT_OWNER = re.compile(
     r"(?i:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?"
     r"(?P<name>[A-Z][\w'’&-]*(?:\.[\w'’&-]+)*(?: [A-Z][\w'’&-]*(?:\.[\w'’&-]+)*){0,5})"
 )
+_COMPANY_SUFFIX = re.compile(
+    r"(?:,? (?:Media|Publishing|Publications|News|Newspapers?|Holdings|Group|Digital))*"
+    r"(?:,? (?:Co|Company|Inc|Corp|Corporation|LLC|Ltd|Limited|GmbH|AG|SA|S\.A|plc|PLC))+$"
+)
 _TITLE_SEPARATOR = re.compile(r"\s(?:\||-|–|—|::|»|·)\s")
 
 
@@ -243,7 +247,8 @@ def source_from_copyright(text: str) -> str | None:
     match = _COPYRIGHT_OWNER.search(text)
     if not match:
         return None
-    name = match.group("name").rstrip(".")
+    # "© 2025 The Harbor Ledger Media Co." names the owning company, not the masthead.
+    name = _COMPANY_SUFFIX.sub("", match.group("name").rstrip("."))
     if name.lower() in {"all", "copyright", "the"} or len(name) < 2:
         return None
     return name

@@ -225,3 +225,15 @@ def test_quality_gate_on_the_aeb_text_corpus(shared_dir: Path) -> None:
     result = score_text_extractor()
     assert result["pages"] == 181
     assert result["f1"] >= RECORDED_AEB_TEXT_F1, result
+
+
+def test_source_from_a_copyright_line_drops_the_company_suffix() -> None:
+    paragraphs = [
+        "The harbour commission approved a new dredging plan on Monday after two years of talks with fishing crews.",
+        "Commissioners said the plan limits work to the winter months, when fewer boats use the channel each week.",
+        "Fishing crews had asked for a pause during the spring run, and the final plan includes one for April.",
+    ]
+    text = "Harbour dredging plan approved\n\n" + "\n\n".join(paragraphs) + (
+        "\n\n© 2025 The Harbor Ledger Media Co. All rights reserved.\n"
+    )
+    assert extract_text(text).source == "The Harbor Ledger"
