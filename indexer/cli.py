@@ -402,7 +402,7 @@ def cmd_export(args: argparse.Namespace, library_dir: Path | None) -> int:
 
     dest = Path(args.dest)
     try:
-        refuse_existing(dest, args.format)
+        refuse_existing(dest)
     except LibraryError as exc:
         raise UsageError(str(exc)) from None
     if args.query is not None and not args.query.strip():

@@ -59,7 +59,7 @@ def export_library(library: Library, dest: str | Path, fmt: str, *, query: str |
     if fmt not in FORMATS:
         raise LibraryError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     dest = Path(dest).expanduser()
-    refuse_existing(dest, fmt)
+    refuse_existing(dest)
     ids = select_articles(library, query)
     if query is not None and not ids:
         raise LibraryError(f"the search {query!r} finds no article; nothing exported")
@@ -71,7 +71,7 @@ def export_library(library: Library, dest: str | Path, fmt: str, *, query: str |
         return export_reading.export_for_reading(library, dest, fmt, ids)
 
 
-def refuse_existing(dest: Path, fmt: str) -> None:
+def refuse_existing(dest: Path) -> None:
     """An export never writes over anything: DEST must not exist or be an empty folder."""
     if dest.is_dir():
         if any(dest.iterdir()):
