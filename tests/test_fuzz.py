@@ -1,0 +1,219 @@
+"""Fuzzing the import stages with hypothesis: real and generated pages, mutated.
+
+Every call of decode, read_saved, extract_html, extract_text and sanitize_reader_html must end in a
+result or `ImportFailure`, never another exception, within a time bound per page (hypothesis's
+deadline). Seeds are a few corpus pages (when ../shared is there) and the pages tests/pages.py writes;
+mutations flip bytes, truncate, insert tag soup, nest deeply, blow up attributes and re-encode.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indexer.decode import decode
+from indexer.extract_html import extract_html
+from indexer.extract_text import extract_text
+from indexer.model import ImportFailure
+from indexer.read import read_saved
+from indexer.sanitize import sanitize_reader_html
+from tests.conftest import SHARED
+from tests.pages import LOREM, article_html
+
+CASES = {"count": 0}
+FUZZ = settings(
+    deadline=5000,  # ms per example: a page that takes longer is a hang, not a slow page
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def _corpus_seeds() -> list[bytes]:
+    # Read directly (not through the shared_dir fixture) because hypothesis strategies are built at
+    # import time; without ../shared the generated pages alone seed the fuzzing.
+    folder = SHARED / "corpus" / "aeb" / "html"
+    if not folder.is_dir():
+        return []
+    pages = [gzip.decompress(p.read_bytes()) for p in sorted(folder.glob("*.html.gz"))]
+    return [page for page in pages if len(page) < 120_000][:6]  # whole pages, small enough to fuzz quickly
+
+
+def _text_seeds() -> list[bytes]:
+    folder = SHARED / "corpus" / "aeb" / "text"
+    found = [gzip.decompress(p.read_bytes())[:60_000] for p in sorted(folder.glob("*.txt.gz"))[:3]]
+    return found or ["\n\n".join(["Council extends winter ferry service", "By Maren Holt", *LOREM]).encode()]
+
+
+HTML_SEEDS = [
+    *_corpus_seeds(),
+    article_html().encode(),
+    article_html(title="Ünïcödé — «заголовок»", authors=[{"name": "Олена Коваль"}], lang="uk").encode(),
+    article_html(extra_body='<figure><img src="pics/a.png"><figcaption>cap</figcaption></figure>').encode(),
+    b"",
+    b"<html></html>",
+]
+TEXT_SEEDS = _text_seeds()
+
+TAG_SOUP = [
+    b"<script>alert(1)</script>",
+    b"<div><p><span><table><tr><td>",
+    b"</div></p></table></html></body>",
+    b"<!--",
+    b"<![CDATA[",
+    b"<svg><foreignObject><math><mi>",
+    b'<meta charset="utf-16">',
+    b'<meta http-equiv="content-type" content="text/html; charset=shift_jis">',
+    b"<article><h1>x</h1><p>By someone</p>",
+    b'<script type="application/ld+json">{"@type":"NewsArticle","author":[[[[{}]]]],"datePublished":9e999}',
+    b"&#xFFFFFFFF;&#0;&#xD800;&bogus;&",
+    b"\x00\xff\xfe\x00",
+    b"<p>" + "\u202e\u200b\ufeff".encode() + b"</p>",
+    b"<?xml version='1.0' encoding='ebcdic'?>",
+    b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n\r\n--x\r\n",
+]
+ENCODINGS = [
+    "utf-8",
+    "utf-8-sig",
+    "utf-16",
+    "utf-16-be",
+    "utf-32",
+    "cp1251",
+    "latin-1",
+    "shift_jis",
+    "utf-7",
+    "gb18030",
+]
+
+
+@st.composite
+def mutated(draw: st.DrawFn, seeds: list[bytes]) -> bytes:
+    data = bytearray(draw(st.sampled_from(seeds)))
+    for _ in range(draw(st.integers(0, 4))):
+        kind = draw(st.sampled_from(["flip", "truncate", "soup", "nest", "attribute", "encode", "splice"]))
+        at = draw(st.integers(0, len(data))) if data else 0
+        if kind == "flip" and data:
+            for _ in range(draw(st.integers(1, 64))):
+                i = draw(st.integers(0, len(data) - 1))
+                data[i] = draw(st.integers(0, 255))
+        elif kind == "truncate":
+            del data[at:]
+        elif kind == "soup":
+            data[at:at] = draw(st.sampled_from(TAG_SOUP)) * draw(st.integers(1, 50))
+        elif kind == "nest":
+            depth = draw(st.sampled_from([10, 200, 1000, 5000]))
+            tag = draw(st.sampled_from([b"div", b"b", b"table", b"li", b"blockquote"]))
+            data[at:at] = b"<" + tag + b">" * 1 + (b"<" + tag + b">") * depth
+        elif kind == "attribute":
+            size = draw(st.sampled_from([1_000, 100_000, 1_000_000]))
+            data[at:at] = b'<p title="' + b"x" * size + b'" class=' + b"y" * size + b">"
+        elif kind == "encode":
+            codec = draw(st.sampled_from(ENCODINGS))
+            text = bytes(data).decode("utf-8", errors="replace")
+            data = bytearray(text.encode(codec, errors="replace"))
+        elif kind == "splice":
+            other = draw(st.sampled_from(seeds))
+            cut = draw(st.integers(0, len(other)))
+            data[at:] = other[cut:]
+    return bytes(data)
+
+
+SOUP_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from([t.decode("latin-1") for t in TAG_SOUP]),
+        st.sampled_from(["<p>", "</p>", "<h1>", "<a href='javascript:x'>", "<img src=//x>", "<br>", "\n\n"]),
+        st.text(max_size=80),
+        st.sampled_from(LOREM),
+    ),
+    max_size=60,
+).map("".join)
+
+
+def survive(stage: str, call: Callable[[], Any]) -> Any:
+    """Run one stage call: a result or ImportFailure, anything else fails the test with the stage named."""
+    try:
+        return call()
+    except ImportFailure:
+        return None
+    except Exception as exc:  # noqa: BLE001 - the point of the test
+        raise AssertionError(f"{stage} raised {type(exc).__name__}: {exc}") from exc
+
+
+def no_image(ref: str) -> str | None:
+    return None
+
+
+def local_image(ref: str) -> str | None:
+    return "files/ab/" + "a" * 64 if ref.endswith(".png") else None
+
+
+def run_stages(data: bytes, name: str) -> None:
+    CASES["count"] += 1
+    saved = survive("read_saved", lambda: read_saved(data, name, lambda rel: None))
+    pages: list[tuple[bytes, str | None, str]] = [(data, None, "text" if name.endswith(".txt") else "html")]
+    if saved is not None:
+        pages.append((saved.data, saved.charset, saved.format))
+    for raw, charset, kind in pages:
+        is_html = kind != "text"
+        text = survive("decode", lambda raw=raw, charset=charset, is_html=is_html: decode(raw, charset, html=is_html))
+        assert isinstance(text, str)
+        extracted = survive(
+            "extract_html" if is_html else "extract_text",
+            lambda text=text, is_html=is_html: (
+                extract_html(text, url="https://news.example/a") if is_html else extract_text(text)
+            ),
+        )
+        if extracted is not None:
+            for image_src in (no_image, local_image):
+                out = survive("sanitize", lambda e=extracted, f=image_src: sanitize_reader_html(e.body_html, f))
+                assert isinstance(out, str) and "<script" not in out.lower()
+
+
+@settings(FUZZ, max_examples=400)
+@given(mutated(HTML_SEEDS), st.sampled_from(["page.html", "page.htm", "page.mhtml", "page.xhtml", "saved"]))
+def test_mutated_html_pages_end_in_an_article_or_an_import_failure(data: bytes, name: str) -> None:
+    run_stages(data, name)
+
+
+@settings(FUZZ, max_examples=150)
+@given(mutated(TEXT_SEEDS))
+def test_mutated_text_pages_end_in_an_article_or_an_import_failure(data: bytes) -> None:
+    run_stages(data, "pasted.txt")
+
+
+@settings(FUZZ, max_examples=250)
+@given(SOUP_TEXT, st.sampled_from(ENCODINGS), st.booleans())
+def test_generated_tag_soup_ends_in_an_article_or_an_import_failure(soup: str, codec: str, wrap: bool) -> None:
+    page = article_html(extra_body=soup) if wrap else soup
+    run_stages(page.encode(codec, errors="replace"), "soup.html")
+    CASES["count"] += 1
+    survive("sanitize", lambda: sanitize_reader_html(soup, local_image))
+
+
+@settings(FUZZ, max_examples=150)
+@given(st.binary(max_size=4096), st.sampled_from([None, "utf-8", "utf-16", "bogus-charset", "x" * 300, ""]))
+def test_random_bytes_decode_to_text(data: bytes, charset: str | None) -> None:
+    CASES["count"] += 1
+    for html in (True, False):
+        assert isinstance(survive("decode", lambda html=html: decode(data, charset, html=html)), str)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_cases() -> Iterator[None]:
+    yield
+    print(f"\nfuzz: {CASES['count']} cases through the import stages")
+
+
+def test_seeds_are_real_pages() -> None:
+    """The fuzzing starts from pages the stages accept, so mutations explore near real input."""
+    for seed in HTML_SEEDS[:-2]:
+        assert extract_html(decode(seed, None, html=True)).paragraphs
+        assert read_saved(seed, "seed.html").format in ("html", "xhtml")
+    for seed in TEXT_SEEDS:
+        assert extract_text(decode(seed, None, html=False)).paragraphs
+    assert codecs.lookup("utf-7")  # the odd encodings the mutations use exist here
