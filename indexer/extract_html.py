@@ -15,7 +15,7 @@ import html as htmllib
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -23,7 +23,7 @@ from lxml.html import HtmlElement, HTMLParser
 
 from .byline import tidy
 from .metadata import read_metadata
-from .model import Extracted, ImportFailure
+from .model import Author, Extracted, ImportFailure
 
 MAX_TOKEN = 1_000_000  # characters; libxml2 refuses one text or attribute over 10 MB without huge_tree
 MIN_PRECISE_TEXT = 500  # characters; a shorter precision-first result is retried favouring recall
@@ -64,6 +64,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     if more:
         paragraphs += tuple(more)
         body_html += "".join(f"\n<p>{htmllib.escape(p)}</p>" for p in more)
+    paragraphs, body_html, authors = _drop_author_box(paragraphs, body_html, meta.authors)
     if converted.prose < MIN_PROSE:
         paragraphs, body_html = (), ""
     if not paragraphs and meta.article_body and len(meta.article_body) >= MIN_LD_BODY:
@@ -80,7 +81,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         lead = original if lead == token else lead
     return Extracted(
         title=meta.title,
-        authors=meta.authors,
+        authors=authors,
         source=meta.source,
         url=meta.url or url,
         published=meta.published,
@@ -460,6 +461,63 @@ def _file_name(ref: str | None) -> str | None:
     if not ref or ref.startswith("data:"):
         return ref
     return ref.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1] or None
+
+
+_BIO_START = re.compile(r"\s(?:is|was|covers|writes|reports|joined|has|edits|leads|works)\b")
+
+
+def _drop_author_box(
+    paragraphs: tuple[str, ...], body_html: str, authors: tuple[Author, ...]
+) -> tuple[tuple[str, ...], str, tuple[Author, ...]]:
+    """Leave out an "about the author" box caught at the end of the body: its name, role and bio lines.
+
+    Only the second half of the body is looked at. A line goes when it is an author's name or role,
+    mostly the words of a bio the metadata gives, or opens with an author's name and a verb such as
+    "covers" — then it becomes that author's bio when the metadata had none.
+    """
+    if not authors or len(paragraphs) < 3:
+        return paragraphs, body_html, authors
+    labels = {x.casefold() for a in authors for x in (a.name, a.role) if x}
+    bios = [_shingles(a.bio) for a in authors if a.bio and len(a.bio) > 40]
+    start = len(paragraphs) // 2
+    found: dict[str, dict[str, str]] = {}
+    drop: set[int] = set()
+    for i in range(start, len(paragraphs)):
+        text = paragraphs[i]
+        own = _shingles(text)
+        if text.casefold() in labels or any(own and len(own & bio) >= 0.8 * len(own) for bio in bios):
+            drop.add(i)
+            continue
+        for author in authors:
+            if text.startswith(author.name) and _BIO_START.match(text[len(author.name) :]) and len(text) < 800:
+                drop.add(i)
+                found.setdefault(author.name, {})["bio"] = text
+                # A short line beside the bio is the card's job title.
+                for j in (i - 1, i + 1):
+                    if start <= j < len(paragraphs) and _is_label(paragraphs[j]) and paragraphs[j] != author.name:
+                        drop.add(j)
+                        found[author.name].setdefault("role", paragraphs[j])
+                break
+    if not drop or len(drop) == len(paragraphs):
+        return paragraphs, body_html, authors
+    for i in sorted(drop):
+        escaped = re.escape(htmllib.escape(paragraphs[i], quote=False))
+        body_html = re.sub(rf"\s*<(p|h[1-6])>{escaped}</\1>", "", body_html, count=1)
+    kept = tuple(p for i, p in enumerate(paragraphs) if i not in drop)
+    authors = tuple(
+        replace(
+            a,
+            bio=a.bio or found.get(a.name, {}).get("bio"),
+            role=a.role or found.get(a.name, {}).get("role"),
+        )
+        for a in authors
+    )
+    return kept, body_html, authors
+
+
+def _is_label(text: str) -> bool:
+    """A short caption-like line: a few words, no sentence ending."""
+    return 0 < len(text.split()) <= 6 and not text.rstrip().endswith((".", "!", "?", ":"))
 
 
 def _shingles(text: str, n: int = 3) -> set[tuple[str, ...]]:

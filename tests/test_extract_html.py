@@ -178,3 +178,20 @@ def test_page_with_more_text_than_several_books_is_refused_quickly() -> None:
     html = page("<article>" + f"<p>{words * 8}</p>" * 12000 + "</article>")
     with pytest.raises(ImportFailure, match="MB of text"):
         extract_html(html)
+
+
+def test_author_card_at_the_end_becomes_the_authors_bio_not_body_text() -> None:
+    from tests.pages import LOREM, article_html
+
+    card = (
+        "<section class='about'><p>Maren Holt</p><p>Transport Reporter</p>"
+        "<p>Maren Holt covers ferries, buses and the roads around the harbour, and has reported for the paper "
+        "since 2016.</p></section>"
+    )
+    page = article_html(authors=[{"name": "Maren Holt"}], extra_body=card)
+    got = extract_html(page)
+    assert list(got.paragraphs) == LOREM
+    assert "covers ferries" not in got.body_html
+    (author,) = got.authors
+    assert author.role == "Transport Reporter"
+    assert author.bio and author.bio.startswith("Maren Holt covers ferries")
