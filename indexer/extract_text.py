@@ -207,7 +207,8 @@ def _anchor_title(lines: Sequence[Line]) -> int:
     browser = set(_key(headline).split())
     # With a site name the first line is surely the browser title; without, it may be a headline or a menu.
     cover, back = (0.75, 0.5) if site else (0.9, 0.9)
-    if len(browser) >= 2:
+    # A bare first line of two or three words ("Local News") is a section label, not a headline.
+    if len(browser) >= (2 if site else 4):
         for i in range(1, len(lines)):
             line = lines[i]
             if line.words < 2 or line.kind in (PROSE, NOISE, END, SOFT_END) or len(line.text) > 300:

@@ -233,7 +233,37 @@ def test_source_from_a_copyright_line_drops_the_company_suffix() -> None:
         "Commissioners said the plan limits work to the winter months, when fewer boats use the channel each week.",
         "Fishing crews had asked for a pause during the spring run, and the final plan includes one for April.",
     ]
-    text = "Harbour dredging plan approved\n\n" + "\n\n".join(paragraphs) + (
-        "\n\n© 2025 The Harbor Ledger Media Co. All rights reserved.\n"
+    text = (
+        "Harbour dredging plan approved\n\n"
+        + "\n\n".join(paragraphs)
+        + ("\n\n© 2025 The Harbor Ledger Media Co. All rights reserved.\n")
     )
     assert extract_text(text).source == "The Harbor Ledger"
+
+
+def test_a_section_label_repeated_before_the_site_feed_is_not_taken_for_the_headline() -> None:
+    story = [
+        "The city council approved the harbour ferry budget late on Tuesday after a nine-hour meeting of debate.",
+        "Fares will stay at their current level through next year, and two evening crossings will be added.",
+        "Councillors said the decision protects island residents who have no other way to reach the mainland.",
+    ]
+    feed = [
+        "Crews will close the northbound lanes of the bridge overnight from Sunday as resurfacing moves on.",
+        "The football club confirmed that its head coach has signed a two-year extension after the season.",
+    ]
+    text = "\n\n".join(
+        [
+            "Local News",
+            "Ferry fares frozen in late-night budget deal",
+            "3 min read",
+            "Ferry fares frozen in late-night budget deal",
+            *story,
+            "Read more",
+            "Local News",
+            *feed,
+            "Show More",
+        ]
+    )
+    got = extract_text(text)
+    assert got.title == "Ferry fares frozen in late-night budget deal"
+    assert list(got.paragraphs) == story
