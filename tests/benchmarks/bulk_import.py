@@ -1,0 +1,102 @@
+"""Bulk import: 10,000 small pages in one go, with progress; rate and memory as the import goes.
+
+    python tests/benchmarks/bulk_import.py [--count 10000] [--workers N] [--keep DIR]
+
+Writes --count distinct article pages into a temporary folder, imports the folder into a new
+library through `Library.import_paths` (the path the window and the CLI take), prints progress
+every 10 %, with the main process's resident memory at that point, then the rate and the peak RSS
+of the main process and of the largest extraction worker. Memory that stays flat from 10 % to
+100 % is what "streamed" means: the importer holds a handful of pages at a time, not the batch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT))
+
+from indexer.importer import ImportProgress  # noqa: E402
+from indexer.library import Library  # noqa: E402
+from tests.pages import article_html  # noqa: E402
+
+TOPICS = ["ferry", "seawall", "orchestra", "library", "bridge", "tram", "harvest", "election", "museum", "storm"]
+
+
+def rss_mb() -> float:
+    """Resident memory of this process now (Linux), or its peak where /proc is absent."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_pages(folder: Path, count: int) -> None:
+    for n in range(count):
+        topic = TOPICS[n % len(TOPICS)]
+        page = article_html(
+            title=f"The {topic} question, part {n}",
+            authors=[{"name": f"Reporter {n % 97}", "jobTitle": "Reporter"}],
+            url=f"https://news.example/{topic}/{n}",
+            paragraphs=[
+                f"Story {n}: the {topic} report opens with what residents of ward {n % 17} saw this week.",
+                f"Officials described the {topic} plans for district {n} in detail, with costs and dates.",
+                f"Critics said the figures for item {n} had been revised twice since the spring meeting.",
+                f"A further meeting on the {topic} question is planned; minutes of session {n} will follow.",
+            ],
+        )
+        shard = folder / f"{n // 1000:02d}"
+        shard.mkdir(exist_ok=True)
+        (shard / f"page-{n:05d}.html").write_text(page, encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--keep", type=Path, default=None, help="write pages and library here instead of a temp dir")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = args.keep or Path(tmp)
+        pages, library = root / "pages", root / "library"
+        pages.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
+        write_pages(pages, args.count)
+        print(f"wrote {args.count} pages in {time.monotonic() - started:.1f} s; RSS before import {rss_mb():.0f} MB")
+        step = max(1, args.count // 10)
+        seen = {"next": step}
+
+        def progress(p: ImportProgress) -> None:
+            if p.done >= seen["next"] or p.done == p.total:
+                seen["next"] += step
+                print(
+                    f"  {p.done:>6}/{p.total}  {p.rate:6.1f} files/s  imported {p.imported}  failed {p.failed}  "
+                    f"main RSS {rss_mb():.0f} MB",
+                    flush=True,
+                )
+
+        started = time.monotonic()
+        with Library(library) as lib:
+            report = lib.import_paths([pages], progress=progress, workers=args.workers)
+            elapsed = time.monotonic() - started
+            count = lib.count()
+        main_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(
+            f"imported {len(report.of('imported'))} ({count} in the library), failed {len(report.of('failed'))} "
+            f"in {elapsed:.1f} s = {args.count / elapsed:.1f} files/s"
+        )
+        print(f"peak RSS: main process {main_peak:.0f} MB, largest extraction worker {worker_peak:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
