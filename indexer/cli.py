@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 import re
 import signal
 import sys
@@ -118,6 +119,11 @@ def main(argv: Sequence[str] | None = None, open_window: OpenWindow | None = Non
     except KeyboardInterrupt:
         print("newsarchive: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`newsarchive list | head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     return 0
 
 
