@@ -162,3 +162,49 @@ def test_missing_article_is_a_clear_error(imported: tuple[Path, dict]) -> None:
     library, _ = imported
     result = run(library, "show", "999")
     assert result.returncode == 1 and "no article with id 999" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ctrl_c_stops_an_import_cleanly_after_the_current_article(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    folder = tmp_path / "many"
+    for i in range(150):
+        paragraphs = [f"Report number {i} opens with its own first sentence about district {i}.", *LOREM]
+        write(folder / f"story-{i:02}.html", article_html(title=f"Report {i}", paragraphs=paragraphs, url=None))
+    library = tmp_path / "lib"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "desktop", "--library", str(library), "import", str(folder), "--json", "--workers", "1"],
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and _stored(library) < 3:  # interrupt once a few are stored
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert "Traceback" not in err
+    assert "stopping after the current article" in err
+    report = json.loads(out)
+    stored = len(report["imported"])
+    assert 3 <= stored < 150 and report["failed"] == []
+    assert run(library, "doctor").returncode == 0
+    listed = json.loads(run(library, "list", "--json").stdout)
+    assert len(listed) == stored
+
+
+def _stored(library: Path) -> int:
+    import sqlite3
+
+    if not (library / "library.sqlite3").exists():
+        return 0
+    try:
+        conn = sqlite3.connect(f"{(library / 'library.sqlite3').as_uri()}?mode=ro", uri=True, timeout=1)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
