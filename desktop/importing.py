@@ -1,4 +1,8 @@
-"""Imports from the window: run on the writer thread, progress in the status bar, a report at the end."""
+"""Imports from the window: run on the writer thread, progress in the status bar, a report at the end.
+
+`ImportController` runs one import at a time; `WindowImports`, mixed into `MainWindow`, is where imports come
+from (the File menu, drops) and what the window does when one progresses and finishes.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from desktop import drops
+from desktop.import_report import ImportReportDialog, summary_line
 from desktop.worker import TaskRunner
 
 
@@ -126,3 +133,77 @@ class ImportController(QObject):
         self._running = False
         self.bar.hide()
         self.failed.emit(f"Import stopped: {exc}".splitlines()[0])
+
+
+class WindowImports:
+    """The window's side of importing (a mixin for `MainWindow`): choosing files, drops, progress, the report."""
+
+    library: Any
+    imports: ImportController
+    reports: list[ImportReportDialog]
+
+    def choose_import(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Import saved articles", "", "Saved pages (*.html *.htm *.mhtml *.mht *.txt *.zip);;All files (*)"
+        )
+        if files:
+            self.import_paths([Path(f) for f in files])
+
+    def choose_import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder of saved articles")
+        if folder:
+            self.import_paths([Path(folder)])
+
+    def import_paths(self, paths: list[Path], cleanup: list[Path] | None = None) -> bool:
+        if self.library is None:
+            return False
+        if not self.imports.start(self.library, paths, cleanup):
+            self.show_error("An import is already running; drop again when it has finished.")
+            return False
+        return True
+
+    def _import_progressed(self, progress: Any) -> None:
+        # A long import shows its articles as they arrive, every few seconds, not only at the end.
+        now = time.monotonic()
+        if now - self._last_refresh > 3 and progress.imported:
+            self._last_refresh = now
+            self.flow.search_now()
+
+    def _import_finished(self, report: Any) -> None:
+        self.status_label.setText(summary_line(report))
+        self.flow.invalidate_totals()
+        self.results_model.forget()
+        self.flow.refresh_sidebar()
+        self.flow.search_now()
+        if self._quiet_import and report.ok:
+            self._quiet_import = False
+            return
+        self._quiet_import = False
+        dialog = ImportReportDialog(report, self)
+        dialog.article_opened.connect(self.open_article)
+        dialog.destroyed.connect(lambda *_: self.reports.remove(dialog) if dialog in self.reports else None)
+        self.reports.append(dialog)
+        dialog.show()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if self.library is not None and drops.read_drop(event.mimeData()).importable:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        # Some platforms ask again on every move; without accepting here the drop is refused.
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        contents = drops.read_drop(event.mimeData())
+        if contents.paths:
+            self.import_paths(contents.paths)
+        elif contents.selection is not None:
+            path = drops.write_selection(contents.selection)
+            self.import_paths([path], cleanup=[path.parent])
+        elif contents.links:
+            self.show_error("Links are not downloaded (the archive works offline): save the page, then drop the file.")
+            event.ignore()
+            return
+        event.acceptProposedAction()

@@ -7,16 +7,13 @@ the library (import, tag, bookmark, rename) on the single writer thread.
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -31,15 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import (
-    drops,
-    settings,
-    shortcuts,
-)
+from desktop import actions, settings, shortcuts
+from desktop.actions import SORTS
 from desktop.author_page import AuthorPage
-from desktop.import_report import ImportReportDialog, summary_line
-from desktop.importing import ImportController, ImportProgressBar
-from desktop.lock import LibraryInUse, LibraryLock
+from desktop.find_bar import FindBar
+from desktop.import_report import ImportReportDialog
+from desktop.importing import ImportController, ImportProgressBar, WindowImports
+from desktop.library_session import LibrarySession
+from desktop.lock import LibraryLock
 from desktop.reader import ReaderView
 from desktop.results import ArticleIdRole, ResultDelegate, ResultsModel
 from desktop.search_flow import SearchFlow
@@ -47,54 +43,13 @@ from desktop.sidebar import Sidebar
 from desktop.tag_editor import TagEditor
 from desktop.worker import TaskRunner
 
-PLACEHOLDER = (
-    "<div style='color:gray; margin-top:40px' align='center'><p>Type to search; ↓ and ↑ choose a result, "
-    "Enter opens it.</p><p>F1 lists every shortcut.</p></div>"
-)
-SORTS = (("relevance", "Relevance"), ("newest", "Newest first"), ("oldest", "Oldest first"))
+__all__ = ["SORTS", "FindBar", "MainWindow"]
 
 
-class FindBar(QWidget):
-    """Find in the article: Enter next, Shift+Enter previous, Esc closes."""
+class MainWindow(LibrarySession, WindowImports, QMainWindow):
+    """The window. Opening libraries (`LibrarySession`) and imports (`WindowImports`) are mixed in; menus
+    and keys are built by `desktop.actions`."""
 
-    def __init__(self, reader: ReaderView, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.reader = reader
-        self.field = QLineEdit()
-        self.field.setObjectName("findField")
-        self.field.setPlaceholderText("Find in article")
-        self.field.returnPressed.connect(lambda: self.find())
-        self.field.installEventFilter(self)
-        self.status = QLabel()
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 2, 6, 2)
-        layout.addWidget(self.field, 1)
-        layout.addWidget(self.status)
-        self.hide()
-
-    def open(self) -> None:
-        self.show()
-        self.field.setFocus()
-        self.field.selectAll()
-
-    def find(self, backwards: bool = False) -> None:
-        found = self.reader.find_text(self.field.text(), backwards)
-        self.status.setText("" if found or not self.field.text() else "Not found")
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.field and event.type() == QEvent.Type.KeyPress:
-            key = QKeyEvent(event).key() if not isinstance(event, QKeyEvent) else event.key()
-            if key == Qt.Key.Key_Escape:
-                self.hide()
-                self.reader.setFocus()
-                return True
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(event, QKeyEvent):
-                self.find(backwards=bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
-                return True
-        return super().eventFilter(watched, event)
-
-
-class MainWindow(QMainWindow):
     library_changed = Signal(object)
     article_shown = Signal(int)
 
@@ -112,7 +67,7 @@ class MainWindow(QMainWindow):
         self.reports: list[ImportReportDialog] = []
         self._build()
         self.flow = SearchFlow(self)
-        self._build_actions()
+        self.actions_by_name = actions.build_actions(self)
         self._restore_state()
 
     # -- building ------------------------------------------------------------------------------
@@ -250,70 +205,6 @@ class MainWindow(QMainWindow):
         layout.addStretch(1)
         return page
 
-    def _action(self, menu: Any, name: str, text: str, slot: Any) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(f"action_{name}")
-        if name in shortcuts.BY_NAME:
-            action.setShortcuts(shortcuts.sequences(name))
-            action.setToolTip(f"{text} ({shortcuts.label(name)})")
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        self.addAction(action)  # shortcuts work while the menu bar is hidden or the focus is anywhere
-        self.actions_by_name[name] = action
-        return action
-
-    def _build_actions(self) -> None:
-        self.actions_by_name: dict[str, QAction] = {}
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self._action(file_menu, "import", "&Import Files…", self.choose_import)
-        self._action(file_menu, "import_folder", "Import &Folder…", self.choose_import_folder)
-        self._action(file_menu, "cancel_import", "&Cancel Import", self.imports.cancel)
-        file_menu.addSeparator()
-        self._action(file_menu, "open_library", "&Open Library…", self.choose_library)
-        self._action(file_menu, "demo", "Open the &Demo Library", self.open_demo)
-        file_menu.addSeparator()
-        self._action(file_menu, "quit", "&Quit", self.close)
-
-        go = bar.addMenu("&Go")
-        self._action(go, "search", "&Search", self.focus_search)
-        self._action(go, "find", "&Find", self._find)
-        self._action(go, "suggestion", "Use the Suggestion", self.flow.use_suggestion)
-        go.addSeparator()
-        self._action(go, "next_result", "&Next Result", lambda: self.step_result(1))
-        self._action(go, "previous_result", "&Previous Result", lambda: self.step_result(-1))
-        self._action(go, "back", "&Back", self.go_back)
-        go.addSeparator()
-        self._action(go, "sidebar", "Si&debar", self.sidebar.setFocus)
-        self._action(go, "results", "&Results", self.results_view.setFocus)
-        self._action(go, "reader", "&Reader", self.focus_reader)
-
-        article = bar.addMenu("&Article")
-        self._action(article, "tag", "&Tags…", self.edit_tags)
-        self._action(article, "bookmark", "&Bookmark", self.toggle_bookmark)
-        self._action(article, "original", "Open &Original File", self.open_original)
-        article.addSeparator()
-        self._action(article, "next_mark", "Next &Marked Word", lambda: self.reader.next_mark())
-        self._action(article, "previous_mark", "Previous Marked &Word", lambda: self.reader.next_mark(backwards=True))
-
-        view = bar.addMenu("&View")
-        for key, text in SORTS:
-            self._action(view, f"sort_{key}", f"Sort: {text}", lambda _=False, k=key: self.set_sort(k))
-        view.addSeparator()
-        self._action(view, "zoom_in", "&Larger Text", lambda: self.zoom(1))
-        self._action(view, "zoom_out", "&Smaller Text", lambda: self.zoom(-1))
-        self._action(view, "zoom_reset", "&Default Text Size", lambda: self.zoom(0))
-
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "help", "&Keyboard Shortcuts", self.show_shortcuts)
-
-        self.sort_box.currentIndexChanged.connect(lambda _i: self.set_sort(self.sort_box.currentData()))
-        escape = QAction(self)
-        escape.setShortcut(Qt.Key.Key_Escape)
-        escape.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        escape.triggered.connect(self.escape)
-        self.addAction(escape)
-
     # -- settings ------------------------------------------------------------------------------
 
     def _restore_state(self) -> None:
@@ -337,150 +228,6 @@ class MainWindow(QMainWindow):
         settings.put(settings.SPLITTER, self.splitter.saveState())
         settings.put(settings.FONT_SIZE, self.reader.font_size)
         settings.put(settings.SORT, self.sort_box.currentData())
-
-    # -- library -------------------------------------------------------------------------------
-
-    def open_library(self, folder: Path, *, then: Any = None) -> bool:
-        """Lock and open a library on the writer thread; False (with a message) when another window has it."""
-        folder = Path(folder)
-        lock = LibraryLock(folder)
-        try:
-            lock.acquire()
-        except LibraryInUse as exc:
-            self.show_error(str(exc), dialog=True)
-            return False
-        self._close_library()
-        self.lock = lock
-        self.status_label.setText(f"Opening {folder}…")
-        from indexer.library import Library
-
-        def opened(library: Any) -> None:
-            self.set_library(library)
-            if then is not None:
-                then(library)
-
-        def failed(exc: BaseException) -> None:
-            lock.release()
-            self.lock = None
-            self.show_error(f"Could not open the library at {folder}: {exc or type(exc).__name__}", dialog=True)
-
-        self.writer.run(lambda: Library(folder), opened, failed)
-        return True
-
-    def set_library(self, library: Any) -> None:
-        self.library = library
-        self.reader.library_folder = Path(library.folder)
-        self.results_model.set_library(library)
-        self.author_page.model.library = library
-        settings.put(settings.LAST_LIBRARY, str(library.folder))
-        self.setWindowTitle(f"News Archive — {Path(library.folder).name}")
-        self.history.clear()
-        self.current = None
-        self.reader.show_message(PLACEHOLDER)
-        self.right_stack.setCurrentIndex(0)
-        self.status_label.setText("; ".join(library.repairs) if library.repairs else "")
-        self.library_changed.emit(library)
-        self.flow.refresh_sidebar()
-        self.flow.search_now()
-
-    def _close_library(self) -> None:
-        library, self.library = self.library, None
-        self.flow.cancel()
-        if library is not None:
-            self.writer.run(library.close)
-            self.writer.wait_idle(30)
-        if self.lock is not None:
-            self.lock.release()
-            self.lock = None
-
-    def choose_library(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open or create a library folder")
-        if folder:
-            self.open_library(Path(folder))
-
-    def open_demo(self) -> None:
-        from indexer import paths
-
-        folder = paths.demo_library()
-        if self.library is not None and Path(self.library.folder) == folder:
-            self._import_demo_if_empty(self.library)
-            return
-        self.open_library(folder, then=self._import_demo_if_empty)
-
-    def _import_demo_if_empty(self, library: Any) -> None:
-        from indexer import paths
-
-        if library.count() == 0 and paths.demo_articles_dir().is_dir():
-            # The demo's own import needs no report: the articles appearing say it all.
-            self._quiet_import = self.imports.start(library, paths.demo_article_paths())
-
-    # -- import --------------------------------------------------------------------------------
-
-    def choose_import(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Import saved articles", "", "Saved pages (*.html *.htm *.mhtml *.mht *.txt *.zip);;All files (*)"
-        )
-        if files:
-            self.import_paths([Path(f) for f in files])
-
-    def choose_import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import a folder of saved articles")
-        if folder:
-            self.import_paths([Path(folder)])
-
-    def import_paths(self, paths: list[Path], cleanup: list[Path] | None = None) -> bool:
-        if self.library is None:
-            return False
-        if not self.imports.start(self.library, paths, cleanup):
-            self.show_error("An import is already running; drop again when it has finished.")
-            return False
-        return True
-
-    def _import_progressed(self, progress: Any) -> None:
-        # A long import shows its articles as they arrive, every few seconds, not only at the end.
-        now = time.monotonic()
-        if now - self._last_refresh > 3 and progress.imported:
-            self._last_refresh = now
-            self.flow.search_now()
-
-    def _import_finished(self, report: Any) -> None:
-        self.status_label.setText(summary_line(report))
-        self.flow.invalidate_totals()
-        self.results_model.forget()
-        self.flow.refresh_sidebar()
-        self.flow.search_now()
-        if self._quiet_import and report.ok:
-            self._quiet_import = False
-            return
-        self._quiet_import = False
-        dialog = ImportReportDialog(report, self)
-        dialog.article_opened.connect(self.open_article)
-        dialog.destroyed.connect(lambda *_: self.reports.remove(dialog) if dialog in self.reports else None)
-        self.reports.append(dialog)
-        dialog.show()
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if self.library is not None and drops.read_drop(event.mimeData()).importable:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
-        # Some platforms ask again on every move; without accepting here the drop is refused.
-        self.dragEnterEvent(event)
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        contents = drops.read_drop(event.mimeData())
-        if contents.paths:
-            self.import_paths(contents.paths)
-        elif contents.selection is not None:
-            path = drops.write_selection(contents.selection)
-            self.import_paths([path], cleanup=[path.parent])
-        elif contents.links:
-            self.show_error("Links are not downloaded (the archive works offline): save the page, then drop the file.")
-            event.ignore()
-            return
-        event.acceptProposedAction()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -667,37 +414,8 @@ class MainWindow(QMainWindow):
         self.flow.set_filter(kind, value)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
-            return super().eventFilter(watched, event)
-        key = event.key()
-        if watched is self.search_field:
-            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
-                self.flow.flush()
-                rows = self.results_model.rowCount()
-                if rows:
-                    step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 10, Qt.Key.Key_PageUp: -10}[key]
-                    row = self.results_view.currentIndex().row()
-                    row = 0 if row < 0 else max(0, min(rows - 1, row + step))
-                    self.results_view.setCurrentIndex(self.results_model.index(row))
-                return True
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.flow.flush()
-                index = self.results_view.currentIndex()
-                if not index.isValid() and self.results_model.rowCount():
-                    index = self.results_model.index(0)
-                    self.results_view.setCurrentIndex(index)
-                if index.isValid():
-                    self._result_activated(index)
-                return True
-        elif watched in (self.results_view, self.author_page.list) and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            index = watched.currentIndex()  # type: ignore[attr-defined]
-            if index.isValid():
-                if watched is self.results_view:
-                    self._result_activated(index)
-                else:
-                    self.open_article(index.data(ArticleIdRole))
-                    self.reader.setFocus()
-                return True
+        if actions.handle_key(self, watched, event):
+            return True
         return super().eventFilter(watched, event)
 
     # -- messages ------------------------------------------------------------------------------

@@ -1,0 +1,128 @@
+"""The window's menus and keys: every action with its shortcut, and the keys the search field and lists take.
+
+Each action is added to the window as well as to its menu, so its shortcut works wherever the focus is
+and while the menu bar is hidden. The names match `desktop.shortcuts`, which lists them for F1.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeyEvent
+
+from desktop import shortcuts
+from desktop.results import ArticleIdRole
+
+if TYPE_CHECKING:
+    from desktop.window import MainWindow
+
+SORTS = (("relevance", "Relevance"), ("newest", "Newest first"), ("oldest", "Oldest first"))
+# Keys in the search field that move through the results without leaving the field.
+RESULT_STEPS = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 10, Qt.Key.Key_PageUp: -10}
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def build_actions(window: MainWindow) -> dict[str, QAction]:
+    """Build the menu bar of `window` and return its actions by shortcut name."""
+    by_name: dict[str, QAction] = {}
+
+    def add(menu: Any, name: str, text: str, slot: Any) -> QAction:
+        action = QAction(text, window)
+        action.setObjectName(f"action_{name}")
+        if name in shortcuts.BY_NAME:
+            action.setShortcuts(shortcuts.sequences(name))
+            action.setToolTip(f"{text} ({shortcuts.label(name)})")
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        window.addAction(action)  # shortcuts work while the menu bar is hidden or the focus is anywhere
+        by_name[name] = action
+        return action
+
+    w = window
+    bar = w.menuBar()
+    file_menu = bar.addMenu("&File")
+    add(file_menu, "import", "&Import Files…", w.choose_import)
+    add(file_menu, "import_folder", "Import &Folder…", w.choose_import_folder)
+    add(file_menu, "cancel_import", "&Cancel Import", w.imports.cancel)
+    file_menu.addSeparator()
+    add(file_menu, "open_library", "&Open Library…", w.choose_library)
+    add(file_menu, "demo", "Open the &Demo Library", w.open_demo)
+    file_menu.addSeparator()
+    add(file_menu, "quit", "&Quit", w.close)
+
+    go = bar.addMenu("&Go")
+    add(go, "search", "&Search", w.focus_search)
+    add(go, "find", "&Find", w._find)
+    add(go, "suggestion", "Use the Suggestion", w.flow.use_suggestion)
+    go.addSeparator()
+    add(go, "next_result", "&Next Result", lambda: w.step_result(1))
+    add(go, "previous_result", "&Previous Result", lambda: w.step_result(-1))
+    add(go, "back", "&Back", w.go_back)
+    go.addSeparator()
+    add(go, "sidebar", "Si&debar", w.sidebar.setFocus)
+    add(go, "results", "&Results", w.results_view.setFocus)
+    add(go, "reader", "&Reader", w.focus_reader)
+
+    article = bar.addMenu("&Article")
+    add(article, "tag", "&Tags…", w.edit_tags)
+    add(article, "bookmark", "&Bookmark", w.toggle_bookmark)
+    add(article, "original", "Open &Original File", w.open_original)
+    article.addSeparator()
+    add(article, "next_mark", "Next &Marked Word", lambda: w.reader.next_mark())
+    add(article, "previous_mark", "Previous Marked &Word", lambda: w.reader.next_mark(backwards=True))
+
+    view = bar.addMenu("&View")
+    for key, text in SORTS:
+        add(view, f"sort_{key}", f"Sort: {text}", lambda _=False, k=key: w.set_sort(k))
+    view.addSeparator()
+    add(view, "zoom_in", "&Larger Text", lambda: w.zoom(1))
+    add(view, "zoom_out", "&Smaller Text", lambda: w.zoom(-1))
+    add(view, "zoom_reset", "&Default Text Size", lambda: w.zoom(0))
+
+    help_menu = bar.addMenu("&Help")
+    add(help_menu, "help", "&Keyboard Shortcuts", w.show_shortcuts)
+
+    w.sort_box.currentIndexChanged.connect(lambda _i: w.set_sort(w.sort_box.currentData()))
+    escape = QAction(window)
+    escape.setShortcut(Qt.Key.Key_Escape)
+    escape.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    escape.triggered.connect(w.escape)
+    window.addAction(escape)
+    return by_name
+
+
+def handle_key(window: MainWindow, watched: QObject, event: QEvent) -> bool:
+    """The keys the window filters from its search field and lists; True when one was used up."""
+    if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+        return False
+    w = window
+    key = event.key()
+    if watched is w.search_field:
+        if key in RESULT_STEPS:
+            w.flow.flush()
+            rows = w.results_model.rowCount()
+            if rows:
+                row = w.results_view.currentIndex().row()
+                row = 0 if row < 0 else max(0, min(rows - 1, row + RESULT_STEPS[key]))
+                w.results_view.setCurrentIndex(w.results_model.index(row))
+            return True
+        if key in ENTER_KEYS:
+            w.flow.flush()
+            index = w.results_view.currentIndex()
+            if not index.isValid() and w.results_model.rowCount():
+                index = w.results_model.index(0)
+                w.results_view.setCurrentIndex(index)
+            if index.isValid():
+                w._result_activated(index)
+            return True
+    elif watched in (w.results_view, w.author_page.list) and key in ENTER_KEYS:
+        index = watched.currentIndex()  # type: ignore[attr-defined]
+        if index.isValid():
+            if watched is w.results_view:
+                w._result_activated(index)
+            else:
+                w.open_article(index.data(ArticleIdRole))
+                w.reader.setFocus()
+            return True
+    return False

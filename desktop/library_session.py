@@ -1,0 +1,102 @@
+"""Which library the window has open: lock, open on the writer thread, show, close; the demo library.
+
+`LibrarySession` is mixed into `MainWindow` (as calibre's main window mixes in its parts); it uses the
+window's writer thread, search flow, results model, reader and author page, and keeps `window.library`
+and `window.lock`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog
+
+from desktop import settings
+from desktop.lock import LibraryInUse, LibraryLock
+
+PLACEHOLDER = (
+    "<div style='color:gray; margin-top:40px' align='center'><p>Type to search; ↓ and ↑ choose a result, "
+    "Enter opens it.</p><p>F1 lists every shortcut.</p></div>"
+)
+
+
+class LibrarySession:
+    """Opening and closing the window's library (a mixin for `MainWindow`)."""
+
+    library: Any
+    lock: LibraryLock | None
+
+    def open_library(self, folder: Path, *, then: Any = None) -> bool:
+        """Lock and open a library on the writer thread; False (with a message) when another window has it."""
+        folder = Path(folder)
+        lock = LibraryLock(folder)
+        try:
+            lock.acquire()
+        except LibraryInUse as exc:
+            self.show_error(str(exc), dialog=True)
+            return False
+        self._close_library()
+        self.lock = lock
+        self.status_label.setText(f"Opening {folder}…")
+        from indexer.library import Library
+
+        def opened(library: Any) -> None:
+            self.set_library(library)
+            if then is not None:
+                then(library)
+
+        def failed(exc: BaseException) -> None:
+            lock.release()
+            self.lock = None
+            self.show_error(f"Could not open the library at {folder}: {exc or type(exc).__name__}", dialog=True)
+
+        self.writer.run(lambda: Library(folder), opened, failed)
+        return True
+
+    def set_library(self, library: Any) -> None:
+        self.library = library
+        self.reader.library_folder = Path(library.folder)
+        self.results_model.set_library(library)
+        self.author_page.model.library = library
+        settings.put(settings.LAST_LIBRARY, str(library.folder))
+        self.setWindowTitle(f"News Archive — {Path(library.folder).name}")
+        self.history.clear()
+        self.current = None
+        self.reader.show_message(PLACEHOLDER)
+        self.right_stack.setCurrentIndex(0)
+        self.status_label.setText("; ".join(library.repairs) if library.repairs else "")
+        self.library_changed.emit(library)
+        self.flow.refresh_sidebar()
+        self.flow.search_now()
+
+    def _close_library(self) -> None:
+        library, self.library = self.library, None
+        self.flow.cancel()
+        if library is not None:
+            self.writer.run(library.close)
+            self.writer.wait_idle(30)
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def choose_library(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open or create a library folder")
+        if folder:
+            self.open_library(Path(folder))
+
+    def open_demo(self) -> None:
+        from indexer import paths
+
+        folder = paths.demo_library()
+        if self.library is not None and Path(self.library.folder) == folder:
+            self._import_demo_if_empty(self.library)
+            return
+        self.open_library(folder, then=self._import_demo_if_empty)
+
+    def _import_demo_if_empty(self, library: Any) -> None:
+        from indexer import paths
+
+        if library.count() == 0 and paths.demo_articles_dir().is_dir():
+            # The demo's own import needs no report: the articles appearing say it all.
+            self._quiet_import = self.imports.start(library, paths.demo_article_paths())
