@@ -11,14 +11,14 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
 from .byline import authors_from_markup, clean_authors, merge_author, tidy
+from .dates import modified_date, published_date
+from .dates import normalise_date as normalise_date  # re-exported: callers import it from here
 from .model import Author
 
 ARTICLE_TYPES = (
@@ -41,36 +41,6 @@ PAGE_TYPES = ("WebPage", "ItemPage", "AboutPage", "CollectionPage", "VideoObject
 MAX_JSON_LD = 2_000_000  # characters; a larger block is an app state dump, not page metadata
 MAX_OBJECTS = 400
 
-PUBLISHED_META = (
-    "article:published_time",
-    "og:article:published_time",
-    "article:published",
-    "datepublished",
-    "publishdate",
-    "publish-date",
-    "pubdate",
-    "parsely-pub-date",
-    "sailthru.date",
-    "dc.date.issued",
-    "dc.date",
-    "dcterms.issued",
-    "dcterms.created",
-    "dc.date.created",
-    "date",
-    "citation_publication_date",
-    "article.published",
-    "og:published_time",
-)
-MODIFIED_META = (
-    "article:modified_time",
-    "og:updated_time",
-    "article:modified",
-    "datemodified",
-    "dc.date.modified",
-    "dcterms.modified",
-    "last-modified",
-    "article.updated",
-)
 AUTHOR_META = (
     "author",
     "article:author",
@@ -128,10 +98,8 @@ def read_metadata(root: HtmlElement, url: str | None = None) -> PageMetadata:
         authors=_authors(root, meta, article, ids, source),
         source=source or suffix,
         url=page_url,
-        published=_published(root, meta, article, url or page_url),
-        modified=_date_from(article.get("dateModified"))
-        or _first_date(meta, MODIFIED_META)
-        or _microdata_date(root, "dateModified"),
+        published=published_date(root, meta, article, url or page_url),
+        modified=modified_date(root, meta, article),
         language=_language(root, meta, article),
         lead_image=image,
         lead_image_caption=caption,
@@ -470,133 +438,3 @@ def _json_ld_authors(value: Any, ids: dict[str, dict]) -> list[Author]:
             url = _url_value(item.get("url"))
             found.append(Author(name, role, bio, url if url and url.startswith(("http", "/")) else None))
     return found
-
-
-# --- dates -------------------------------------------------------------------------------------------
-
-
-def _published(root: HtmlElement, meta: dict[str, list[str]], article: dict, url: str | None) -> str | None:
-    found = (
-        _date_from(article.get("datePublished"))
-        or _date_from(article.get("dateCreated"))
-        or _date_from(article.get("uploadDate"))
-        or _first_date(meta, PUBLISHED_META)
-        or _microdata_date(root, "datePublished")
-        or _time_element_date(root)
-    )
-    return found or _htmldate_head(root, url)
-
-
-def _date_from(value: Any) -> str | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    return normalise_date(value) if isinstance(value, (str, int)) else None
-
-
-def _first_date(meta: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
-    for key in keys:
-        for value in meta.get(key, ()):
-            found = normalise_date(value)
-            if found:
-                return found
-    return None
-
-
-def _microdata_date(root: HtmlElement, prop: str) -> str | None:
-    for element in root.xpath(f"//*[@itemprop='{prop}']"):
-        found = normalise_date(element.get("content") or element.get("datetime") or element.text_content())
-        if found:
-            return found
-    return None
-
-
-def _time_element_date(root: HtmlElement) -> str | None:
-    """A <time datetime> marked as the publication time, or the first one in the article's header."""
-    paths = (
-        "//time[@pubdate or contains(@class, 'publish') or contains(@class, 'posted')][@datetime]",
-        "//article//header//time[@datetime]",
-        "//header//time[@datetime]",
-        "//article//time[@datetime][not(ancestor::aside or ancestor::footer or ancestor::li)]",
-    )
-    for path in paths:
-        for element in root.xpath(path)[:3]:
-            found = normalise_date(element.get("datetime"))
-            if found:
-                return found
-    return None
-
-
-def _htmldate_head(root: HtmlElement, url: str | None) -> str | None:
-    """htmldate on the <head> alone (and the URL): its non-extensive search would still read the story."""
-    head = root.find("head")
-    if head is None:
-        return None
-    try:
-        from htmldate import find_date
-        from lxml.html import Element
-
-        shell = Element("html")
-        shell.append(_copy(head))
-        found = find_date(shell, url=url, original_date=True, extensive_search=False)
-    except Exception:  # htmldate is a heuristic helper; a failure there means "no date"
-        return None
-    return normalise_date(found) if found else None
-
-
-def _copy(element: HtmlElement) -> HtmlElement:
-    from copy import deepcopy
-
-    return deepcopy(element)
-
-
-_ISO = re.compile(
-    r"^(\d{4})-?(\d{2})-?(\d{2})(?:[T\s](\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)?)?",
-    re.I,
-)
-_TEXT_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b. %d, %Y", "%Y/%m/%d", "%d.%m.%Y")
-
-
-def normalise_date(value: str | int | None) -> str | None:
-    """ISO 8601 ("2019-11-18" or "2019-11-18T10:05:00+01:00") from the forms pages use; None if unsure."""
-    if value is None:
-        return None
-    text = tidy(str(value))
-    if re.fullmatch(r"\d{10}(?:\d{3})?", text):
-        stamp = int(text[:10])
-        return _checked(datetime.fromtimestamp(stamp, tz=timezone.utc), True)
-    match = _ISO.match(text)
-    if match:
-        year, month, day, hour, minute, second, zone = match.groups()
-        try:
-            when = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
-        except ValueError:
-            return None
-        if zone:
-            when = when.replace(tzinfo=_zone(zone))
-        return _checked(when, hour is not None)
-    try:
-        return _checked(parsedate_to_datetime(text), True)
-    except (TypeError, ValueError, IndexError):
-        pass
-    for form in _TEXT_FORMATS:
-        try:
-            return _checked(datetime.strptime(text, form), False)
-        except ValueError:
-            continue
-    return None
-
-
-def _zone(zone: str) -> timezone:
-    if zone.upper() in ("Z", "UTC", "GMT"):
-        return timezone.utc
-    sign = -1 if zone[0] == "-" else 1
-    digits = zone[1:].replace(":", "")
-    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
-
-
-def _checked(when: datetime, has_time: bool) -> str | None:
-    if not 1990 <= when.year <= datetime.now().year + 1:
-        return None
-    if not has_time:
-        return when.date().isoformat()
-    return when.isoformat(timespec="seconds")
