@@ -2,10 +2,14 @@
 
 The matching set is exact and computed with set algebra over cached per-term document sets, so
 AND/OR/NOT, filters and the total cost C-speed set operations, not posting-by-posting stepping.
-Only ranking by relevance goes through Whoosh's BM25F scorer, restricted to that set.
+Ranking by relevance is BM25F computed block by block over Whoosh's postings (see `scoring`).
 Bounds, on purpose:
 - a prefix expands to the `EXPANSIONS` most frequent index terms it can stand for, a fuzzy word
-  to the most frequent terms within its edit distance;
+  to the most frequent terms within its edit distance; all of them find documents, but only the
+  `SCORED_EXPANSIONS` most frequent are scored, in title and body (a union of a hundred scored
+  posting lists is what made prefix searches slow); found documents the scored terms miss follow
+  the scored ones, newest first; a phrase is found by checking positions only in documents that
+  hold all its words, and scored by its words;
 - facets count every match up to `FACET_EXACT` matches; above that they count an even sample of
   the matches and scale (flagged `facets_exact=False`) and each facet keeps its `FACET_TOP` values.
 """
@@ -16,18 +20,19 @@ import heapq
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
-from whoosh import query as wq
-
-from indexer.search import analysis
+from indexer.search import analysis, scoring
 from indexer.search.query import And, Filter, Node, Not, Or, Text, date_range, positives
-from indexer.search.snapshot import Snapshot
+from indexer.search.snapshot import Snapshot, term_positions
 
 ANY_FIELDS = ("title", "body", "authors", "source")
 STEMMED = {"title", "body"}
 EXPANSIONS = 30
-FACET_EXACT = 20_000
+SCORED_EXPANSIONS = 3
+SCORED_FIELDS = ("title", "body")
+FACET_EXACT = 5_000
 FACET_TOP = 50
 SUGGEST_BELOW = 3
 
@@ -80,30 +85,35 @@ def expand_prefix(snap: Snapshot, field: str, prefix: str) -> tuple[str, ...]:
     def make() -> tuple[str, ...]:
         short = prefix[: max(3, len(prefix) - 3)] if field in STEMMED else prefix
         found: dict[str, int] = {}
-        for n, (btext, info) in enumerate(snap.reader.iter_prefix(field, short)):
-            if n > 50_000:
-                break
-            term = btext.decode("utf-8")
-            if term.startswith(prefix) or (field in STEMMED and prefix.startswith(term) and len(term) >= 3):
-                found[term] = info.doc_frequency()
+        for reader, _, _, _ in snap.leaves:  # segment by segment: the merged reader re-reads every posting list
+            for n, (btext, info) in enumerate(reader.iter_prefix(field, short)):
+                if n > 50_000:
+                    break
+                term = btext.decode("utf-8")
+                if term.startswith(prefix) or (field in STEMMED and prefix.startswith(term) and len(term) >= 3):
+                    found[term] = found.get(term, 0) + info.doc_frequency()
         return tuple(heapq.nlargest(EXPANSIONS, found, key=found.__getitem__))
 
     return snap.cached(("prefix", field, prefix), make)
 
 
 def expand_fuzzy(snap: Snapshot, field: str, word: str, distance: int) -> tuple[str, ...]:
-    """The most frequent index terms within `distance` edits of `word` (first letter kept)."""
+    """The most frequent index terms within `distance` edits of `word` (first letter kept) in `field`."""
+
+    # Title words are looked for among body words: searching the term dictionary for near words is
+    # the slow part, and the body's vocabulary holds nearly every title word.
+    source = "body" if field in STEMMED else field
 
     def make() -> tuple[str, ...]:
         found: set[str] = set()
-        targets = {word, analysis.stem(word)} if field in STEMMED else {word}
+        targets = {word, analysis.stem(word)} if source in STEMMED else {word}
         for reader, _, _, _ in snap.leaves:
             for target in targets:
-                found.update(reader.terms_within(field, target, distance, prefix=1))
-        df = {t: snap.reader.doc_frequency(field, t) for t in found}
+                found.update(reader.terms_within(source, target, distance, prefix=1))
+        df = {t: snap.reader.doc_frequency(source, t) for t in found}
         return tuple(heapq.nlargest(EXPANSIONS, df, key=df.__getitem__))
 
-    return snap.cached(("fuzzy", field, word, distance), make)
+    return snap.cached(("fuzzy", source, word, distance), make)
 
 
 def leaf_terms(snap: Snapshot, leaf: Text, field: str) -> tuple[str, ...]:
@@ -124,18 +134,21 @@ def _phrase_variants(field: str, words: tuple[str, ...]) -> list[list[str]]:
     return [plain] if plain == stemmed else [plain, stemmed]
 
 
-def leaf_query(snap: Snapshot, leaf: Text) -> wq.Query | None:
-    """The Whoosh query that scores one leaf (its terms or phrases OR-ed over its fields)."""
-    parts: list[wq.Query] = []
-    for field in _fields(leaf):
-        if leaf.kind == "phrase":
-            parts += [wq.Phrase(field, v) for v in _phrase_variants(field, leaf.words) if len(v) > 1]
-            parts += [wq.Term(field, v[0]) for v in _phrase_variants(field, leaf.words) if len(v) == 1]
-        else:
-            parts += [wq.Term(field, t) for t in leaf_terms(snap, leaf, field)]
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else wq.Or(parts)
+def scoring_terms(snap: Snapshot, node: Node | None) -> list[tuple[str, str]]:
+    """The (field, term) pairs that score a query: every looked-up term of its positive words and
+    phrases; of a prefix or fuzzy word only the few most frequent expansions, in title and body."""
+    terms: list[tuple[str, str]] = []
+    for leaf in positives(node):
+        for field in _fields(leaf):
+            if leaf.kind == "phrase":
+                terms += [(field, w) for v in _phrase_variants(field, leaf.words) for w in v]
+            elif leaf.kind in ("prefix", "fuzzy"):
+                if leaf.field is None and field not in SCORED_FIELDS:
+                    continue
+                terms += [(field, t) for t in leaf_terms(snap, leaf, field)[:SCORED_EXPANSIONS]]
+            else:
+                terms += [(field, t) for t in leaf_terms(snap, leaf, field)]
+    return terms
 
 
 # -- matching ----------------------------------------------------------------------------------------
@@ -158,10 +171,36 @@ def _leaf_docs(snap: Snapshot, leaf: Text) -> frozenset[int]:
                 if len(variant) == 1:
                     out |= candidates
                 else:
-                    out.update(wq.Phrase(field, variant).docs(snap.searcher))
+                    out |= _verify_phrase(snap, field, variant, candidates)
         return frozenset(out - snap.deleted)
 
     return snap.cached(("phrase", leaf), make)
+
+
+def _verify_phrase(snap: Snapshot, field: str, words: list[str], candidates: frozenset[int]) -> set[int]:
+    """The candidates (which hold every word) where the words stand one after another."""
+    found: set[int] = set()
+    for reader, offset, _, _ in snap.leaves:
+        n = reader.doc_count_all()
+        local = {d - offset for d in candidates if offset <= d < offset + n}
+        if not local:
+            continue
+        starts: dict[int, set[int]] | None = None
+        read: dict[str, dict[int, list[int]]] = {}
+        for k, w in enumerate(words):
+            if not local:
+                break
+            if w not in read:
+                read[w] = term_positions(reader, field, w, local)
+            positions = read[w]
+            # Where the phrase would start, judging by word k alone.
+            shifted = {d: {p - k for p in positions[d]} for d in local if d in positions}
+            if starts is not None:
+                shifted = {d: ps & starts[d] for d, ps in shifted.items()}
+            starts = {d: ps for d, ps in shifted.items() if ps}
+            local = set(starts)
+        found.update(offset + d for d in local)
+    return found
 
 
 def _filter_docs(snap: Snapshot, f: Filter, now: datetime) -> frozenset[int]:
@@ -203,34 +242,20 @@ def matches(snap: Snapshot, node: Node | None, now: datetime) -> frozenset[int]:
 # -- ordering ----------------------------------------------------------------------------------------
 
 
-def _scoring_query(snap: Snapshot, node: Node | None) -> tuple[wq.Query | None, bool]:
-    """A Whoosh query that scores the positive words, and whether it matches exactly what `node` does."""
-    if isinstance(node, Text):
-        return leaf_query(snap, node), True
-    if isinstance(node, And) and all(isinstance(i, Text | Filter | Not) for i in node.items):
-        parts = [leaf_query(snap, i) for i in node.items if isinstance(i, Text)]
-        if parts and all(p is not None for p in parts):
-            pure = all(isinstance(i, Text) for i in node.items)
-            return (parts[0] if len(parts) == 1 else wq.And(parts)), pure
-    scored = [q for q in (leaf_query(snap, leaf) for leaf in positives(node)) if q is not None]
-    if not scored:
-        return None, False
-    return (scored[0] if len(scored) == 1 else wq.Or(scored)), False
-
-
-def rank(
-    snap: Snapshot, node: Node | None, found: frozenset[int], sort: str, count: int, restricted: bool = False
-) -> list[tuple[int, float]]:
-    """The first `count` (docnum, score) of `found` in the wanted order (`restricted`: found was narrowed)."""
-    if sort == "relevance" and found:
-        q, exact = _scoring_query(snap, node)
-        if q is not None:
-            # When the scoring query matches exactly `found`, no filter: Whoosh can skip whole
-            # blocks of postings that cannot reach the top; a filter would only slow it down.
-            unfiltered = exact and not restricted
-            results = snap.searcher.search(q, limit=count, filter=None if unfiltered else set(found))
-            return [(docnum, float(score)) for score, docnum in results.top_n]
+def rank(snap: Snapshot, node: Node | None, found: frozenset[int], sort: str, count: int) -> list[tuple[int, float]]:
+    """The first `count` (docnum, score) of `found` in the wanted order."""
     key = snap.sort_key.__getitem__
+    if sort == "relevance" and found:
+        terms = scoring_terms(snap, node)
+        if terms:
+            leaves = [(reader, offset, seg) for reader, offset, _, seg in snap.leaves]
+            scores = scoring.score(leaves, snap.reader, terms, found)
+            ranked = heapq.nlargest(count, scores.items(), key=itemgetter(1))
+            if len(ranked) >= count or len(scores) >= len(found):
+                return ranked
+            # Found documents no scored term reaches (rare expansions, an OR with a filter): newest after.
+            rest = heapq.nlargest(count - len(ranked) + len(scores), found, key=key)
+            return ranked + [(d, 0.0) for d in rest if d not in scores][: count - len(ranked)]
     pick = heapq.nsmallest if sort == "oldest" else heapq.nlargest
     return [(d, 0.0) for d in pick(count, found, key=key)]
 
@@ -244,10 +269,10 @@ def facets(snap: Snapshot, found: frozenset[int]) -> tuple[dict[str, dict[str, i
     scale = 1.0
     exact = len(found) <= FACET_EXACT
     if not exact:
-        ordered = sorted(found)
-        step = len(ordered) / FACET_EXACT
-        docs = [ordered[int(i * step)] for i in range(FACET_EXACT)]
-        scale = len(found) / FACET_EXACT
+        # An even sample without sorting the matches: those among every k-th document number.
+        sample = found & snap.every(max(1, len(found) // FACET_EXACT))
+        docs = sample if sample else found
+        scale = len(found) / len(docs)
     docs = list(docs)
     counts: dict[str, Counter[Any]] = {
         "source": Counter(map(snap.source.__getitem__, docs)),

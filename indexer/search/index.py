@@ -228,7 +228,7 @@ class SearchIndex:
             if only_ids is not None:
                 wanted = {snap.docnum_of(i) for i in only_ids}
                 found = found & frozenset(d for d in wanted if d is not None)
-            ranked = engine.rank(snap, node, found, sort, offset + limit, only_ids is not None)[offset:]
+            ranked = engine.rank(snap, node, found, sort, offset + limit)[offset:]
             hits = [Hit(snap.ids[d], score) for d, score in ranked]
             facets, exact = engine.facets(snap, found)
             suggestion = None
@@ -316,7 +316,7 @@ class SearchIndex:
         return None
 
     def _new_snapshot(self, ix: Any) -> Snapshot:
-        snap = Snapshot(ix.searcher(), self._tables)
+        snap = Snapshot(ix.searcher(), self._tables, Path(ix.storage.folder))
         for key in set(self._tables) - snap.segment_keys():
             # Tables of segments merged away; the live snapshot may still use them until the swap.
             if self._snap is None or key not in self._snap.segment_keys():

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, W3TermInfo, _lenfield
+from whoosh.util.numeric import byte_to_length
 
 from indexer.search.schema import IndexDoc, fields_of
 
@@ -26,9 +27,56 @@ if not hasattr(W3TermInfo, "set_inline"):
     W3TermInfo.set_inline = W3TermInfo.set_inlined
 
 
+#: Field length by its one-byte code; 0 means "no length", which Whoosh reads as None.
+_LENGTHS: list[int | None] = [None] + [byte_to_length(b) for b in range(1, 256)]
+
+
+class _LengthsReader(W3PerDocReader):  # type: ignore[misc]
+    """Whoosh's per-document reader with each field-length column read once into a list.
+
+    Whoosh looks a document's field length up for every posting it writes and for every document
+    it scores, each time a seek and a read in the column file; a list lookup is ~30 times cheaper.
+    """
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+        cache: dict[str, list[int | None] | None] = self.__dict__.setdefault("_length_lists", {})
+        lengths = cache.get(fieldname, False)
+        if lengths is False:
+            lengths = cache[fieldname] = self._length_list(fieldname)
+        if lengths is None:
+            return default
+        return lengths[docnum] if docnum < len(lengths) else None
+
+    def length_list(self, fieldname: str) -> list[int | None] | None:
+        """Every document's length of one field (None: the field has no lengths)."""
+        self.doc_field_length(0, fieldname)
+        lengths: list[int | None] | None = self.__dict__["_length_lists"][fieldname]
+        return lengths
+
+    def _length_list(self, fieldname: str) -> list[int | None] | None:
+        reader = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if reader is None:
+            return None
+        try:
+            raw = reader._dbfile.get(reader._basepos, reader._count * reader._fixedlen)
+            if reader._fixedlen != 1:
+                raise TypeError("not a byte column")
+        except (AttributeError, TypeError):
+            raw = bytes(reader[d][0] if isinstance(reader[d], bytes) else reader[d] for d in range(self._doccount))
+        table = _LENGTHS
+        return [table[b] for b in raw]
+
+
+class NewsCodec(W3Codec):  # type: ignore[misc]
+    """W3 with inline short posting lists and in-memory field lengths (the segment pickles this class)."""
+
+    def per_document_reader(self, storage: Any, segment: Any) -> W3PerDocReader:
+        return _LengthsReader(storage, segment)
+
+
 def codec() -> W3Codec:
-    """Whoosh's codec, keeping short posting lists inline: it saves a block (pickle + zlib + seek) per rare term."""
-    return W3Codec(inlinelimit=INLINE)
+    """Our codec, keeping short posting lists inline: it saves a block (pickle + zlib + seek) per rare term."""
+    return NewsCodec(inlinelimit=INLINE)
 
 
 def write_all(ix: Any, docs: Iterable[IndexDoc], procs: int) -> int:
@@ -60,7 +108,7 @@ def write_all(ix: Any, docs: Iterable[IndexDoc], procs: int) -> int:
     if writer is not None:
         _commit_plain(writer)
     elif count == 0:
-        _commit_plain(ix.writer())  # an empty archive still gets a committed, openable index
+        _commit_plain(ix.writer(codec=codec()))  # an empty archive still gets a committed, openable index
     return count
 
 

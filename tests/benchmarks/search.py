@@ -1,6 +1,6 @@
 """Search benchmark: our Whoosh index beside SQLite FTS5 on the same generated archive.
 
-    python tests/benchmarks/search.py --articles 100000 [--json] [--queries 30] [--keep DIR]
+    python tests/benchmarks/search.py --articles 100000 [--json] [--queries 30] [--keep DIR [--reuse]]
 
 1. generates the archive (searchcorpus.py) into an SQLite table, untimed: the stand-in library;
 2. builds our index from it (`SearchIndex.rebuild`, as a repair would) and an FTS5 table;
@@ -8,18 +8,22 @@
    once, as the window does: the first page of 50 hits, then snippets for the 15 rows on screen;
 4. adds 100 articles and commits; closes and times open + first search.
 With --json the last line is one JSON object with every figure. Measures only; never fails on speed.
+--reuse (with --keep) skips generating and building when the folder already holds them (for profiling
+queries again); the build figures are then absent. Peak memory is sampled from /proc every 20 ms as
+the resident size of this process plus all its live descendants at the same instant.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
-import resource
 import shutil
 import sqlite3
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,26 +38,73 @@ from indexer.search import IndexDoc, SearchIndex  # noqa: E402
 KINDS = ("one word", "two words", "phrase", "prefix", "field+date", "fuzzy")
 
 
+class PeakMemory:
+    """The largest resident size (MB) of this process and its live descendants together, sampled from /proc."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(interval,), daemon=True)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self, interval: float) -> None:
+        page_mb = os.sysconf("SC_PAGE_SIZE") / 2**20
+        while not self._stop.is_set():
+            total = sum(_rss_pages(pid) for pid in _tree(os.getpid()))
+            self.peak_mb = max(self.peak_mb, total * page_mb)
+            self._stop.wait(interval)
+
+
+def _rss_pages(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _tree(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except OSError:
+            continue
+    return out
+
+
+def _row(d: IndexDoc) -> tuple[object, ...]:
+    return (
+        d.id,
+        d.title,
+        d.body,
+        "\n".join(d.authors),
+        d.source,
+        "\n".join(d.tags),
+        d.language,
+        d.published,
+        d.saved,
+        int(d.bookmarked),
+    )
+
+
 def fill_library(db: sqlite3.Connection, n: int) -> None:
     db.execute(
         "CREATE TABLE docs (id INTEGER PRIMARY KEY, title, body, authors, source, tags, language,"
         " published, saved, bookmarked)"
     )
-    rows = (
-        (
-            d.id,
-            d.title,
-            d.body,
-            "\n".join(d.authors),
-            d.source,
-            "\n".join(d.tags),
-            d.language,
-            d.published,
-            d.saved,
-            int(d.bookmarked),
-        )
-        for d in generate(n)
-    )
+    rows = map(_row, generate(n))
     db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
     db.commit()
 
@@ -142,32 +193,46 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000 if ordered else 0.0
 
 
+def _num(value: float, digits: int = 1) -> float | None:
+    """A figure for the JSON line; None when it was not measured in this run."""
+    return None if value != value else round(value, digits)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--queries", type=int, default=30, help="queries of each kind")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    ap.add_argument("--reuse", action="store_true", help="with --keep: reuse its library and index")
     args = ap.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="search-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     lib = work / "library.sqlite3"
-    lib.unlink(missing_ok=True)
-    db = sqlite3.connect(lib)
-    t = time.perf_counter()
-    fill_library(db, args.articles)
-    print(f"generated {args.articles} articles in {time.perf_counter() - t:.0f} s", file=sys.stderr)
-
-    shutil.rmtree(work / "index", ignore_errors=True)
-    ix = SearchIndex(work / "index", lambda: read_library(lib))
-    start = time.perf_counter()
-    built = ix.rebuild("bench")
-    build_s = time.perf_counter() - start
-    peak_mb = (
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    ) / 1024
-    fts_build_s = build_fts5(db)
-    print(f"built ours in {build_s:.0f} s, FTS5 in {fts_build_s:.0f} s", file=sys.stderr)
+    reuse = bool(args.reuse and args.keep and (work / "index" / "CURRENT").exists())
+    if reuse:
+        db = sqlite3.connect(lib)
+        ix = SearchIndex(work / "index", lambda: read_library(lib))
+        built = db.execute("SELECT count(*) FROM docs").fetchone()[0]
+        t0 = time.perf_counter()
+        ix.open(built, "bench")
+        print(f"reused {built} articles; open {time.perf_counter() - t0:.2f} s", file=sys.stderr)
+        build_s = fts_build_s = peak_mb = float("nan")
+    else:
+        lib.unlink(missing_ok=True)
+        db = sqlite3.connect(lib)
+        t = time.perf_counter()
+        fill_library(db, args.articles)
+        print(f"generated {args.articles} articles in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+        shutil.rmtree(work / "index", ignore_errors=True)
+        ix = SearchIndex(work / "index", lambda: read_library(lib))
+        with PeakMemory() as memory:
+            start = time.perf_counter()
+            built = ix.rebuild("bench")
+            build_s = time.perf_counter() - start
+        peak_mb = memory.peak_mb
+        fts_build_s = build_fts5(db)
+        print(f"built ours in {build_s:.0f} s, FTS5 in {fts_build_s:.0f} s", file=sys.stderr)
 
     queries = make_queries(db, args.queries)
     ours: dict[str, list[float]] = {k: [] for k in KINDS}
@@ -184,14 +249,21 @@ def main() -> None:
             continue
         fts[kind].append(time.perf_counter() - t0)
 
-    new_docs = list(generate(100, seed=99, first_id=10_000_000))
-    t0 = time.perf_counter()
-    ix.update(new_docs)
-    commit100 = time.perf_counter() - t0
-    ix.close()
+    if reuse:  # leave the kept index as it was built, so the next --reuse run measures the same thing
+        commit100 = float("nan")
+        ix.close()
+    else:
+        new_docs = list(generate(100, seed=99, first_id=10_000_000))
+        t0 = time.perf_counter()
+        ix.update(new_docs)
+        commit100 = time.perf_counter() - t0
+        # The library gets them too, so a later --reuse run finds the index in step with it.
+        db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)", map(_row, new_docs))
+        db.commit()
+        ix.close()
     t0 = time.perf_counter()
     ix = SearchIndex(work / "index", lambda: read_library(lib))
-    repaired = ix.open(built + 100, "bench")
+    repaired = ix.open(built + (0 if reuse else 100), "bench")
     ix.search("report")
     open_first = time.perf_counter() - t0
     ix.close()
@@ -200,15 +272,16 @@ def main() -> None:
     every_fts = [v for vs in fts.values() for v in vs]
     figures = {
         "articles": built,
-        "build_s": round(build_s, 1),
-        "build_per_s": round(built / build_s, 1),
-        "build_peak_mb": round(peak_mb),
-        "fts5_build_per_s": round(built / fts_build_s, 1),
+        "reused": reuse,
+        "build_s": _num(build_s),
+        "build_per_s": _num(built / build_s),
+        "build_peak_mb": _num(peak_mb, 0),
+        "fts5_build_per_s": _num(built / fts_build_s),
         "p50_ms": round(pct(every, 0.5), 1),
         "p95_ms": round(pct(every, 0.95), 1),
         "fts5_p50_ms": round(pct(every_fts, 0.5), 1),
         "fts5_p95_ms": round(pct(every_fts, 0.95), 1),
-        "commit100_s": round(commit100, 2),
+        "commit100_s": _num(commit100, 2),
         "open_first_s": round(open_first, 2),
         "open_repaired": repaired,
         "kinds": {
@@ -229,7 +302,7 @@ def main() -> None:
         print(f"{name:14}{a:>10}{b:>8}{c:>10}{d:>8}{ratio:>10.1f}x")
     print(
         f"build {figures['build_per_s']}/s (FTS5 {figures['fts5_build_per_s']}/s), peak {figures['build_peak_mb']} MB;"
-        f" 100-article commit {commit100:.2f} s; open + first search {open_first:.2f} s"
+        f" 100-article commit {figures['commit100_s']} s; open + first search {open_first:.2f} s"
     )
     if args.json:
         print(json.dumps(figures))
