@@ -218,12 +218,9 @@ def load_table(folder: Path | None, reader: Any) -> SegmentTable:
             pass
     table = build_table(reader)
     if path is not None:
-        tmp = path.with_name(path.name + ".tmp")
-        try:
-            tmp.write_bytes(marshal.dumps((TABLE_FORMAT, [getattr(table, f.name) for f in fields(table)])))
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only or full disk: the table is simply built again next time
+        _save(path, marshal.dumps((TABLE_FORMAT, [getattr(table, f.name) for f in fields(table)])))
+        for field in VOCABULARY_FIELDS:  # now, on the writer thread, rather than in the first fuzzy search
+            _segment_words(reader, field, "", folder)
     return table
 
 
@@ -232,6 +229,7 @@ class Snapshot:
 
     def __init__(self, searcher: Searcher, tables: dict[str, SegmentTable], folder: Path | None = None) -> None:
         self.searcher = searcher
+        self.folder = folder
         self.reader = searcher.reader()
         self.leaves: list[tuple[Any, int, SegmentTable, str]] = []
         leaves = searcher.leaf_searchers()
@@ -322,12 +320,88 @@ class Snapshot:
 
         return self.cached(("date", which, lo, hi), make)
 
+    def vocabulary(self, field: str) -> list[dict[tuple[str, int], tuple[list[str], list[int]]]]:
+        """Every term of `field`, per segment, grouped by (first letter, length), each with its `letter_mask`:
+        what fuzzy matching compares against. Kept per segment, so a commit costs only its new segment."""
+        return [_segment_groups(reader, field, key, self.folder) for reader, _, _, key in self.leaves]
+
     def docnum_of(self, article_id: int) -> int | None:
         if self._docnum_of is None:
             self._docnum_of = {
                 i: d for d, i in enumerate(self.ids) if d not in self.deleted
             }  # later docnums win: an update re-adds
         return self._docnum_of.get(article_id)
+
+
+def letter_mask(word: str) -> int:
+    """A 61-bit set of the letters in a word: one edit changes at most two of its bits."""
+    mask = 0
+    for ch in word:
+        mask |= 1 << (ord(ch) % 61)
+    return mask
+
+
+_WORDS: OrderedDict[tuple[str, str], set[str]] = OrderedDict()
+_GROUPS: OrderedDict[tuple[str, str], dict[tuple[str, int], tuple[list[str], list[int]]]] = OrderedDict()
+
+
+def _segment_groups(
+    reader: Any, field: str, key: str, folder: Path | None
+) -> dict[tuple[str, int], tuple[list[str], list[int]]]:
+    if key and (key, field) in _GROUPS:
+        return _GROUPS[(key, field)]
+    groups: dict[tuple[str, int], tuple[list[str], list[int]]] = {}
+    for w in sorted(_segment_words(reader, field, "", folder)):
+        group = groups.setdefault((w[:1], len(w)), ([], []))
+        group[0].append(w)
+        group[1].append(letter_mask(w))
+    if key:
+        _GROUPS[(key, field)] = groups
+        if len(_GROUPS) > 64:
+            _GROUPS.popitem(last=False)
+    return groups
+
+
+VOCABULARY_FIELDS = ("body", "spell")  # the fields fuzzy words and suggestions compare against
+
+
+def _segment_words(reader: Any, field: str, key: str, folder: Path | None = None) -> set[str]:
+    """The terms of one field of one segment; kept for the segment's life (segments never change).
+
+    Reading a term dictionary through Whoosh takes seconds at 100,000 articles, so the words of
+    `VOCABULARY_FIELDS` are saved beside the segment the first time they are read.
+    """
+    if key and (key, field) in _WORDS:
+        return _WORDS[(key, field)]
+    path = _table_path(folder, reader) if folder is not None else None
+    saved: dict[str, list[str]] = {}
+    if path is not None and field in VOCABULARY_FIELDS:
+        try:
+            saved = marshal.loads(path.with_suffix(".navoc").read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            saved = {}
+    if isinstance(saved, dict) and isinstance(saved.get(field), list):
+        words = set(saved[field])
+    else:
+        words = {b.decode("utf-8") for b in reader.lexicon(field)}
+        if path is not None and field in VOCABULARY_FIELDS:
+            saved = saved if isinstance(saved, dict) else {}
+            saved[field] = sorted(words)
+            _save(path.with_suffix(".navoc"), marshal.dumps(saved))
+    if key:
+        _WORDS[(key, field)] = words
+        if len(_WORDS) > 64:
+            _WORDS.popitem(last=False)
+    return words
+
+
+def _save(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only or full disk: it is simply read again next time
 
 
 def _segment_key(reader: Any) -> str:
