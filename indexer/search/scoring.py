@@ -12,9 +12,10 @@ in the stored weights), so scores are what Whoosh would give.
 from __future__ import annotations
 
 import math
+from array import array
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import accumulate
 from typing import Any
 
@@ -23,13 +24,14 @@ from whoosh.reading import TermNotFound
 B = 0.75
 K1 = 1.2
 FEW = 16  # found documents under 1/FEW of a term's postings: read only the blocks that hold them
-_CACHE_TERMS = 48  # decoded posting lists kept across searches (typing "elec", "elect" reuses them)
+CACHE_POSTINGS = 3_000_000  # decoded postings kept across searches (~8 bytes each); "elec", "elect" reuse them
 
-_postings_cache: OrderedDict[tuple[str, str, str], tuple[list[int], list[float]]] = OrderedDict()
+_postings_cache: OrderedDict[tuple[str, str, str], tuple[Sequence[int], Sequence[float]]] = OrderedDict()
+_cached_size = 0
 _lengths_cache: dict[tuple[str, str], list[Any]] = {}
 
 
-def term_postings(reader: Any, field: str, text: str, key: str = "") -> tuple[list[int], list[float]]:
+def term_postings(reader: Any, field: str, text: str, key: str = "") -> tuple[Sequence[int], Sequence[float]]:
     """Segment-local document numbers and weights of one term, read block by block.
 
     `key` names the segment for all its life (see snapshot); when given, the lists are cached.
@@ -72,13 +74,17 @@ def term_postings(reader: Any, field: str, text: str, key: str = "") -> tuple[li
             weights.append(leaf.weight())
             leaf.next()
     if key:
-        _postings_cache[(key, field, text)] = (ids, weights)
-        if len(_postings_cache) > _CACHE_TERMS:
-            _postings_cache.popitem(last=False)
+        global _cached_size
+        packed = (array("i", ids), array("f", weights))
+        _postings_cache[(key, field, text)] = packed
+        _cached_size += len(ids)
+        while _cached_size > CACHE_POSTINGS and len(_postings_cache) > 1:
+            _cached_size -= len(_postings_cache.popitem(last=False)[1][0])
+        return packed
     return ids, weights
 
 
-def term_postings_in(reader: Any, field: str, text: str, wanted: list[int]) -> tuple[list[int], list[float]]:
+def term_postings_in(reader: Any, field: str, text: str, wanted: list[int]) -> tuple[Sequence[int], Sequence[float]]:
     """Like `term_postings`, but decoding only the blocks that can hold one of `wanted` (sorted local docnums).
 
     A search that found few documents (two words, one of them rare) then reads a handful of the

@@ -28,9 +28,10 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from indexer.search.schema import MISSING
-from indexer.search.scoring import blocks_readable
+from indexer.search.scoring import blocks_readable, term_postings
 
 T = TypeVar("T")
+SCORED_TEXT = frozenset({"title", "body", "authors", "source"})
 _YEAR_STARTS = [int(datetime(y, 1, 1, tzinfo=timezone.utc).timestamp()) for y in range(1900, 2101)]
 
 
@@ -220,7 +221,7 @@ def load_table(folder: Path | None, reader: Any) -> SegmentTable:
     if path is not None:
         _save(path, marshal.dumps((TABLE_FORMAT, [getattr(table, f.name) for f in fields(table)])))
         for field in VOCABULARY_FIELDS:  # now, on the writer thread, rather than in the first fuzzy search
-            _segment_words(reader, field, "", folder)
+            _segment_groups(reader, field, "", folder)
     return table
 
 
@@ -292,8 +293,13 @@ class Snapshot:
     def term(self, field: str, text: str) -> frozenset[int]:
         def make() -> frozenset[int]:
             out: set[int] = set()
-            for reader, offset, _, _ in self.leaves:
-                out.update(map(offset.__add__, term_docs(reader, field, text)))
+            for reader, offset, _, key in self.leaves:
+                # The same decoded postings the scorer reads next: one block walk serves both.
+                if field in SCORED_TEXT:
+                    ids = term_postings(reader, field, text, key)[0]
+                else:
+                    ids = term_docs(reader, field, text)
+                out.update(map(offset.__add__, ids))
             return frozenset(out - self.deleted)
 
         return self.cached(("term", field, text), make)
@@ -320,7 +326,7 @@ class Snapshot:
 
         return self.cached(("date", which, lo, hi), make)
 
-    def vocabulary(self, field: str) -> list[dict[tuple[str, int], tuple[list[str], list[int]]]]:
+    def vocabulary(self, field: str) -> list[Groups]:
         """Every term of `field`, per segment, grouped by (first letter, length), each with its `letter_mask`:
         what fuzzy matching compares against. Kept per segment, so a commit costs only its new segment."""
         return [_segment_groups(reader, field, key, self.folder) for reader, _, _, key in self.leaves]
@@ -341,58 +347,44 @@ def letter_mask(word: str) -> int:
     return mask
 
 
-_WORDS: OrderedDict[tuple[str, str], set[str]] = OrderedDict()
-_GROUPS: OrderedDict[tuple[str, str], dict[tuple[str, int], tuple[list[str], list[int]]]] = OrderedDict()
+Groups = dict[tuple[str, int], tuple[list[str], list[int]]]
+_GROUPS: OrderedDict[tuple[str, str], Groups] = OrderedDict()
+VOCABULARY_FIELDS = ("body", "spell")  # the fields fuzzy words and suggestions compare against
 
 
-def _segment_groups(
-    reader: Any, field: str, key: str, folder: Path | None
-) -> dict[tuple[str, int], tuple[list[str], list[int]]]:
+def _segment_groups(reader: Any, field: str, key: str, folder: Path | None) -> Groups:
+    """The terms of one field of one segment by (first letter, length), with their letter masks.
+
+    Kept for the segment's life (segments never change). Reading a term dictionary through Whoosh
+    takes seconds at 100,000 articles, so the groups of `VOCABULARY_FIELDS` are also saved beside
+    the segment the first time they are made.
+    """
     if key and (key, field) in _GROUPS:
         return _GROUPS[(key, field)]
-    groups: dict[tuple[str, int], tuple[list[str], list[int]]] = {}
-    for w in sorted(_segment_words(reader, field, "", folder)):
-        group = groups.setdefault((w[:1], len(w)), ([], []))
-        group[0].append(w)
-        group[1].append(letter_mask(w))
+    path = _table_path(folder, reader) if folder is not None and field in VOCABULARY_FIELDS else None
+    saved: Any = {}
+    if path is not None:
+        try:
+            saved = marshal.loads(path.with_suffix(".navoc").read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            saved = {}
+    if not isinstance(saved, dict):
+        saved = {}
+    groups = saved.get(field)
+    if not isinstance(groups, dict):
+        groups = {}
+        for w in sorted(b.decode("utf-8") for b in reader.lexicon(field)):
+            group = groups.setdefault((w[:1], len(w)), ([], []))
+            group[0].append(w)
+            group[1].append(letter_mask(w))
+        if path is not None:
+            saved[field] = groups
+            _save(path.with_suffix(".navoc"), marshal.dumps(saved))
     if key:
         _GROUPS[(key, field)] = groups
         if len(_GROUPS) > 64:
             _GROUPS.popitem(last=False)
     return groups
-
-
-VOCABULARY_FIELDS = ("body", "spell")  # the fields fuzzy words and suggestions compare against
-
-
-def _segment_words(reader: Any, field: str, key: str, folder: Path | None = None) -> set[str]:
-    """The terms of one field of one segment; kept for the segment's life (segments never change).
-
-    Reading a term dictionary through Whoosh takes seconds at 100,000 articles, so the words of
-    `VOCABULARY_FIELDS` are saved beside the segment the first time they are read.
-    """
-    if key and (key, field) in _WORDS:
-        return _WORDS[(key, field)]
-    path = _table_path(folder, reader) if folder is not None else None
-    saved: dict[str, list[str]] = {}
-    if path is not None and field in VOCABULARY_FIELDS:
-        try:
-            saved = marshal.loads(path.with_suffix(".navoc").read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
-            saved = {}
-    if isinstance(saved, dict) and isinstance(saved.get(field), list):
-        words = set(saved[field])
-    else:
-        words = {b.decode("utf-8") for b in reader.lexicon(field)}
-        if path is not None and field in VOCABULARY_FIELDS:
-            saved = saved if isinstance(saved, dict) else {}
-            saved[field] = sorted(words)
-            _save(path.with_suffix(".navoc"), marshal.dumps(saved))
-    if key:
-        _WORDS[(key, field)] = words
-        if len(_WORDS) > 64:
-            _WORDS.popitem(last=False)
-    return words
 
 
 def _save(path: Path, data: bytes) -> None:

@@ -40,9 +40,9 @@ class _LengthsReader(W3PerDocReader):  # type: ignore[misc]
 
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
         cache: dict[str, list[int | None] | None] = self.__dict__.setdefault("_length_lists", {})
-        lengths = cache.get(fieldname, False)
-        if lengths is False:
-            lengths = cache[fieldname] = self._length_list(fieldname)
+        if fieldname not in cache:
+            cache[fieldname] = self._length_list(fieldname)
+        lengths = cache[fieldname]
         if lengths is None:
             return default
         return lengths[docnum] if docnum < len(lengths) else None
