@@ -220,8 +220,9 @@ def load_table(folder: Path | None, reader: Any) -> SegmentTable:
     table = build_table(reader)
     if path is not None:
         _save(path, marshal.dumps((TABLE_FORMAT, [getattr(table, f.name) for f in fields(table)])))
-        for field in VOCABULARY_FIELDS:  # now, on the writer thread, rather than in the first fuzzy search
-            _segment_groups(reader, field, "", folder)
+        if n >= EAGER_VOCABULARY:  # big segments now, on the writer thread, rather than in the first fuzzy search
+            for field in VOCABULARY_FIELDS:
+                _segment_groups(reader, field, "", folder)
     return table
 
 
@@ -350,6 +351,7 @@ def letter_mask(word: str) -> int:
 Groups = dict[tuple[str, int], tuple[list[str], list[int]]]
 _GROUPS: OrderedDict[tuple[str, str], Groups] = OrderedDict()
 VOCABULARY_FIELDS = ("body", "spell")  # the fields fuzzy words and suggestions compare against
+EAGER_VOCABULARY = 2_000  # segments this big get their vocabulary saved when written (small commits stay quick)
 
 
 def _segment_groups(reader: Any, field: str, key: str, folder: Path | None) -> Groups:
