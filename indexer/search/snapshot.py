@@ -300,8 +300,10 @@ class Snapshot:
                     ids = term_postings(reader, field, text, key)[0]
                 else:
                     ids = term_docs(reader, field, text)
-                out.update(map(offset.__add__, ids))
-            return frozenset(out - self.deleted)
+                out.update(map(offset.__add__, ids) if offset else ids)
+            if self.deleted:
+                out -= self.deleted
+            return frozenset(out)
 
         return self.cached(("term", field, text), make)
 
