@@ -31,6 +31,9 @@ from indexer.search.schema import MISSING
 from indexer.search.scoring import blocks_readable, term_postings
 
 T = TypeVar("T")
+CACHE_ENTRIES = 2000
+SET_ENTRIES = 64
+SETS = frozenset({"term", "phrase", "date", "all", "every"})  # cache keys whose values are document sets
 SCORED_TEXT = frozenset({"title", "body", "authors", "source"})
 _YEAR_STARTS = [int(datetime(y, 1, 1, tzinfo=timezone.utc).timestamp()) for y in range(1900, 2101)]
 
@@ -262,6 +265,7 @@ class Snapshot:
         self.size = len(self.ids)
         self.count = self.size - len(self.deleted)
         self._cache: OrderedDict[Any, Any] = OrderedDict()
+        self._sets: OrderedDict[Any, Any] = OrderedDict()
         self._docnum_of: dict[int, int] | None = None
 
     def segment_keys(self) -> set[str]:
@@ -273,15 +277,20 @@ class Snapshot:
     # -- sets of documents ------------------------------------------------------------------------
 
     def cached(self, key: Any, make: Callable[[], T]) -> T:
-        """The value of `make()` for `key`, computed once per snapshot (the least recently used go first)."""
-        hit = self._cache.get(key)
+        """The value of `make()` for `key`, computed once per snapshot (the least recently used go first).
+
+        Document sets (up to megabytes each at 100,000 articles) and small answers (expansions, marks)
+        are kept apart, so a run of searches never pushes out the costly small ones.
+        """
+        store, limit = (self._sets, SET_ENTRIES) if key[0] in SETS else (self._cache, CACHE_ENTRIES)
+        hit = store.get(key)
         if hit is not None:
-            self._cache.move_to_end(key)
+            store.move_to_end(key)
             return hit
         value = make()
-        self._cache[key] = value
-        if len(self._cache) > 200:
-            self._cache.popitem(last=False)
+        store[key] = value
+        if len(store) > limit:
+            store.popitem(last=False)
         return value
 
     def all_docs(self) -> frozenset[int]:
