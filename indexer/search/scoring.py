@@ -170,7 +170,11 @@ def score(
         k1a = K1 * (1 - B)
         k1p = K1 + 1
         for (reader, offset, key), local in zip(leaves, wanted, strict=True):
-            if local is not None and len(local) * FEW < reader.doc_frequency(field, text):
+            if (
+                local is not None
+                and (key, field, text) not in _postings_cache
+                and len(local) * FEW < reader.doc_frequency(field, text)
+            ):
                 ids, weights = term_postings_in(reader, field, text, local)
             else:
                 ids, weights = term_postings(reader, field, text, key)

@@ -105,9 +105,12 @@ def term_positions(reader: Any, field: str, text: str, wanted: set[int]) -> dict
                 out[leaf.id()] = list(leaf.value_as("positions"))
             leaf.next()
         return out
-    lowest = min(wanted)
+    order = sorted(wanted)
+    low = 0
     while True:
-        if leaf._maxid >= lowest:
+        high = leaf._maxid
+        i = bisect.bisect_left(order, low)
+        if i < len(order) and order[i] <= high:  # a wanted document can be in this block
             if leaf._data is None:
                 leaf._read_data()
             ids, values = leaf._data[0], leaf._data[2]
@@ -116,6 +119,7 @@ def term_positions(reader: Any, field: str, text: str, wanted: set[int]) -> dict
                     out[d] = fmt.decode_positions(values[i])
         if leaf._lastblock:
             return out
+        low = high + 1
         leaf._goto(leaf._nextoffset)
 
 
