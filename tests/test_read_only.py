@@ -38,9 +38,17 @@ def no_write_permission(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
 
 
 def written(folder: Path) -> list[str]:
-    # SQLite's own -wal/-shm files are left out: a read-only WAL connection makes them where it can
-    # (root can), and does without them where it cannot.
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if not p.name.endswith(("-wal", "-shm")))
+    """What the library holds: database, files, backups, locks and markers.
+
+    Left out: SQLite's -wal/-shm files (a read-only WAL connection makes them where it can, as root
+    can, and does without them where it cannot) and the search index's read caches inside index/
+    (written where possible, skipped on a read-only disk).
+    """
+    return sorted(
+        str(p.relative_to(folder))
+        for p in folder.rglob("*")
+        if not p.name.endswith(("-wal", "-shm")) and p.relative_to(folder).parts[0] != "index"
+    )
 
 
 def test_a_library_without_write_permission_opens_read_only(filled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
