@@ -34,6 +34,9 @@ MAX_TEXT = 8_000_000  # characters of visible text: above this (a few books' wor
 MAX_CAPTION = 600  # characters; longer "captions" are whole stories marked up oddly
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# C0 controls (but tab, newline, carriage return) are not allowed in HTML, and lxml refuses them in
+# attribute values it is asked to set: a byte-damaged page must not fail on them.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BIG_DATA_URI = re.compile(r"data:[^\"'\s)<>]{" + str(MAX_TOKEN) + ",}")
 _BIG_RAWTEXT = re.compile(r"(<(script|style)\b[^>]*>)(.*?)(</\2\s*>)", re.I | re.S)
 _TOKEN = re.compile(r"\w+")
@@ -46,7 +49,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     """The article in `html` (already decoded); `url` is where the page came from, if known."""
     if not isinstance(html, str):
         raise ImportFailure("the page was not decoded to text before extraction")
-    html, placeholders = _shrink_oversized(html)
+    html, placeholders = _shrink_oversized(_CONTROLS.sub("", html))
     root = parse_html(html)
     meta = read_metadata(root, url)
     base = url or meta.url

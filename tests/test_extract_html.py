@@ -195,3 +195,13 @@ def test_author_card_at_the_end_becomes_the_authors_bio_not_body_text() -> None:
     (author,) = got.authors
     assert author.role == "Transport Reporter"
     assert author.bio and author.bio.startswith("Maren Holt covers ferries")
+
+
+def test_control_characters_in_a_damaged_page_do_not_break_extraction() -> None:
+    from tests.pages import article_html
+
+    page = article_html().replace('<p class="byline">', '<p \x01itle="x\x02" class="byline">')
+    page = page.replace("<main>", '<main><figure><img \x01src="data:image/png;base64,AAAA" alt="a\x02b"></figure>')
+    got = extract_html("\x00" + page)
+    assert got.title == "Council extends winter ferry service"
+    assert "\x01" not in got.body_html and "\x02" not in got.text
