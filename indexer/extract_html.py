@@ -36,6 +36,7 @@ MAX_CAPTION = 600  # characters; longer "captions" are whole stories marked up o
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # C0 controls (but tab, newline, carriage return) are not allowed in HTML, and lxml refuses them in
 # attribute values it is asked to set: a byte-damaged page must not fail on them.
+_NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BIG_DATA_URI = re.compile(r"data:[^\"'\s)<>]{" + str(MAX_TOKEN) + ",}")
 _BIG_RAWTEXT = re.compile(r"(<(script|style)\b[^>]*>)(.*?)(</\2\s*>)", re.I | re.S)
@@ -318,7 +319,8 @@ def _iter_blocks(element: etree._Element) -> list[etree._Element]:
 
 def _loose(tag: str, text: str) -> etree._Element:
     element = etree.Element(tag)
-    element.text = text
+    # Character references such as &#xFFFF; parse into characters XML trees refuse to hold.
+    element.text = _NOT_XML.sub("", text)
     return element
 
 
