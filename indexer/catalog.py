@@ -27,7 +27,10 @@ def url_key(url: str | None) -> str | None:
         normal = normalize_url(url)
     except (ValueError, TypeError):  # courlan rejects some malformed URLs
         normal = url
-    parts = urlsplit(normal)
+    try:
+        parts = urlsplit(normal)
+    except ValueError:  # "http://[bad/": keep the address as the key, spelled as it came
+        return url.strip().lower()
     host = parts.netloc.lower().removeprefix("www.")
     path = parts.path.rstrip("/") or "/"
     return urlunsplit(("", host, path, parts.query, "")).lstrip("/")

@@ -427,7 +427,7 @@ class PageImages:
                     img.set(attr, token)
                     self._originals[token], ref = ref, token
                 page_ref = self._originals.get(ref, ref)
-                for spelling in (urljoin(url, ref) if url else ref, re.sub(r"^//", "http://", ref)):
+                for spelling in (_join(url, ref), re.sub(r"^//", "http://", ref)):
                     self._originals.setdefault(spelling, page_ref)
         self._figcaptions: dict[str, str | None] | None = None
 
@@ -460,6 +460,14 @@ class PageImages:
                         if name and name not in self._figcaptions:
                             self._figcaptions[name] = text or None
         return self._figcaptions.get(_file_name(src) or "")
+
+
+def _join(base: str | None, ref: str) -> str:
+    """`ref` made absolute against `base`, or left as it is when either is malformed."""
+    try:
+        return urljoin(base, ref) if base else ref
+    except ValueError:
+        return ref
 
 
 def _file_name(ref: str | None) -> str | None:

@@ -273,9 +273,13 @@ def _first_text(root: HtmlElement, xpath: str) -> str | None:
 def _absolute(link: str | None, base: str | None) -> str | None:
     if not link:
         return None
-    if base:
-        link = urljoin(base, link)
-    return link if urlsplit(link).scheme in ("http", "https") and urlsplit(link).netloc else None
+    try:  # a malformed address ("http://[x/") makes urllib raise; it is simply not a URL
+        if base:
+            link = urljoin(base, link)
+        parts = urlsplit(link)
+    except ValueError:
+        return None
+    return link if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def _page_url(root: HtmlElement, meta: dict[str, list[str]], article: dict, url: str | None) -> str | None:
@@ -301,7 +305,10 @@ def strip_site_name(title: str, source: str | None, url: str | None) -> tuple[st
     if len(parts) < 2:
         return title, None
     marks = _SEPARATORS.findall(title)
-    host = (urlsplit(url).hostname or "") if url else ""
+    try:
+        host = (urlsplit(url).hostname or "") if url else ""
+    except ValueError:  # a malformed page address
+        host = ""
     removed: str | None = None
     while len(parts) > 1 and _is_site(parts[-1], source, host):
         removed = removed or parts[-1]
@@ -389,7 +396,7 @@ def caption_of(root: HtmlElement, image: str) -> str | None:
 
 def page_image(root: HtmlElement, image: str) -> tuple[str | None, str | None]:
     """The `src` of the page's <img> showing `image` (matched by file name) and its figcaption."""
-    name = urlsplit(image).path.rstrip("/").rsplit("/", 1)[-1]
+    name = image.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
     if not name:
         return None, None
     for img in root.iter("img"):

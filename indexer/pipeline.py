@@ -126,9 +126,12 @@ def _ref_keys(ref: str, base: str | None) -> list[str]:
     keys = [ref, unquote(ref)]
     if ref.startswith("./"):
         keys.append(ref[2:])
-    if base and not urlsplit(ref).scheme:
-        absolute = urljoin(base, ref)
-        keys += [absolute, unquote(absolute)]
+    try:
+        if base and not urlsplit(ref).scheme:
+            absolute = urljoin(base, ref)
+            keys += [absolute, unquote(absolute)]
+    except ValueError:  # a malformed reference matches only as written
+        pass
     if ref.startswith("cid:"):
         keys.append("<" + ref[4:] + ">")
     return keys

@@ -269,3 +269,11 @@ def test_lead_image_is_the_saved_copy_the_page_shows_not_the_remote_original() -
     meta = read_metadata(parse_html(page))
     assert meta.lead_image == "story_files/harbour-dawn.jpg"
     assert meta.lead_image_caption == "The harbour at dawn. (Photo: A. Person)"
+
+
+def test_a_malformed_canonical_address_is_ignored_not_fatal() -> None:
+    from indexer.extract_html import parse_html
+    from indexer.metadata import read_metadata
+
+    page = '<html><head><link rel="canonical" href="http://[broken/story"><title>T</title></head><body></body></html>'
+    assert read_metadata(parse_html(page), "https://example.org/a").url is None
