@@ -9,12 +9,14 @@ import hashlib
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from courlan import normalize_url
 
-from .model import ArticleDraft, ArticleRecord, Author, AuthorRecord
+from .model import ArticleDraft, ArticleRecord, Author, AuthorRecord, LibraryError
+from .tags import drop_unused_tags
 
 _WORD = re.compile(r"\w+")
 
@@ -233,3 +235,146 @@ def author_record(conn: sqlite3.Connection, row: sqlite3.Row) -> AuthorRecord:
 
 def find_author(conn: sqlite3.Connection, name: str) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM authors WHERE name_key = ?", (name_key(name),)).fetchone()
+
+
+# -- deleting articles and renaming authors ----------------------------------------------------------
+
+_CHUNK = 500  # SQLite takes at most 999 (older builds) parameters in one statement
+
+
+def _chunks(values: list, size: int = _CHUNK) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _marks(chunk: list) -> str:
+    return ",".join("?" * len(chunk))
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What `delete_articles` took out of the database."""
+
+    deleted: list[int]  # the ids of the articles removed
+    blobs: list[str]  # files no remaining article refers to: their rows are gone, the files still on disk
+
+
+def delete_articles(conn: sqlite3.Connection, ids: Iterable[int]) -> Removal:
+    """Remove these articles and everything that only they used; ids not in the library are passed over.
+
+    Gone with them: their author, tag and file links; authors and sources no other article has
+    (an author the user tagged or follows stays); tags nothing carries any more; file rows nothing
+    refers to. Later versions of a deleted article stay, no longer linked to it. Import-log rows stay,
+    without the article id. The caller removes `Removal.blobs` from disk after the commit.
+    """
+    wanted = sorted({int(i) for i in ids})
+    deleted: list[int] = []
+    for chunk in _chunks(wanted):
+        deleted += [r[0] for r in conn.execute(f"SELECT id FROM articles WHERE id IN ({_marks(chunk)})", chunk)]
+    authors: set[int] = set()
+    sources: set[int] = set()
+    blobs: set[str] = set()
+    for chunk in _chunks(deleted):
+        marks = _marks(chunk)
+        authors.update(
+            r[0] for r in conn.execute(f"SELECT author_id FROM article_authors WHERE article_id IN ({marks})", chunk)
+        )
+        for r in conn.execute(f"SELECT source_id, original_sha256 FROM articles WHERE id IN ({marks})", chunk):
+            if r[0] is not None:
+                sources.add(r[0])
+            blobs.add(r[1])
+        files = conn.execute(f"SELECT sha256 FROM article_files WHERE article_id IN ({marks})", chunk)
+        blobs.update(r[0] for r in files)
+        # The schema cascades most of this; saying it here keeps a delete whole even on a connection
+        # opened without foreign keys, and says what a delete touches.
+        conn.execute(f"UPDATE articles SET previous_version = NULL WHERE previous_version IN ({marks})", chunk)
+        conn.execute(f"UPDATE import_log SET article_id = NULL WHERE article_id IN ({marks})", chunk)
+        for table in ("article_authors", "article_tags", "article_files"):
+            conn.execute(f"DELETE FROM {table} WHERE article_id IN ({marks})", chunk)
+        conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk)
+    for chunk in _chunks(sorted(authors)):
+        conn.execute(
+            f"""DELETE FROM authors WHERE id IN ({_marks(chunk)}) AND bookmarked_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM article_authors aa WHERE aa.author_id = authors.id)
+                  AND NOT EXISTS (SELECT 1 FROM author_tags x WHERE x.author_id = authors.id)""",
+            chunk,
+        )
+    for chunk in _chunks(sorted(sources)):
+        conn.execute(
+            f"""DELETE FROM sources WHERE id IN ({_marks(chunk)})
+                  AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.source_id = sources.id)""",
+            chunk,
+        )
+    drop_unused_tags(conn)
+    unused: list[str] = []
+    for chunk in _chunks(sorted(blobs)):
+        marks = _marks(chunk)
+        originals = conn.execute(f"SELECT original_sha256 FROM articles WHERE original_sha256 IN ({marks})", chunk)
+        used = {r[0] for r in originals}
+        used.update(r[0] for r in conn.execute(f"SELECT sha256 FROM article_files WHERE sha256 IN ({marks})", chunk))
+        gone = [b for b in chunk if b not in used]
+        if gone:
+            conn.execute(f"DELETE FROM files WHERE sha256 IN ({_marks(gone)})", gone)
+            unused += gone
+    return Removal(deleted, unused)
+
+
+def author_name(name: str) -> tuple[str, str]:
+    """(display spelling, matching key) of a name the user typed; refuses one with no letters or digits."""
+    spelled = " ".join(name.split())
+    key = name_key(spelled)
+    if not key:
+        raise LibraryError(f"not a usable author name: {name!r}")
+    return spelled, key
+
+
+def rename_author(conn: sqlite3.Connection, old: str, new: str) -> tuple[int, set[int]]:
+    """Rename the author `old` to `new`, or merge them into the author already called `new`.
+
+    Names match as everywhere (`name_key`: case, accents and spacing aside), so `new` differing from
+    `old` only in those is a change of spelling. In a merge the existing author keeps their spelling,
+    takes over the articles, tags and bookmark, and gains the role, bio and URL they lacked.
+    Returns (id of the author afterwards, ids of the articles whose index entry changes).
+    """
+    row = find_author(conn, old)
+    if row is None:
+        raise LibraryError(f"no author named {old!r}")
+    spelled, key = author_name(new)
+    source_id = int(row["id"])
+    affected = {r[0] for r in conn.execute("SELECT article_id FROM article_authors WHERE author_id = ?", (source_id,))}
+    target = conn.execute("SELECT * FROM authors WHERE name_key = ?", (key,)).fetchone()
+    if target is None or target["id"] == source_id:
+        conn.execute("UPDATE authors SET name = ?, name_key = ? WHERE id = ?", (spelled, key, source_id))
+        return source_id, affected
+    target_id = int(target["id"])
+    if conn.execute("SELECT 1 FROM author_tags WHERE author_id = ? LIMIT 1", (source_id,)).fetchone():
+        # The merged author's tags reach every article of theirs in the index (tag facets).
+        affected.update(
+            r[0] for r in conn.execute("SELECT article_id FROM article_authors WHERE author_id = ?", (target_id,))
+        )
+    # An article by both keeps one byline entry, at the earlier of the two places.
+    conn.execute(
+        """UPDATE article_authors SET position = MIN(position,
+               (SELECT o.position FROM article_authors o WHERE o.article_id = article_authors.article_id
+                AND o.author_id = ?))
+           WHERE author_id = ? AND article_id IN (SELECT article_id FROM article_authors WHERE author_id = ?)""",
+        (source_id, target_id, source_id),
+    )
+    conn.execute(
+        """DELETE FROM article_authors WHERE author_id = ?
+           AND article_id IN (SELECT article_id FROM article_authors WHERE author_id = ?)""",
+        (source_id, target_id),
+    )
+    conn.execute("UPDATE article_authors SET author_id = ? WHERE author_id = ?", (target_id, source_id))
+    conn.execute(
+        "INSERT OR IGNORE INTO author_tags(author_id, tag_id) SELECT ?, tag_id FROM author_tags WHERE author_id = ?",
+        (target_id, source_id),
+    )
+    conn.execute("DELETE FROM author_tags WHERE author_id = ?", (source_id,))
+    conn.execute(
+        """UPDATE authors SET role = COALESCE(role, ?), bio = COALESCE(bio, ?), url = COALESCE(url, ?),
+               bookmarked_at = COALESCE(bookmarked_at, ?) WHERE id = ?""",
+        (row["role"], row["bio"], row["url"], row["bookmarked_at"], target_id),
+    )
+    conn.execute("DELETE FROM authors WHERE id = ?", (source_id,))
+    return target_id, affected

@@ -77,6 +77,14 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("authors", parents=[common], help="list authors")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("delete", parents=[common], help="delete articles from the archive for good")
+    p.add_argument("ids", nargs="+", type=int, metavar="ID")
+    p.add_argument("--json", action="store_true", help="print what was deleted as JSON")
+
+    p = sub.add_parser("author", parents=[common], help="change an author: author rename OLD NEW")
+    p.add_argument("action", choices=["rename"])
+    p.add_argument("args", nargs="*", metavar="ARG", help="OLD NEW (an existing name merges the two)")
+
     p = sub.add_parser("backup", parents=[common], help="write the whole library to a zip file")
     p.add_argument("dest", metavar="DEST.zip")
 
@@ -393,6 +401,40 @@ def cmd_bookmark(args: argparse.Namespace, library_dir: Path | None) -> int:
     return 0
 
 
+def cmd_delete(args: argparse.Namespace, library_dir: Path | None) -> int:
+    ids = list(dict.fromkeys(args.ids))
+    with _open(library_dir) as library:
+        # All or nothing: a mistyped id stops the command before anything is deleted.
+        titles: dict[int, str] = {}
+        for article_id in ids:
+            record = library.article(article_id)
+            if record is None:
+                raise LibraryError(f"no article with id {article_id}; nothing deleted")
+            titles[article_id] = record.title
+        deleted = library.delete_articles(ids)
+    if args.json:
+        _print_json({"deleted": [{"id": i, "title": titles[i]} for i in ids], "count": deleted})
+    else:
+        for article_id in ids:
+            print(f"deleted    #{article_id}  {titles[article_id]}")
+        print(f"{deleted} article(s) deleted")
+    return 0
+
+
+def cmd_author(args: argparse.Namespace, library_dir: Path | None) -> int:
+    if len(args.args) != 2:
+        raise UsageError("usage: author rename OLD NEW")
+    old, new = args.args
+    if not new.strip():
+        raise UsageError("the new name is empty")
+    with _open(library_dir) as library:
+        renamed = library.author(old)
+        record = library.rename_author(old, new)
+    verb = "merged into" if renamed is not None and renamed.id != record.id else "renamed to"
+    print(f"{old} {verb} {record.name} ({record.articles} article(s))")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace, library_dir: Path | None) -> int:
     dest = Path(args.dest)
     if dest.exists():
@@ -467,6 +509,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Path | None], int]] = {
     "bookmark": cmd_bookmark,
     "unbookmark": cmd_bookmark,
     "authors": cmd_authors,
+    "delete": cmd_delete,
+    "author": cmd_author,
     "reindex": cmd_reindex,
     "backup": cmd_backup,
     "export": cmd_export,

@@ -28,6 +28,9 @@ from .store import Database, now_iso
 
 IMPORT_MARKER = "import.running"  # the single marker of earlier versions; taken as left by a crash
 IMPORT_KIND = "import"
+# A deletion removes files after its commit; a marker left by one that stopped half-way asks the next open to
+# sweep the files no row names any more.
+DELETE_KIND = "delete"
 # Another process (the window, a CLI import) may hold the search index's write lock for a commit or,
 # rarely, a whole rebuild; index writes wait this long for it before leaving the work to the next open.
 INDEX_LOCK_WAIT_S = 120.0
@@ -107,8 +110,9 @@ class Library:
             self.repairs.append(message)
 
     def _repair_files(self) -> None:
-        """After an import that did not finish: temporaries and files stored without their row."""
+        """After an import or a deletion that did not finish: temporaries and files without their row."""
         stale, live = markers.markers(self.folder, IMPORT_KIND)
+        stale += markers.markers(self.folder, DELETE_KIND)[0]
         legacy = self.folder / IMPORT_MARKER
         if legacy.exists():
             stale.append(legacy)
@@ -126,7 +130,7 @@ class Library:
             for marker in stale:
                 marker.unlink(missing_ok=True)
         if removed:
-            self.repairs.append(f"removed {removed} file(s) left by an interrupted import")
+            self.repairs.append(f"removed {removed} file(s) left by an interrupted import or deletion")
 
     def _existing(self, ids: Sequence[int]) -> set[int]:
         return {r[0] for r in self._rows_for(ids, "SELECT id FROM articles WHERE id IN ({})")}
@@ -442,6 +446,62 @@ class Library:
         row = self._author_row(name)
         with self.db.transaction() as conn:
             tags.set_bookmark(conn, "author", row["id"], on, now_iso())
+
+    def rename_author(self, old: str, new: str) -> AuthorRecord:
+        """Rename an author; into the name of another author (matched as authors always are), merge the two.
+
+        In a merge the existing author keeps their spelling and takes the articles, tags and bookmark;
+        role, bio and URL are kept from whichever has them. Returns the author afterwards.
+        """
+        self._require_writable()
+        with self.db.transaction() as conn:
+            author, affected = catalog.rename_author(conn, old, new)
+            self._mark_pending(conn, affected)
+        self._sync_index(affected)
+        row = self.db.conn.execute("SELECT * FROM authors WHERE id = ?", (author,)).fetchone()
+        return catalog.author_record(self.db.conn, row)
+
+    # -- deleting ------------------------------------------------------------------------------
+
+    def delete_articles(self, ids: Sequence[int]) -> int:
+        """Delete articles from the archive for good; returns how many there were (unknown ids are passed over).
+
+        One transaction removes the rows (see `catalog.delete_articles`); the files no remaining article
+        uses are removed after it commits, then the search index forgets the articles. A crash after
+        the commit leaves files that the next open sweeps (the marker says so) and `index_pending`
+        rows that the next open brings into the index.
+        """
+        self._require_writable()
+        with markers.running(self.folder, DELETE_KIND):
+            with self.db.transaction() as conn:
+                removal = catalog.delete_articles(conn, ids)
+                self._mark_pending(conn, removal.deleted)
+            self._remove_files(removal.blobs)
+        self._sync_index(removal.deleted)
+        return len(removal.deleted)
+
+    def _remove_files(self, blobs: Sequence[str]) -> None:
+        """Remove files whose rows a deletion has just committed away."""
+        if not blobs:
+            return
+        if markers.markers(self.folder, IMPORT_KIND)[1]:
+            # An import running now (here or in another process) may be storing these very bytes again,
+            # its row not yet written. A later open, with no import running, sweeps what is still unused.
+            self._leave_for_next_open()
+            return
+        failed = False
+        for blob in blobs:
+            try:
+                self.files.remove(blob)
+            except OSError:  # a file held open elsewhere (Windows) or no permission: the next open retries
+                failed = True
+        if failed:
+            self._leave_for_next_open()
+
+    def _leave_for_next_open(self) -> None:
+        """A marker no process holds: the next open takes it as work stopped half-way and sweeps files/."""
+        marker = self.folder / f"{DELETE_KIND}-{uuid.uuid4().hex[:12]}{markers.SUFFIX}"
+        marker.write_text(str(os.getpid()), encoding="ascii")
 
     def bookmarked_authors(self) -> list[AuthorRecord]:
         rows = self.db.query("SELECT * FROM authors WHERE bookmarked_at IS NOT NULL ORDER BY bookmarked_at DESC")
