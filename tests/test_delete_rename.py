@@ -16,6 +16,7 @@ from indexer import Library, LibraryError
 from tests.pages import LOREM, article_html, write
 
 PROJECT = Path(__file__).resolve().parents[1]
+BIO = "Ilse Varga writes about numbers."
 
 
 def png(green: int) -> bytes:
@@ -61,7 +62,7 @@ def write_pages(folder: Path) -> dict[str, Path]:
             article_html(
                 title="Harbour board publishes its accounts",
                 authors=[
-                    {"name": "Ilse Varga", "jobTitle": "Data Editor", "description": "Ilse Varga writes about numbers."},
+                    {"name": "Ilse Varga", "jobTitle": "Data Editor", "description": BIO},
                     {"name": "Maren Holt"},
                 ],
                 url="https://harbour-ledger.example/news/accounts",
@@ -288,7 +289,7 @@ def test_rename_into_an_existing_author_merges_them(library: Library) -> None:
 
     assert record.id == maren.id and record.name == "Maren Holt"  # the existing author's spelling
     assert record.role == "Transport Reporter"  # kept
-    assert record.bio == "Ilse Varga writes about numbers."  # taken from the merged author
+    assert record.bio == BIO  # taken from the merged author
     assert record.tags == ["economy"] and record.bookmarked
     assert record.articles == 3
     assert library.author("Ilse Varga") is None
