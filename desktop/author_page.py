@@ -1,4 +1,4 @@
-"""An author's page: name, role, bio, their tags, a follow (bookmark) toggle and their articles."""
+"""An author's page: name, role, bio, their tags, a follow (bookmark) toggle, rename, and their articles."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
 
+from desktop import shortcuts
 from desktop.results import ArticleIdRole, ResultDelegate, ResultsModel
 
 
@@ -19,6 +20,7 @@ class AuthorPage(QWidget):
     follow_toggled = Signal(str, bool)
     tags_requested = Signal(str)
     tag_clicked = Signal(str)
+    rename_requested = Signal(str)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -41,9 +43,20 @@ class AuthorPage(QWidget):
         self.tags_button = QPushButton("Tags…")
         self.tags_button.setToolTip("Tag this author (T)")
         self.tags_button.clicked.connect(lambda: self.author and self.tags_requested.emit(self.author.name))
+        self.rename_button = QPushButton("Rename…")
+        self.rename_button.setObjectName("renameAuthor")
+        self.rename_button.setToolTip(f"Rename this author, or merge into another ({shortcuts.label('rename_author')})")
+        self.rename_button.clicked.connect(self._rename_clicked)
+        # F2 anywhere on this page; the sidebar's own F2 (rename a tag) lives in another part of the window.
+        rename = QAction(self)
+        rename.setShortcuts(shortcuts.sequences("rename_author"))
+        rename.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        rename.triggered.connect(self._rename_clicked)
+        self.addAction(rename)
         buttons = QHBoxLayout()
         buttons.addWidget(self.follow_button)
         buttons.addWidget(self.tags_button)
+        buttons.addWidget(self.rename_button)
         buttons.addStretch(1)
         self.count_label = QLabel()
         self.model = ResultsModel(self)
@@ -89,6 +102,10 @@ class AuthorPage(QWidget):
     def _follow_clicked(self, checked: bool) -> None:
         if self.author is not None:
             self.follow_toggled.emit(self.author.name, checked)
+
+    def _rename_clicked(self) -> None:
+        if self.author is not None:
+            self.rename_requested.emit(self.author.name)
 
     def _activated(self, index: QModelIndex) -> None:
         article = index.data(ArticleIdRole)

@@ -26,6 +26,7 @@ class LibrarySession:
 
     library: Any
     lock: LibraryLock | None
+    current: tuple[str, Any] | None
 
     def open_library(self, folder: Path, *, then: Any = None) -> bool:
         """Lock and open a library on the writer thread; False (with a message) when another window has it."""

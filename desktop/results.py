@@ -123,6 +123,26 @@ class ResultsModel(QAbstractListModel):
             if row >= 0:
                 self.dataChanged.emit(self.index(row), self.index(row))
 
+    def remove_ids(self, ids: list[int]) -> None:
+        """Take these articles out of the list at once (they were deleted); the rest keep their order."""
+        gone = set(ids)
+        rows = [row for row, article in enumerate(self._ids) if article in gone]
+        # Runs of neighbouring rows, last first, so the earlier row numbers stay valid.
+        runs: list[tuple[int, int]] = []
+        for row in rows:
+            if runs and runs[-1][1] == row - 1:
+                runs[-1] = (runs[-1][0], row)
+            else:
+                runs.append((row, row))
+        for first, last in reversed(runs):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._ids[first : last + 1]
+            self.endRemoveRows()
+        self._total = max(len(self._ids), self._total - len(rows))
+        for article in gone:
+            self._rows.pop(article, None)
+            self._snippets.pop(article, None)
+
     def add_snippets(self, query: str, snippets: dict[int, str]) -> None:
         if query != self.query:
             return

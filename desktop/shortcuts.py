@@ -46,6 +46,8 @@ SHORTCUTS = (
     Shortcut("tag", ("T",), "Tag the current story or author", "Organise"),
     Shortcut("bookmark", ("Ctrl+D",), "Bookmark the current story / follow the author", "Organise"),
     Shortcut("rename_tag", ("F2",), "In the sidebar: rename or merge the selected tag", "Organise"),
+    Shortcut("rename_author", ("F2",), "On an author page: rename the author, or merge into another", "Organise"),
+    Shortcut("delete", (Std.Delete, "Ctrl+Backspace"), "Delete the selected results or the open article…", "Organise"),
     Shortcut("sidebar", ("Alt+1",), "Go to the sidebar", "Panes"),
     Shortcut("results", ("Alt+2",), "Go to the results", "Panes"),
     Shortcut("reader", ("Alt+3",), "Go to the reader", "Panes"),
@@ -53,6 +55,7 @@ SHORTCUTS = (
     Shortcut("import_folder", ("Ctrl+Shift+I",), "Import a folder…", "Library"),
     Shortcut("open_library", ("Ctrl+Shift+O",), "Open another library…", "Library"),
     Shortcut("cancel_import", ("Ctrl+.",), "Cancel the running import", "Library"),
+    Shortcut("export", ("Ctrl+Shift+E",), "Export articles as JSON, CSV, Markdown or HTML…", "Library"),
     Shortcut("help", (Std.HelpContents, "?"), "This list", "Help"),
     Shortcut("quit", (Std.Quit, "Ctrl+Q"), "Quit", "Help"),
 )
@@ -60,7 +63,7 @@ SHORTCUTS = (
 BY_NAME = {s.name: s for s in SHORTCUTS}
 
 # Shown in the list but handled by the widgets themselves (not bound as actions).
-HANDLED_BY_WIDGETS = {"results_keys", "open", "escape", "rename_tag"}
+HANDLED_BY_WIDGETS = {"results_keys", "open", "escape", "rename_tag", "rename_author"}
 
 
 def sequences(name: str) -> list[QKeySequence]:

@@ -2,7 +2,7 @@
 
 Reads (a result row, an article) run on the UI thread because each is one indexed SQLite lookup;
 searches run on their own thread (newest request wins), snippets on another, and every change to
-the library (import, tag, bookmark, rename) on the single writer thread.
+the library (import, tag, bookmark, rename, delete) and every export on the single writer thread.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -31,6 +32,8 @@ from PySide6.QtWidgets import (
 from desktop import actions, settings, shortcuts
 from desktop.actions import SORTS
 from desktop.author_page import AuthorPage
+from desktop.editing import WindowEdits
+from desktop.export_dialog import WindowExport
 from desktop.find_bar import FindBar
 from desktop.import_report import ImportReportDialog
 from desktop.importing import ImportController, ImportProgressBar, WindowImports
@@ -46,9 +49,9 @@ from desktop.worker import TaskRunner
 __all__ = ["SORTS", "FindBar", "MainWindow"]
 
 
-class MainWindow(LibrarySession, WindowImports, QMainWindow):
-    """The window. Opening libraries (`LibrarySession`) and imports (`WindowImports`) are mixed in; menus
-    and keys are built by `desktop.actions`."""
+class MainWindow(LibrarySession, WindowImports, WindowEdits, WindowExport, QMainWindow):
+    """The window. Opening libraries (`LibrarySession`), imports (`WindowImports`), deleting and renaming
+    (`WindowEdits`) and exports (`WindowExport`) are mixed in; menus and keys are built by `desktop.actions`."""
 
     library_changed = Signal(object)
     article_shown = Signal(int)
@@ -106,11 +109,14 @@ class MainWindow(LibrarySession, WindowImports, QMainWindow):
         self.results_view.setModel(self.results_model)
         self.results_view.setItemDelegate(ResultDelegate(self.results_view))
         self.results_view.setUniformItemSizes(True)
-        self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Shift/Ctrl pick several results, for Delete.
+        self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results_view.activated.connect(self._result_activated)
         self.results_view.clicked.connect(self._result_activated)
         self.results_view.installEventFilter(self)
+        self.results_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.results_view.customContextMenuRequested.connect(self._results_menu)
 
         self.welcome = self._build_welcome()
         self.middle_stack = QStackedWidget()
@@ -173,6 +179,7 @@ class MainWindow(LibrarySession, WindowImports, QMainWindow):
         self.author_page.follow_toggled.connect(self._follow)
         self.author_page.tags_requested.connect(lambda name: self.edit_tags())
         self.author_page.tag_clicked.connect(lambda tag: self.set_filter("tag", tag))
+        self.author_page.rename_requested.connect(self.ask_rename_author)
         self.sidebar.author_chosen.connect(self.open_author)
         self.sidebar.rename_tag_requested.connect(self.rename_tag)
         self.suggestion_label.linkActivated.connect(lambda _link: self.flow.use_suggestion())
@@ -358,6 +365,16 @@ class MainWindow(LibrarySession, WindowImports, QMainWindow):
         )
         if ok and new.strip() and new.strip() != old:
             self.writer.run(lambda: self.library.rename_tag(old, new.strip()), lambda _r: self._changed())
+
+    def _results_menu(self, pos: Any) -> None:
+        index = self.results_view.indexAt(pos)
+        if not index.isValid():
+            return
+        menu = QMenu(self)
+        menu.addAction("Open", lambda: self._result_activated(index))
+        delete = self.actions_by_name["delete"]
+        menu.addAction(f"{delete.text()}\t{shortcuts.label('delete')}", self.ask_delete)
+        menu.exec(self.results_view.viewport().mapToGlobal(pos))
 
     def _changed(self) -> None:
         """After a change on the writer thread: redraw what shows it."""

@@ -1,0 +1,195 @@
+"""File ▸ Export…: choose a format, a destination and whether to export only the current results.
+
+The export itself is `Library.export`, run on the writer thread like every other long library task;
+`WindowExport` (mixed into `MainWindow`) opens the dialog and reports the outcome in the status bar.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from indexer.model import LibraryError
+
+FORMATS = (
+    ("json", "JSON: everything, can be imported again (a folder)"),
+    ("csv", "CSV: one row per article, for spreadsheets (a file)"),
+    ("markdown", "Markdown: one file per article with its images (a folder)"),
+    ("html", "HTML: pages to read in a browser (a folder)"),
+)
+
+
+def default_destination(fmt: str, folder: Path | None = None) -> Path:
+    """A new name in `folder` (the home folder by default) that does not exist yet."""
+    folder = folder or Path.home()
+    base = f"News Archive export {date.today().isoformat()}"
+    suffix = ".csv" if fmt == "csv" else ""
+    candidate = folder / f"{base}{suffix}"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{base} ({n}){suffix}"
+        n += 1
+    return candidate
+
+
+class ExportDialog(QDialog):
+    """Format, destination, and "only the current search results" when there is a search to narrow to."""
+
+    def __init__(self, parent: Any = None, *, query: str | None = None, results: int = 0) -> None:
+        super().__init__(parent)
+        self.setObjectName("exportDialog")
+        self.setWindowTitle("Export articles")
+        self.query = query
+        self.format_box = QComboBox()
+        self.format_box.setAccessibleName("Format")
+        for key, text in FORMATS:
+            self.format_box.addItem(text, key)
+        self.dest_field = QLineEdit(str(default_destination("json")))
+        self.dest_field.setAccessibleName("Destination")
+        self.choose_button = QPushButton("Choose…")
+        self.choose_button.clicked.connect(self.choose_destination)
+        dest_row = QHBoxLayout()
+        dest_row.addWidget(self.dest_field, 1)
+        dest_row.addWidget(self.choose_button)
+        dest = QWidget()
+        dest.setLayout(dest_row)
+        dest_row.setContentsMargins(0, 0, 0, 0)
+        self.only_results = QCheckBox(
+            f"Only the current search results ({results:,} article{'s' if results != 1 else ''})"
+            if query
+            else "Only the current search results (search or choose a filter first)"
+        )
+        self.only_results.setEnabled(bool(query))
+        self.only_results.setChecked(bool(query))
+        self.error_label = QLabel()
+        self.error_label.setObjectName("exportError")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        form = QFormLayout()
+        form.addRow("&Format:", self.format_box)
+        form.addRow("&Save to:", dest)
+        form.addRow("", self.only_results)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Export")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self.format_box.currentIndexChanged.connect(self._format_changed)
+        self.resize(560, self.sizeHint().height())
+
+    @property
+    def fmt(self) -> str:
+        return str(self.format_box.currentData())
+
+    def _format_changed(self, _index: int) -> None:
+        # A CSV export is one file, the others a folder: keep the name, fix its ending.
+        current = Path(self.dest_field.text().strip() or default_destination(self.fmt))
+        stem = current.name.removesuffix(".csv")
+        name = f"{stem}.csv" if self.fmt == "csv" else stem
+        self.dest_field.setText(str(current.with_name(name)))
+
+    def choose_destination(self) -> None:
+        current = Path(self.dest_field.text().strip() or default_destination(self.fmt))
+        if self.fmt == "csv":
+            path, _filter = QFileDialog.getSaveFileName(self, "Export to a CSV file", str(current), "CSV (*.csv)")
+            if path:
+                self.dest_field.setText(path if path.lower().endswith(".csv") else f"{path}.csv")
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Export into a new or empty folder", str(current.parent))
+        if folder:
+            chosen = Path(folder)
+            # A folder with things in it gets a new export folder inside, rather than a refusal.
+            empty = chosen.is_dir() and not any(chosen.iterdir())
+            self.dest_field.setText(str(chosen if empty else default_destination(self.fmt, chosen)))
+
+    def chosen(self) -> tuple[str, Path, str | None]:
+        """(format, destination, query or None for every article)."""
+        query = self.query if self.only_results.isChecked() and self.query else None
+        return self.fmt, Path(self.dest_field.text().strip()).expanduser(), query
+
+    def accept(self) -> None:
+        from indexer.export import refuse_existing
+
+        text = self.dest_field.text().strip()
+        if not text:
+            self._refuse("Choose where to save the export.")
+            return
+        try:
+            refuse_existing(Path(text).expanduser())
+        except LibraryError as exc:
+            self._refuse(str(exc))
+            return
+        super().accept()
+
+    def _refuse(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+        self.dest_field.setFocus()
+
+
+class WindowExport:
+    """File ▸ Export… (a mixin for `MainWindow`)."""
+
+    library: Any
+
+    def export_query(self) -> tuple[str | None, int]:
+        """The query behind the results on screen and its hit count; None when they are not one search."""
+        w: Any = self
+        last = w.flow.last
+        if last is None or w.flow.kind == "recent" or not last.query.strip():
+            return None, 0  # every article, or a list (Recently imported) no query stands for
+        return last.query, last.total
+
+    def choose_export(self) -> None:
+        w: Any = self
+        if self.library is None:
+            return
+        query, total = self.export_query()
+        dialog = ExportDialog(w, query=query, results=total)
+        dialog.accepted.connect(lambda: self.export(*dialog.chosen()))
+        self.export_dialog = dialog
+        dialog.open()
+
+    def export(self, fmt: str, dest: Path, query: str | None) -> None:
+        """Export on the writer thread; the outcome goes to the status bar (and a dialog if files were missing)."""
+        w: Any = self
+        library = self.library
+        if library is None:
+            return
+        w.status_label.setText(f"Exporting to {dest}…")
+        w.writer.run(
+            lambda: library.export(dest, fmt, query=query),
+            self._exported,
+            lambda exc: w.show_error(f"Could not export: {exc or type(exc).__name__}", dialog=True),
+        )
+
+    def _exported(self, report: Any) -> None:
+        w: Any = self
+        files = f" and {report.files:,} file(s)" if report.files else ""
+        w.status_label.setText(f"Exported {report.articles:,} article(s){files} to {report.dest}.")
+        self.last_export = report
+        if report.missing:
+            w.show_error(
+                f"Exported to {report.dest}, but {len(report.missing)} file(s) were missing or damaged in the "
+                "library and were left out (`newsarchive doctor` lists them).",
+                dialog=True,
+            )
