@@ -1,7 +1,8 @@
 """Evaluating a parsed query against a `Snapshot`: matching set, ranking, facets, "did you mean".
 
-The matching set is exact and computed with set algebra over cached per-term document sets, so
-AND/OR/NOT, filters and the total cost C-speed set operations, not posting-by-posting stepping.
+The matching set is exact and computed as boolean masks over the snapshot's document numbers, built
+from cached per-term masks, so AND/OR/NOT, filters and the total are whole-array operations, not
+posting-by-posting stepping.
 Ranking by relevance is BM25F computed block by block over Whoosh's postings (see `scoring`).
 Bounds, on purpose:
 - a prefix expands to the `EXPANSIONS` most frequent index terms it can stand for, a fuzzy word
@@ -10,31 +11,30 @@ Bounds, on purpose:
   posting lists is what made prefix searches slow); found documents the scored terms miss follow
   the scored ones, newest first; a phrase is found by checking positions only in documents that
   hold all its words, and scored by its words;
-- facets count every match up to `FACET_EXACT` matches; above that they count an even sample of
-  the matches and scale (flagged `facets_exact=False`) and each facet keeps its `FACET_TOP` values.
+- facets count every match exactly (array look-ups, see `snapshot`); each facet keeps its
+  `FACET_TOP` values.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections import Counter
-from collections.abc import Iterable
 from datetime import datetime
-from operator import itemgetter
 from typing import Any
+
+import numpy as np
 
 from indexer.search import analysis, scoring
 from indexer.search.query import And, Filter, Node, Not, Or, Text, date_range, positives
-from indexer.search.snapshot import Snapshot, letter_mask, term_positions
+from indexer.search.snapshot import Snapshot, frozen, letter_mask, term_positions
 
 ANY_FIELDS = ("title", "body", "authors", "source")
 STEMMED = {"title", "body"}
 EXPANSIONS = 30
 SCORED_EXPANSIONS = 3
 SCORED_FIELDS = ("title", "body")
-FACET_EXACT = 5_000
 FACET_TOP = 50
 SUGGEST_BELOW = 3
+_YEARS = [str(y) for y in range(2200)]
 
 
 def _fields(leaf: Text) -> tuple[str, ...]:
@@ -198,35 +198,36 @@ def scoring_terms(snap: Snapshot, node: Node | None) -> list[tuple[str, str]]:
 # -- matching ----------------------------------------------------------------------------------------
 
 
-def _leaf_docs(snap: Snapshot, leaf: Text) -> frozenset[int]:
+def _leaf_docs(snap: Snapshot, leaf: Text) -> np.ndarray:
     if leaf.kind != "phrase":
-        out: set[int] = set()
+        out = snap.empty()
         for field in _fields(leaf):
             out |= snap.terms(field, leaf_terms(snap, leaf, field))
-        return frozenset(out)
+        return out
 
-    def make() -> frozenset[int]:
-        out: set[int] = set()
+    def make() -> np.ndarray:
+        out = snap.empty()
         for field in _fields(leaf):
             for variant in _phrase_variants(field, leaf.words):
-                candidates = frozenset.intersection(*(snap.term(field, w) for w in variant))
-                if not candidates:
+                candidates = np.logical_and.reduce([snap.term(field, w) for w in variant])
+                if not candidates.any():
                     continue
                 if len(variant) == 1:
                     out |= candidates
                 else:
-                    out |= _verify_phrase(snap, field, variant, candidates)
-        return frozenset(out - snap.deleted)
+                    found = _verify_phrase(snap, field, variant, candidates)
+                    out[np.fromiter(found, dtype=np.int64, count=len(found))] = True
+        return frozen(out & snap.alive)
 
     return snap.cached(("phrase", leaf), make)
 
 
-def _verify_phrase(snap: Snapshot, field: str, words: list[str], candidates: frozenset[int]) -> set[int]:
-    """The candidates (which hold every word) where the words stand one after another."""
+def _verify_phrase(snap: Snapshot, field: str, words: list[str], candidates: np.ndarray) -> set[int]:
+    """The candidates (a mask of documents holding every word) where the words stand one after another."""
     found: set[int] = set()
     for reader, offset, _, _ in snap.leaves:
         n = reader.doc_count_all()
-        local = {d - offset for d in candidates if offset <= d < offset + n}
+        local = set(np.flatnonzero(candidates[offset : offset + n]).tolist())
         if not local:
             continue
         starts: dict[int, set[int]] | None = None
@@ -247,7 +248,7 @@ def _verify_phrase(snap: Snapshot, field: str, words: list[str], candidates: fro
     return found
 
 
-def _filter_docs(snap: Snapshot, f: Filter, now: datetime) -> frozenset[int]:
+def _filter_docs(snap: Snapshot, f: Filter, now: datetime) -> np.ndarray:
     if f.kind == "tag":
         return snap.term("tags", f.value)
     if f.kind == "lang":
@@ -256,12 +257,12 @@ def _filter_docs(snap: Snapshot, f: Filter, now: datetime) -> frozenset[int]:
         return snap.term("flags", f.value)
     span = date_range(f.value, now)
     if span is None:
-        return frozenset()
+        return snap.empty()
     return snap.date_range(f.kind, span[0], span[1])
 
 
-def matches(snap: Snapshot, node: Node | None, now: datetime) -> frozenset[int]:
-    """Global document numbers of every document the query finds."""
+def matches(snap: Snapshot, node: Node | None, now: datetime) -> np.ndarray:
+    """The mask (by global document number) of every document the query finds."""
     if node is None:
         return snap.all_docs()
     if isinstance(node, Text):
@@ -269,66 +270,82 @@ def matches(snap: Snapshot, node: Node | None, now: datetime) -> frozenset[int]:
     if isinstance(node, Filter):
         return _filter_docs(snap, node, now)
     if isinstance(node, Not):
-        return snap.all_docs() - matches(snap, node.item, now)
+        return snap.alive & ~matches(snap, node.item, now)
     if isinstance(node, Or):
-        out: set[int] = set()
+        out = snap.empty()
         for item in node.items:
             out |= matches(snap, item, now)
-        return frozenset(out)
-    wanted = [matches(snap, i, now) for i in node.items if not isinstance(i, Not)]
-    unwanted = [matches(snap, i.item, now) for i in node.items if isinstance(i, Not)]
-    result = frozenset.intersection(*sorted(wanted, key=len)) if wanted else snap.all_docs()
-    for u in unwanted:
-        result = result - u
-    return result
+        return out
+    out = snap.alive.copy()
+    for item in node.items:
+        if isinstance(item, Not):
+            out &= ~matches(snap, item.item, now)
+        else:
+            out &= matches(snap, item, now)
+    return out
 
 
 # -- ordering ----------------------------------------------------------------------------------------
 
 
-def rank(snap: Snapshot, node: Node | None, found: frozenset[int], sort: str, count: int) -> list[tuple[int, float]]:
-    """The first `count` (docnum, score) of `found` in the wanted order."""
-    key = snap.sort_key.__getitem__
-    if sort == "relevance" and found:
+def _top(docs: np.ndarray, keys: np.ndarray, count: int, descending: bool) -> np.ndarray:
+    """The `count` docs with the largest (or smallest) keys, in that order; ties by docnum, newer first."""
+    if descending:
+        keys = -keys
+    if len(docs) > count:
+        # Everything up to the count-th key, ties at the edge included, so pages never overlap.
+        edge = keys[np.argpartition(keys, count - 1)[count - 1]]
+        keep = keys <= edge
+        docs, keys = docs[keep], keys[keep]
+    order = np.lexsort((-docs if descending else docs, keys))
+    return docs[order][:count]
+
+
+def rank(snap: Snapshot, node: Node | None, found: np.ndarray, sort: str, count: int) -> list[tuple[int, float]]:
+    """The first `count` (docnum, score) of the `found` mask in the wanted order."""
+    if count <= 0:
+        return []
+    if sort == "relevance" and found.any():
         terms = scoring_terms(snap, node)
         if terms:
             leaves = [(reader, offset, seg) for reader, offset, _, seg in snap.leaves]
-            scores = scoring.score(leaves, snap.reader, terms, found)
-            ranked = heapq.nlargest(count, scores.items(), key=itemgetter(1))
-            if len(ranked) >= count or len(scores) >= len(found):
+            scores, reached = scoring.score(leaves, snap.reader, terms, found)
+            docs = np.flatnonzero(reached)
+            best = _top(docs, scores[docs], count, descending=True)
+            ranked = list(zip(best.tolist(), scores[best].tolist(), strict=True))
+            if len(ranked) >= count:
                 return ranked
             # Found documents no scored term reaches (rare expansions, an OR with a filter): newest after.
-            rest = heapq.nlargest(count - len(ranked) + len(scores), found, key=key)
-            return ranked + [(d, 0.0) for d in rest if d not in scores][: count - len(ranked)]
-    pick = heapq.nsmallest if sort == "oldest" else heapq.nlargest
-    return [(d, 0.0) for d in pick(count, found, key=key)]
+            rest = np.flatnonzero(found & ~reached)
+            newest = _top(rest, snap.sort_key[rest], count - len(ranked), descending=True)
+            return ranked + [(d, 0.0) for d in newest.tolist()]
+    docs = np.flatnonzero(found)
+    best = _top(docs, snap.sort_key[docs], count, descending=sort != "oldest")
+    return [(d, 0.0) for d in best.tolist()]
 
 
 # -- facets and suggestions --------------------------------------------------------------------------
 
 
-def facets(snap: Snapshot, found: frozenset[int]) -> tuple[dict[str, dict[str, int]], bool]:
-    """Counts by source, author, tag and year of the found documents, and whether they are exact."""
-    docs: Iterable[int] = found
-    scale = 1.0
-    exact = len(found) <= FACET_EXACT
-    if not exact:
-        # An even sample without sorting the matches: those among every k-th document number.
-        sample = found & snap.every(max(1, len(found) // FACET_EXACT))
-        docs = sample if sample else found
-        scale = len(found) / len(docs)
-    docs = list(docs)
-    counts: dict[str, Counter[Any]] = {
-        "source": Counter(map(snap.source.__getitem__, docs)),
-        "author": Counter(a for t in map(snap.authors.__getitem__, docs) for a in t),
-        "tag": Counter(a for t in map(snap.tags.__getitem__, docs) for a in t),
-        "year": Counter(map(snap.year.__getitem__, docs)),
-    }
+def facets(snap: Snapshot, found: np.ndarray) -> tuple[dict[str, dict[str, int]], bool]:
+    """Counts by source, author, tag and year of the found documents (exact), each facet's top values."""
     out: dict[str, dict[str, int]] = {}
-    for name, counter in counts.items():
-        counter.pop(None, None)
-        out[name] = {str(k): max(1, round(v * scale)) for k, v in counter.most_common(FACET_TOP)}
-    return out, exact
+    for name, facet in (("source", snap.source), ("author", snap.authors), ("tag", snap.tags)):
+        counts = np.bincount(facet.code[found[facet.doc]], minlength=len(facet.names))
+        out[name] = _most(facet.names, counts)
+    years = np.bincount(snap.year[found], minlength=1)
+    years[0] = 0  # no date
+    out["year"] = _most(_YEARS[: len(years)], years)
+    return out, True
+
+
+def _most(names: list[str], counts: np.ndarray) -> dict[str, int]:
+    """The FACET_TOP names with the highest non-zero counts, most first (ties by name)."""
+    nonzero = np.flatnonzero(counts)
+    if len(nonzero) > FACET_TOP:
+        nonzero = nonzero[np.argpartition(-counts[nonzero], FACET_TOP - 1)[:FACET_TOP]]
+    top = sorted(nonzero.tolist(), key=lambda i: (-counts[i], names[i]))
+    return {names[i]: int(counts[i]) for i in top}
 
 
 def suggest(snap: Snapshot, node: Node | None, text: str) -> str | None:

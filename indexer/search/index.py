@@ -32,6 +32,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
@@ -226,15 +227,16 @@ class SearchIndex:
                 return SearchResults(0, [], {}, None, query, parsed=parsed, sort=sort)
             found = engine.matches(snap, node, now)
             if only_ids is not None:
-                wanted = {snap.docnum_of(i) for i in only_ids}
-                found = found & frozenset(d for d in wanted if d is not None)
+                wanted = (snap.docnum_of(i) for i in only_ids)
+                found = found & snap.mask_of(d for d in wanted if d is not None)
+            total = int(np.count_nonzero(found))
             ranked = engine.rank(snap, node, found, sort, offset + limit)[offset:]
-            hits = [Hit(snap.ids[d], score) for d, score in ranked]
+            hits = [Hit(int(snap.ids[d]), score) for d, score in ranked]
             facets, exact = engine.facets(snap, found)
             suggestion = None
-            if len(found) < engine.SUGGEST_BELOW and positives(node):
+            if total < engine.SUGGEST_BELOW and positives(node):
                 suggestion = engine.suggest(snap, node, query)
-        return SearchResults(len(found), hits, facets, suggestion, query, exact, parsed, sort)
+        return SearchResults(total, hits, facets, suggestion, query, exact, parsed, sort)
 
     def snippets(self, query: str, ids: Sequence[int]) -> dict[int, str]:
         """For each id, the passage of its text that best shows the query, HTML-escaped, marks as <b>."""

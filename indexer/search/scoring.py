@@ -13,58 +13,53 @@ from __future__ import annotations
 
 import math
 from array import array
-from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from itertools import accumulate
 from typing import Any
 
+import numpy as np
 from whoosh.reading import TermNotFound
+
+from indexer.search.blocks import ArrayLeafMatcher
 
 B = 0.75
 K1 = 1.2
 FEW = 16  # found documents under 1/FEW of a term's postings: read only the blocks that hold them
 CACHE_POSTINGS = 3_000_000  # decoded postings kept across searches (~8 bytes each); "elec", "elect" reuse them
 
-_postings_cache: OrderedDict[tuple[str, str, str], tuple[Sequence[int], Sequence[float]]] = OrderedDict()
+_postings_cache: OrderedDict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
 _cached_size = 0
-_lengths_cache: dict[tuple[str, str], list[Any]] = {}
+_lengths_cache: dict[tuple[str, str], np.ndarray] = {}
+_EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 
 
-def term_postings(reader: Any, field: str, text: str, key: str = "") -> tuple[Sequence[int], Sequence[float]]:
-    """Segment-local document numbers and weights of one term, read block by block.
+def term_postings(reader: Any, field: str, text: str, key: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """Segment-local document numbers (int32) and weights (float32) of one term, read block by block.
 
-    `key` names the segment for all its life (see snapshot); when given, the lists are cached.
+    `key` names the segment for all its life (see snapshot); when given, the arrays are cached.
     """
     if key:
         hit = _postings_cache.get((key, field, text))
         if hit is not None:
             _postings_cache.move_to_end((key, field, text))
             return hit
-    ids: list[int] = []
-    weights: list[float] = []
+    ids = array("i")
+    weights = array("f")
     try:
         leaf = reader._terms.matcher(field, reader.schema[field].to_bytes(text), reader.schema[field].format)
     except (KeyError, TermNotFound):
-        return ids, weights
+        return _EMPTY
     except AttributeError:
         try:
             leaf = reader.postings(field, text)
         except TermNotFound:
-            return ids, weights
+            return _EMPTY
     if not leaf.is_active():
         pass
     elif blocks_readable(leaf):
         while True:
-            if leaf._data is None:
-                leaf._read_data()
-            data = leaf._data
-            ids.extend(accumulate(data[0]))
-            w = data[1]
-            if w is None or isinstance(w, float):
-                weights.extend([1.0 if w is None else w] * leaf._blocklength)
-            else:
-                weights.extend(w)
+            _read_block(leaf, ids, weights)
             if leaf._lastblock:
                 break
             leaf._goto(leaf._nextoffset)
@@ -73,18 +68,34 @@ def term_postings(reader: Any, field: str, text: str, key: str = "") -> tuple[Se
             ids.append(leaf.id())
             weights.append(leaf.weight())
             leaf.next()
+    packed = (np.frombuffer(ids, dtype=np.int32), np.frombuffer(weights, dtype=np.float32))
     if key:
         global _cached_size
-        packed = (array("i", ids), array("f", weights))
         _postings_cache[(key, field, text)] = packed
         _cached_size += len(ids)
         while _cached_size > CACHE_POSTINGS and len(_postings_cache) > 1:
             _cached_size -= len(_postings_cache.popitem(last=False)[1][0])
-        return packed
-    return ids, weights
+    return packed
 
 
-def term_postings_in(reader: Any, field: str, text: str, wanted: list[int]) -> tuple[Sequence[int], Sequence[float]]:
+def _read_block(leaf: Any, ids: array[int], weights: array[float]) -> None:
+    if isinstance(leaf, ArrayLeafMatcher):
+        block_ids, block_weights = leaf.block_arrays()
+        ids.frombytes(block_ids.tobytes())
+        weights.frombytes(block_weights.tobytes())
+        return
+    if leaf._data is None:
+        leaf._read_data()
+    data = leaf._data
+    ids.extend(accumulate(data[0]))
+    w = data[1]
+    if w is None or isinstance(w, float):
+        weights.extend([1.0 if w is None else w] * leaf._blocklength)
+    else:
+        weights.extend(w)
+
+
+def term_postings_in(reader: Any, field: str, text: str, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Like `term_postings`, but decoding only the blocks that can hold one of `wanted` (sorted local docnums).
 
     A search that found few documents (two words, one of them rare) then reads a handful of the
@@ -93,29 +104,21 @@ def term_postings_in(reader: Any, field: str, text: str, wanted: list[int]) -> t
     try:
         leaf = reader._terms.matcher(field, reader.schema[field].to_bytes(text), reader.schema[field].format)
     except (KeyError, TermNotFound):
-        return [], []
+        return _EMPTY
     except AttributeError:
         return term_postings(reader, field, text)
     if not leaf.is_active() or not blocks_readable(leaf):
         return term_postings(reader, field, text)
-    ids: list[int] = []
-    weights: list[float] = []
+    ids = array("i")
+    weights = array("f")
     low = 0
     while True:
         high = leaf._maxid
-        i = bisect_left(wanted, low)
+        i = int(np.searchsorted(wanted, low))
         if i < len(wanted) and wanted[i] <= high:
-            if leaf._data is None:
-                leaf._read_data()
-            data = leaf._data
-            ids.extend(accumulate(data[0]))
-            w = data[1]
-            if w is None or isinstance(w, float):
-                weights.extend([1.0 if w is None else w] * leaf._blocklength)
-            else:
-                weights.extend(w)
+            _read_block(leaf, ids, weights)
         if leaf._lastblock:
-            return ids, weights
+            return np.frombuffer(ids, dtype=np.int32), np.frombuffer(weights, dtype=np.float32)
         low = high + 1
         leaf._goto(leaf._nextoffset)
 
@@ -127,8 +130,8 @@ def blocks_readable(leaf: Any) -> bool:
     )
 
 
-def field_lengths(reader: Any, field: str, key: str = "") -> list[Any]:
-    """Length (in words) of `field` in every document of one segment."""
+def field_lengths(reader: Any, field: str, key: str = "") -> np.ndarray:
+    """Length (in words) of `field` in every document of one segment, as float32."""
     if key and (key, field) in _lengths_cache:
         return _lengths_cache[(key, field)]
     perdoc = getattr(reader, "_perdoc", None)
@@ -137,29 +140,31 @@ def field_lengths(reader: Any, field: str, key: str = "") -> list[Any]:
     lengths = lister(field) if lister is not None else None
     if lengths is None:
         lengths = [reader.doc_field_length(d, field) or 0 for d in range(n)]
-    lengths = [v or 0 for v in lengths] + [0] * (n - len(lengths))
+    out = np.zeros(n, dtype=np.float32)
+    out[: len(lengths)] = [v or 0 for v in lengths[:n]]
     if key:
         if len(_lengths_cache) > 400:
             _lengths_cache.clear()
-        _lengths_cache[(key, field)] = lengths
-    return lengths
+        _lengths_cache[(key, field)] = out
+    return out
 
 
 def score(
-    leaves: list[tuple[Any, int, str]], whole: Any, terms: Iterable[tuple[str, str]], found: frozenset[int]
-) -> dict[int, float]:
-    """BM25F score of every found document that holds at least one of `terms` ((field, text) pairs).
+    leaves: list[tuple[Any, int, str]], whole: Any, terms: Iterable[tuple[str, str]], found: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """BM25F scores (float64, by global docnum) of the found documents, and the mask of those a term reached.
 
     `leaves` are (segment reader, first global docnum, segment key); `whole` is the index-wide reader
-    the term statistics come from.
+    the term statistics come from; `found` is the boolean mask of the matching documents.
     """
     n_docs = max(1, whole.doc_count_all())
-    acc: dict[int, float] = {}
-    wanted: list[list[int] | None] = []
-    few = len(found) < n_docs // FEW
+    acc = np.zeros(len(found), dtype=np.float64)
+    reached = np.zeros(len(found), dtype=bool)
+    few = int(found.sum()) < n_docs // FEW
+    wanted: list[np.ndarray | None] = []
     for reader, offset, _ in leaves:
         n = reader.doc_count_all()
-        wanted.append(sorted(g - offset for g in found if offset <= g < offset + n) if few else None)
+        wanted.append(np.flatnonzero(found[offset : offset + n]) if few else None)
     for field, text in dict.fromkeys(terms):
         df = whole.doc_frequency(field, text)
         if not df:
@@ -170,6 +175,8 @@ def score(
         k1a = K1 * (1 - B)
         k1p = K1 + 1
         for (reader, offset, key), local in zip(leaves, wanted, strict=True):
+            if local is not None and not len(local):
+                continue
             if (
                 local is not None
                 and (key, field, text) not in _postings_cache
@@ -178,18 +185,15 @@ def score(
                 ids, weights = term_postings_in(reader, field, text, local)
             else:
                 ids, weights = term_postings(reader, field, text, key)
-            if not ids:
+            if not len(ids):
                 continue
             lengths = field_lengths(reader, field, key)
-            part = {
-                d + offset: idf * w * k1p / (w + k1a + k1b * lengths[d])
-                for d, w in zip(ids, weights, strict=True)
-                if d + offset in found
-            }
-            if not acc:
-                acc = part
-            else:
-                get = acc.get
-                for g, s in part.items():
-                    acc[g] = get(g, 0.0) + s
-    return acc
+            g = ids.astype(np.int64) + offset
+            keep = found[g]
+            g, w = g[keep], weights[keep]
+            if not len(g):
+                continue
+            # A term's postings name each document once, so a plain fancy-index add is exact.
+            acc[g] += idf * w * k1p / (w + k1a + k1b * lengths[ids[keep]])
+            reached[g] = True
+    return acc, reached

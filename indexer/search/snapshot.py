@@ -14,35 +14,29 @@ from __future__ import annotations
 import bisect
 import marshal
 import os
-import sys
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
+from indexer.search.blocks import ArrayLeafMatcher
 from indexer.search.schema import MISSING
 from indexer.search.scoring import blocks_readable, term_postings
 
 T = TypeVar("T")
 CACHE_ENTRIES = 2000
 SET_ENTRIES = 64
-SETS = frozenset({"term", "phrase", "date", "all", "every"})  # cache keys whose values are document sets
+SETS = frozenset({"term", "phrase", "date"})  # cache keys whose values are document sets
 SCORED_TEXT = frozenset({"title", "body", "authors", "source"})
-_YEAR_STARTS = [int(datetime(y, 1, 1, tzinfo=timezone.utc).timestamp()) for y in range(1900, 2101)]
-
-
-def _year(seconds: int) -> int | None:
-    if seconds == MISSING:
-        return None
-    i = bisect.bisect_right(_YEAR_STARTS, seconds)
-    return 1899 + i if 0 < i < len(_YEAR_STARTS) else None
+_YEAR_STARTS = np.array([int(datetime(y, 1, 1, tzinfo=timezone.utc).timestamp()) for y in range(1900, 2101)])
 
 
 def term_docs(reader: Any, field: str, text: str | bytes) -> list[int]:
@@ -68,6 +62,12 @@ def term_docs(reader: Any, field: str, text: str | bytes) -> list[int]:
     if not leaf.is_active():
         return []
     out: list[int] = []
+    if isinstance(leaf, ArrayLeafMatcher):
+        while True:
+            out += leaf.block_arrays()[0].tolist()
+            if leaf._lastblock:
+                return out
+            leaf._goto(leaf._nextoffset)
     if blocks_readable(leaf):
         # Each block holds its ids as deltas: sum them up in C instead of Whoosh's generator.
         while True:
@@ -111,10 +111,14 @@ def term_positions(reader: Any, field: str, text: str, wanted: set[int]) -> dict
         high = leaf._maxid
         i = bisect.bisect_left(order, low)
         if i < len(order) and order[i] <= high:  # a wanted document can be in this block
-            if leaf._data is None:
-                leaf._read_data()
-            ids, values = leaf._data[0], leaf._data[2]
-            for i, d in enumerate(accumulate(ids)):
+            if isinstance(leaf, ArrayLeafMatcher):
+                docs: Iterable[int] = leaf.block_arrays()[0].tolist()
+                values = leaf.block_values() or ()
+            else:
+                if leaf._data is None:
+                    leaf._read_data()
+                docs, values = accumulate(leaf._data[0]), leaf._data[2]
+            for i, d in enumerate(docs):
                 if d in wanted:
                     out[d] = fmt.decode_positions(values[i])
         if leaf._lastblock:
@@ -123,81 +127,91 @@ def term_positions(reader: Any, field: str, text: str, wanted: set[int]) -> dict
         leaf._goto(leaf._nextoffset)
 
 
-def _column(reader: Any, name: str) -> list[int]:
-    """All values of a numeric column as a list, read as one array when the layout allows."""
+def _column(reader: Any, name: str) -> np.ndarray:
+    """All values of a numeric column as one int64 array, read in one piece when the layout allows."""
     n = reader.doc_count_all()
     if n == 0:
-        return []  # an empty index has no columns at all (Whoosh's EmptyReader refuses to make one)
+        return np.zeros(0, dtype=np.int64)  # an empty index has no columns (Whoosh's EmptyReader refuses one)
     col = reader.column_reader(name, translate=False)
     try:
         count = min(col._count, n)
-        values = array(col._typecode, col._dbfile.get(col._basepos, count * col._fixedlen))
-        if sys.byteorder == "little":
-            values.byteswap()  # Whoosh writes big-endian
+        raw = col._dbfile.get(col._basepos, count * col._fixedlen)
+        values = np.frombuffer(raw, dtype=np.dtype(col._typecode).newbyteorder(">"))  # Whoosh writes big-endian
         if len(values) == count:
-            return values.tolist() + [col._default] * (n - count)
+            out = np.full(n, col._default, dtype=np.int64)
+            out[:count] = values
+            return out
     except (AttributeError, ValueError, TypeError):
         pass
-    return list(col)
+    return np.fromiter(col, dtype=np.int64, count=n)
+
+
+@dataclass
+class Values:
+    """The values of one facet field in one segment: names, and (document, name index) pairs."""
+
+    names: list[str]
+    doc: np.ndarray  # int32, segment-local document numbers
+    code: np.ndarray  # int32, index into names
 
 
 @dataclass
 class SegmentTable:
-    """Per-document values of one segment, by segment-local document number."""
+    """Per-document values of one segment, as arrays by segment-local document number."""
 
-    ids: list[int]
-    pub: list[int]
-    saved: list[int]
-    sort_key: list[int]  # published, else saved: what "newest" orders by
-    year: list[int | None]
-    source: list[str | None]
-    authors: list[tuple[str, ...]]
-    tags: list[tuple[str, ...]]
-    pub_order: list[int]  # local docnums with a published date, by date
-    pub_keys: list[int]
-    saved_order: list[int]
-    saved_keys: list[int]
+    ids: np.ndarray  # int64 article ids
+    pub: np.ndarray  # int64 seconds, MISSING when absent
+    saved: np.ndarray
+    source: Values
+    authors: Values
+    tags: Values
+
+    def __post_init__(self) -> None:
+        self.sort_key = np.where(self.pub != MISSING, self.pub, self.saved)  # what "newest" orders by
+        self.year = _years(self.pub)
+        self.pub_order, self.pub_keys = _by_date(self.pub)
+        self.saved_order, self.saved_keys = _by_date(self.saved)
 
 
-def _multi(reader: Any, field: str, n: int) -> list[tuple[str, ...]]:
-    out: list[tuple[str, ...]] = [()] * n
+def _years(seconds: np.ndarray) -> np.ndarray:
+    """Calendar year (UTC) of each moment; 0 when absent or outside 1900-2100."""
+    i = np.searchsorted(_YEAR_STARTS, seconds, side="right")
+    years = (1899 + i).astype(np.int16)
+    years[(i <= 0) | (i >= len(_YEAR_STARTS)) | (seconds == MISSING)] = 0
+    return years
+
+
+def _by_date(moments: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Local docnums that have a moment, in time order, and those moments (for date-range look-ups)."""
+    present = np.flatnonzero(moments != MISSING).astype(np.int32)
+    order = present[np.argsort(moments[present], kind="stable")]
+    return order, moments[order]
+
+
+def _values(reader: Any, field: str) -> Values:
+    names: list[str] = []
+    docs: list[array[int]] = []
     for btext in reader.lexicon(field):
-        name = btext.decode("utf-8")
-        for d in term_docs(reader, field, btext):
-            out[d] = (*out[d], name)
-    return out
+        names.append(btext.decode("utf-8"))
+        docs.append(array("i", term_docs(reader, field, btext)))
+    lengths = [len(d) for d in docs]
+    doc = np.frombuffer(b"".join(d.tobytes() for d in docs), dtype=np.int32) if docs else np.zeros(0, np.int32)
+    code = np.repeat(np.arange(len(names), dtype=np.int32), lengths)
+    return Values(names, doc.copy(), code)
 
 
 def build_table(reader: Any) -> SegmentTable:
-    n = reader.doc_count_all()
-    ids = _column(reader, "idc")
-    pub = _column(reader, "pub")
-    saved = _column(reader, "saved")
-    sort_key = [p if p != MISSING else s for p, s in zip(pub, saved, strict=True)]
-    sources: list[str | None] = [None] * n
-    for btext in reader.lexicon("f_source"):
-        name = btext.decode("utf-8")
-        for d in term_docs(reader, "f_source", btext):
-            sources[d] = name
-    pub_order = sorted((d for d in range(n) if pub[d] != MISSING), key=pub.__getitem__)
-    saved_order = sorted((d for d in range(n) if saved[d] != MISSING), key=saved.__getitem__)
     return SegmentTable(
-        ids=ids,
-        pub=pub,
-        saved=saved,
-        sort_key=sort_key,
-        year=[_year(p) for p in pub],
-        source=sources,
-        authors=_multi(reader, "f_author", n),
-        tags=_multi(reader, "f_tag", n),
-        pub_order=pub_order,
-        pub_keys=[pub[d] for d in pub_order],
-        saved_order=saved_order,
-        saved_keys=[saved[d] for d in saved_order],
+        ids=_column(reader, "idc"),
+        pub=_column(reader, "pub"),
+        saved=_column(reader, "saved"),
+        source=_values(reader, "f_source"),
+        authors=_values(reader, "f_author"),
+        tags=_values(reader, "f_tag"),
     )
 
 
-TABLE_FORMAT = 1
+TABLE_FORMAT = 2
 
 
 def _table_path(folder: Path, reader: Any) -> Path | None:
@@ -208,48 +222,90 @@ def _table_path(folder: Path, reader: Any) -> Path | None:
     return folder / f"{name}.natab" if name else None
 
 
+def _dump(table: SegmentTable) -> bytes:
+    arrays = {k: getattr(table, k).astype(np.int64).tobytes() for k in ("ids", "pub", "saved")}
+    values = {
+        k: (v.names, v.doc.astype(np.int32).tobytes(), v.code.astype(np.int32).tobytes())
+        for k, v in (("source", table.source), ("authors", table.authors), ("tags", table.tags))
+    }
+    return marshal.dumps((TABLE_FORMAT, arrays, values))
+
+
+def _load(data: bytes) -> SegmentTable:
+    version, arrays, values = marshal.loads(data)
+    if version != TABLE_FORMAT:
+        raise ValueError("another table format")
+    parts: dict[str, Any] = {k: np.frombuffer(arrays[k], dtype=np.int64) for k in ("ids", "pub", "saved")}
+    for k, (names, doc, code) in values.items():
+        parts[k] = Values(list(names), np.frombuffer(doc, dtype=np.int32), np.frombuffer(code, dtype=np.int32))
+    return SegmentTable(**parts)
+
+
 def load_table(folder: Path | None, reader: Any) -> SegmentTable:
     """The segment's table from the file saved beside it, else built from the segment and saved.
 
     Building reads every facet posting list of the segment (a second or more at 100,000 articles);
-    loading the saved lists is a few milliseconds, which keeps opening a library fast.
+    loading the saved arrays is a few milliseconds, which keeps opening a library fast.
     """
     path = _table_path(folder, reader) if folder is not None else None
     n = reader.doc_count_all()
     if path is not None:
         try:
-            version, values = marshal.loads(path.read_bytes())
-            table = SegmentTable(*values)
-            if version == TABLE_FORMAT and len(table.ids) == n:
+            table = _load(path.read_bytes())
+            if len(table.ids) == n:
                 return table
-        except (OSError, EOFError, ValueError, TypeError):
+        except (OSError, EOFError, ValueError, TypeError, KeyError):
             pass
     table = build_table(reader)
     if path is not None:
-        _save(path, marshal.dumps((TABLE_FORMAT, [getattr(table, f.name) for f in fields(table)])))
+        _save(path, _dump(table))
         if n >= EAGER_VOCABULARY:  # big segments now, on the writer thread, rather than in the first fuzzy search
             for field in VOCABULARY_FIELDS:
                 _segment_groups(reader, field, "", folder)
     return table
 
 
+@dataclass
+class Facet:
+    """One facet over the whole snapshot: value names and (global docnum, name index) pairs."""
+
+    names: list[str]
+    doc: np.ndarray
+    code: np.ndarray
+
+
+def _join(parts: list[tuple[Values, int]], single: int = 0) -> Facet:
+    """Segments' values under one numbering of names; `single`: also a per-document code array of that size."""
+    index: dict[str, int] = {}
+    docs, codes = [], []
+    for values, offset in parts:
+        remap = np.array([index.setdefault(n, len(index)) for n in values.names], dtype=np.int32)
+        docs.append(values.doc.astype(np.int64) + offset)
+        codes.append(remap[values.code] if len(remap) else values.code)
+    doc = np.concatenate(docs) if docs else np.zeros(0, np.int64)
+    code = np.concatenate(codes) if codes else np.zeros(0, np.int32)
+    return Facet(list(index), doc, code)
+
+
+def frozen(mask: np.ndarray) -> np.ndarray:
+    mask.flags.writeable = False
+    return mask
+
+
 class Snapshot:
-    """A searcher plus whole-index lists by global document number; read-only once built."""
+    """A searcher plus whole-index arrays by global document number; read-only once built.
+
+    Sets of documents are boolean masks over the global document numbers (`size` of them): AND, OR
+    and NOT are whole-array operations, and a cached set costs one byte per document.
+    """
 
     def __init__(self, searcher: Searcher, tables: dict[str, SegmentTable], folder: Path | None = None) -> None:
         self.searcher = searcher
         self.folder = folder
         self.reader = searcher.reader()
         self.leaves: list[tuple[Any, int, SegmentTable, str]] = []
-        leaves = searcher.leaf_searchers()
-        self.ids: list[int] = []
-        self.sort_key: list[int] = []
-        self.year: list[int | None] = []
-        self.source: list[str | None] = []
-        self.authors: list[tuple[str, ...]] = []
-        self.tags: list[tuple[str, ...]] = []
-        self.deleted: set[int] = set()
-        for sub, offset in leaves:
+        deleted: list[int] = []
+        for sub, offset in searcher.leaf_searchers():
             reader = sub.reader()
             key = _segment_key(reader)
             table = tables.get(key) if key else None
@@ -258,16 +314,21 @@ class Snapshot:
                 if key:
                     tables[key] = table
             self.leaves.append((reader, offset, table, key))
-            self.ids += table.ids
-            self.sort_key += table.sort_key
-            self.year += table.year
-            self.source += table.source
-            self.authors += table.authors
-            self.tags += table.tags
             if reader.has_deletions():
-                self.deleted.update(offset + d for d in _deleted(reader))
+                deleted += [offset + d for d in _deleted(reader)]
+        tabs = [t for _, _, t, _ in self.leaves]
+        self.ids: np.ndarray = _cat([t.ids for t in tabs], np.int64)
+        self.sort_key: np.ndarray = _cat([t.sort_key for t in tabs], np.int64)
+        self.year: np.ndarray = _cat([t.year for t in tabs], np.int16)
         self.size = len(self.ids)
-        self.count = self.size - len(self.deleted)
+        offsets = [offset for _, offset, _, _ in self.leaves]
+        self.source = _join([(t.source, o) for t, o in zip(tabs, offsets, strict=True)])
+        self.authors = _join([(t.authors, o) for t, o in zip(tabs, offsets, strict=True)])
+        self.tags = _join([(t.tags, o) for t, o in zip(tabs, offsets, strict=True)])
+        alive = np.ones(self.size, dtype=bool)
+        alive[deleted] = False
+        self.alive = frozen(alive)
+        self.count = int(alive.sum())
         self._cache: OrderedDict[Any, Any] = OrderedDict()
         self._sets: OrderedDict[Any, Any] = OrderedDict()
         self._docnum_of: dict[int, int] | None = None
@@ -283,8 +344,8 @@ class Snapshot:
     def cached(self, key: Any, make: Callable[[], T]) -> T:
         """The value of `make()` for `key`, computed once per snapshot (the least recently used go first).
 
-        Document sets (up to megabytes each at 100,000 articles) and small answers (expansions, marks)
-        are kept apart, so a run of searches never pushes out the costly small ones.
+        Document sets and small answers (expansions, marks) are kept apart, so a run of searches
+        never pushes out the costly small ones.
         """
         store, limit = (self._sets, SET_ENTRIES) if key[0] in SETS else (self._cache, CACHE_ENTRIES)
         hit = store.get(key)
@@ -297,48 +358,51 @@ class Snapshot:
             store.popitem(last=False)
         return value
 
-    def all_docs(self) -> frozenset[int]:
-        return self.cached(("all",), lambda: frozenset(range(self.size)) - self.deleted)
+    def empty(self) -> np.ndarray:
+        return np.zeros(self.size, dtype=bool)
 
-    def every(self, step: int) -> frozenset[int]:
-        """Every `step`-th document number: a sample that is even over the whole index."""
-        return self.cached(("every", step), lambda: frozenset(range(0, self.size, step)))
+    def all_docs(self) -> np.ndarray:
+        return self.alive
 
-    def term(self, field: str, text: str) -> frozenset[int]:
-        def make() -> frozenset[int]:
-            out: set[int] = set()
+    def mask_of(self, docnums: Iterable[int]) -> np.ndarray:
+        mask = self.empty()
+        mask[np.fromiter(docnums, dtype=np.int64)] = True
+        return frozen(mask & self.alive)
+
+    def term(self, field: str, text: str) -> np.ndarray:
+        def make() -> np.ndarray:
+            mask = self.empty()
             for reader, offset, _, key in self.leaves:
                 # The same decoded postings the scorer reads next: one block walk serves both.
                 if field in SCORED_TEXT:
-                    ids = term_postings(reader, field, text, key)[0]
+                    ids = np.asarray(term_postings(reader, field, text, key)[0], dtype=np.int64)
                 else:
-                    ids = term_docs(reader, field, text)
-                out.update(map(offset.__add__, ids) if offset else ids)
-            if self.deleted:
-                out -= self.deleted
-            return frozenset(out)
+                    ids = np.asarray(term_docs(reader, field, text), dtype=np.int64)
+                if len(ids):
+                    mask[ids + offset] = True
+            return frozen(mask & self.alive)
 
         return self.cached(("term", field, text), make)
 
-    def terms(self, field: str, texts: Iterable[str]) -> frozenset[int]:
-        out: set[int] = set()
+    def terms(self, field: str, texts: Iterable[str]) -> np.ndarray:
+        out = self.empty()
         for text in texts:
             out |= self.term(field, text)
-        return frozenset(out)
+        return frozen(out)
 
-    def date_range(self, which: str, lo: int | None, hi: int | None) -> frozenset[int]:
+    def date_range(self, which: str, lo: int | None, hi: int | None) -> np.ndarray:
         """Documents whose published (or saved) moment is in [lo, hi)."""
 
-        def make() -> frozenset[int]:
-            out: set[int] = set()
+        def make() -> np.ndarray:
+            mask = self.empty()
             for _, offset, table, _ in self.leaves:
                 order, keys = (
                     (table.pub_order, table.pub_keys) if which == "published" else (table.saved_order, table.saved_keys)
                 )
-                i = 0 if lo is None else bisect.bisect_left(keys, lo)
-                j = len(keys) if hi is None else bisect.bisect_left(keys, hi)
-                out.update(map(offset.__add__, order[i:j]))
-            return frozenset(out - self.deleted)
+                i = 0 if lo is None else int(np.searchsorted(keys, lo, side="left"))
+                j = len(keys) if hi is None else int(np.searchsorted(keys, hi, side="left"))
+                mask[order[i:j].astype(np.int64) + offset] = True
+            return frozen(mask & self.alive)
 
         return self.cached(("date", which, lo, hi), make)
 
@@ -349,10 +413,14 @@ class Snapshot:
 
     def docnum_of(self, article_id: int) -> int | None:
         if self._docnum_of is None:
-            self._docnum_of = {
-                i: d for d, i in enumerate(self.ids) if d not in self.deleted
-            }  # later docnums win: an update re-adds
+            live = np.flatnonzero(self.alive)
+            # Later docnums win: an update re-adds the document at the end.
+            self._docnum_of = dict(zip(self.ids[live].tolist(), live.tolist(), strict=True))
         return self._docnum_of.get(article_id)
+
+
+def _cat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
 
 
 def letter_mask(word: str) -> int:

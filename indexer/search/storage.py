@@ -11,9 +11,10 @@ from typing import Any
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, W3TermInfo, _lenfield
 from whoosh.util.numeric import byte_to_length
 
+from indexer.search.blocks import ArrayLeafMatcher, ArrayPostingsWriter
 from indexer.search.schema import IndexDoc, fields_of
 
-FORMAT = "newsarchive-search/1"
+FORMAT = "newsarchive-search/2"  # 2: posting blocks in the array layout
 MARKER = "newsarchive-search.json"
 CHUNK = 25_000  # documents per commit in a rebuild: bounds what a failure loses and what memory holds
 LIMIT_MB = 128  # Whoosh's in-memory posting pool per writer process before it spills to disk
@@ -68,10 +69,25 @@ class _LengthsReader(W3PerDocReader):  # type: ignore[misc]
 
 
 class NewsCodec(W3Codec):  # type: ignore[misc]
-    """W3 with inline short posting lists and in-memory field lengths (the segment pickles this class)."""
+    """W3 with posting blocks that decode as arrays (see `blocks`), inline short posting lists and
+    in-memory field lengths. The segment pickles this class: a change to what it writes needs a new
+    FORMAT, so older indexes are rebuilt rather than misread."""
 
     def per_document_reader(self, storage: Any, segment: Any) -> W3PerDocReader:
         return _LengthsReader(storage, segment)
+
+    def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
+        if byteids:  # term vectors (not used by our schema) keep Whoosh's layout
+            return super().postings_writer(dbfile, byteids=True)
+        return ArrayPostingsWriter(
+            dbfile, blocklimit=self._blocklimit, compression=self._compression, inlinelimit=self._inlinelimit
+        )
+
+    def postings_reader(self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None) -> Any:
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        offset, length = terminfo.extent()
+        return ArrayLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
 
 
 def codec() -> W3Codec:
