@@ -91,9 +91,11 @@ class Library:
 
     def _open_search_index_now(self, pending: list[int]) -> None:
         count = int(self.db.scalar("SELECT COUNT(*) FROM articles") or 0)
-        expected = count - _in_both(pending, self._existing(pending))
+        # Articles the index owes an update may or may not be in it yet: the index leaves them out of
+        # its count, so an import or a tag change cut short costs a catch-up, not a full rebuild.
+        settled = count - len(self._existing(pending))
         try:
-            message = self.index.open(expected, self._generation())
+            message = self.index.open(settled, self._generation(), pending=pending)
         except OSError:
             if not self.read_only:
                 raise
@@ -561,11 +563,6 @@ class Library:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _in_both(a: Sequence[int], b: set[int]) -> int:
-    """Pending articles already in the database but possibly not yet in the index."""
-    return sum(1 for x in a if x in b)
 
 
 def _why_read_only(folder: Path) -> str | None:

@@ -196,9 +196,33 @@ def test_a_crash_between_the_database_and_the_index_is_caught_up_on_open(
 
     with Library(library.folder) as again:
         assert again.repairs, "the open should say it repaired the index"
+        assert not [r for r in again.repairs if "rebuilt" in r], again.repairs  # caught up, not rebuilt
         assert found(again, "swing bridge") == set()
         assert again.search("", limit=10).total == 3
         assert again.db.scalar("SELECT COUNT(*) FROM index_pending") == 0
+        assert again.doctor() == []
+
+
+def test_a_tag_change_cut_short_is_caught_up_on_open_without_a_rebuild(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bridge = library.ids["bridge"]
+
+    def crash(docs: object, generation: object = None) -> None:
+        raise RuntimeError("the index write died")
+
+    monkeypatch.setattr(library.index, "update", crash)
+    with pytest.raises(RuntimeError):
+        library.tag(bridge, ["infrastructure"])
+    assert found(library, "tag:infrastructure") == set()  # only the database has it
+    monkeypatch.undo()
+    library.close()
+
+    with Library(library.folder) as again:
+        assert not [r for r in again.repairs if "rebuilt" in r], again.repairs
+        assert any("up to date" in r for r in again.repairs), again.repairs
+        assert found(again, "tag:infrastructure") == {bridge}
+        assert again.search("", limit=10).total == 4
         assert again.doctor() == []
 
 

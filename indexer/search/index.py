@@ -25,7 +25,7 @@ import shutil
 import sys
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -112,13 +112,21 @@ class SearchIndex:
             raise RuntimeError("the search index is closed")
         return self._writer.submit(job).result()
 
-    def open(self, expected_count: int, generation: str) -> str | None:
-        """Open the index; rebuild it when missing, damaged or out of step. Returns what was repaired, or None."""
+    def open(self, expected_count: int, generation: str, *, pending: Collection[int] = ()) -> str | None:
+        """Open the index; rebuild it when missing, damaged or out of step. Returns what was repaired, or None.
+
+        `pending`: ids whose index entry the library is about to write (or delete). Whether the index
+        holds them yet does not matter: they are left out of the comparison, and `expected_count`
+        counts the library's articles that are not pending.
+        """
 
         def job() -> str | None:
             problem = self._open_live()
             if problem is None:
                 count, gen = self._stamp()
+                if pending and self._snap is not None:
+                    snap = self._snap
+                    count -= sum(1 for i in set(pending) if snap.docnum_of(i) is not None)
                 if count != expected_count or gen != generation:
                     problem = (
                         f"was out of step ({count} articles, generation {gen or '-'}; "
