@@ -79,3 +79,24 @@ def test_a_reopened_index_reads_its_saved_tables(index: SearchIndex, tmp_path: P
     assert [h.id for h in after.hits] == [h.id for h in before.hits] and after.facets == before.facets
     assert list(index.folder.glob("ix-*/*.natab"))
     again.close()
+
+
+def _osa(a: str, b: str) -> int:
+    """Textbook optimal-string-alignment distance, the full table: what the banded version must agree with."""
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[-1][-1]
+
+
+def test_the_banded_edit_distance_agrees_with_the_full_table() -> None:
+    rng = random.Random(1)
+    for _ in range(3000):
+        a = "".join(rng.choice("abcd") for _ in range(rng.randint(0, 8)))
+        b = "".join(rng.choice("abcd") for _ in range(rng.randint(0, 8)))
+        for limit in (1, 2, 3):
+            full = _osa(a, b)
+            assert engine.edit_distance(a, b, limit) == (full if full <= limit else limit + 1), (a, b, limit)

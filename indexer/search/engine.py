@@ -139,25 +139,47 @@ def near_terms(snap: Snapshot, field: str, word: str, distance: int) -> list[str
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment distance of a and b, or limit + 1 as soon as it must exceed `limit`."""
+    """Optimal-string-alignment distance of a and b, or limit + 1 as soon as it must exceed `limit`.
+
+    Only the diagonal band of width 2 * limit + 1 is computed: a cell outside it already costs more
+    than `limit`. Comparisons are written out (no `min()` calls): this runs for every candidate word.
+    """
     if a == b:
         return 0
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
+    la, lb = len(a), len(b)
+    over = limit + 1
+    if abs(la - lb) > limit:
+        return over
     before: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+    prev = [j if j <= limit else over for j in range(lb + 1)]
+    for i in range(1, la + 1):
+        ca = a[i - 1]
+        cur = [over] * (lb + 1)
+        if i <= limit:
+            cur[0] = i
+        low = cur[0]
+        for j in range(max(1, i - limit), min(lb, i + limit) + 1):
+            cb = b[j - 1]
+            v = prev[j - 1] if ca == cb else prev[j - 1] + 1
+            x = prev[j] + 1
+            if x < v:
+                v = x
+            x = cur[j - 1] + 1
+            if x < v:
+                v = x
             if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                v = min(v, before[j - 2] + 1)
+                x = before[j - 2] + 1
+                if x < v:
+                    v = x
+            if v > over:
+                v = over
             cur[j] = v
-        if min(cur) > limit:
-            return limit + 1
+            if v < low:
+                low = v
+        if low > limit:
+            return over
         before, prev = prev, cur
-    return prev[-1]
+    return prev[lb] if prev[lb] <= limit else over
 
 
 def leaf_terms(snap: Snapshot, leaf: Text, field: str) -> tuple[str, ...]:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from indexer.search import analysis
 
 WIDTH = 220  # characters of context in a snippet
+MAX_SPANS = 60  # the best passage is looked for among the first marks of a text
+CHUNK = 6_000  # characters folded at a time
 
 
 @dataclass(frozen=True)
@@ -53,15 +55,23 @@ class Marker:
         """Character spans of the marked words of `text`, in order."""
         if self.pattern is None:
             return
-        folded = text.lower().translate(analysis.FOLD_1TO1)
-        if len(folded) == len(text):
-            for m in self.pattern.finditer(folded):
-                if self.hits(text[m.start() : m.end()]):
-                    yield m.start(), m.end()
-        else:  # a rare letter whose lower case is longer: take the slow, exact path
-            for m in analysis.WORD.finditer(text):
-                if self.hits(m.group()):
-                    yield m.start(), m.end()
+        # Folded a piece at a time (cut at a space, so no word is split): a snippet usually needs
+        # only the first few marks of a long article.
+        start = 0
+        while start < len(text):
+            end = len(text) if len(text) - start <= 2 * CHUNK else text.find(" ", start + CHUNK)
+            end = len(text) if end < 0 else end
+            piece = text[start:end]
+            folded = piece.lower().translate(analysis.FOLD_1TO1)
+            if len(folded) == len(piece):
+                for m in self.pattern.finditer(folded):
+                    if self.hits(piece[m.start() : m.end()]):
+                        yield start + m.start(), start + m.end()
+            else:  # a rare letter whose lower case is longer: take the slow, exact path
+                for m in analysis.WORD.finditer(piece):
+                    if self.hits(m.group()):
+                        yield start + m.start(), start + m.end()
+            start = end
 
 
 def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
@@ -95,14 +105,19 @@ def snippet(text: str, marker: Marker, width: int = WIDTH) -> str:
     spans = []
     for span in marker.spans(text):
         spans.append(span)
-        if len(spans) >= 300:
+        if len(spans) >= MAX_SPANS:
             break
     if not spans:
         end = _snap_right(text, width)
         return _tidy(html.escape(text[:end], quote=False)) + ("…" if end < len(text) else "")
+    words = [analysis.fold(text[a:b]) for a, b in spans]
     best, best_score = 0, -1
     for i, (s, _) in enumerate(spans):
-        seen = {analysis.fold(text[a:b]) for a, b in spans[i:] if b <= s + width}
+        seen = set()
+        for j in range(i, len(spans)):
+            if spans[j][1] > s + width:
+                break
+            seen.add(words[j])
         if len(seen) > best_score:
             best, best_score = i, len(seen)
     first = spans[best][0]
