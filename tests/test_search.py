@@ -223,3 +223,19 @@ def test_terms_to_mark(index: SearchIndex) -> None:
     marks = index.terms_to_mark('"peace talks" elec* -cafe')
     assert "peace" in marks and "talks" in marks and "elec*" in marks
     assert "cafe" not in marks
+
+
+def test_a_word_the_archive_holds_is_only_corrected_to_a_far_more_common_one(tmp_path: Path) -> None:
+    docs = [doc(1, "River flood warning", "The flood reached the old mill.")]
+    docs += [doc(10 + i, f"Market report {i}", "Food prices rose again this week.") for i in range(20)]
+    docs += [doc(100, "Budget row", "The goverment delayed the vote.")]
+    docs += [doc(200 + i, f"Government plan {i}", "The council announced a plan.") for i in range(60)]
+    ix = SearchIndex(tmp_path / "index", lambda: iter(docs), procs=1)
+    try:
+        ix.open(len(docs), "g")
+        flood = ix.search("flood")
+        assert flood.total == 1 and flood.suggestion is None  # "food" is commoner, but not by far
+        typo = ix.search("goverment")
+        assert typo.total == 1 and typo.suggestion == "government"
+    finally:
+        ix.close()

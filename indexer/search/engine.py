@@ -34,6 +34,7 @@ SCORED_EXPANSIONS = 3
 SCORED_FIELDS = ("title", "body")
 FACET_TOP = 50
 SUGGEST_BELOW = 3
+RARER = 50  # a word found in the archive is replaced only by one this many times as common
 _YEARS = [str(y) for y in range(2200)]
 
 
@@ -380,7 +381,9 @@ def suggest(snap: Snapshot, node: Node | None, text: str) -> str | None:
         if len(word) < 4 or not analysis.indexable(word):
             continue
         own = max(snap.reader.doc_frequency("body", f) for f in analysis.word_forms(word))
-        best, best_df = None, own
+        # A word the archive holds is only swapped for one far more common ("goverment" in 3
+        # articles, "government" in 3,000), never for a neighbour of similar standing ("flood", "food").
+        best, best_df = None, own * RARER - 1 if own else 0
         distance = 1 if len(word) < 6 else 2
         for field in ("spell", "body"):  # written words first; body terms reach other languages
             for cand in near_terms(snap, field, word, distance):
