@@ -1,12 +1,12 @@
-"""Relevance: BM25F over Whoosh's posting blocks, computed a block at a time.
+"""Relevance: BM25F over Whoosh's postings, computed as whole arrays.
 
 Whoosh's own collector walks postings one document at a time through several Python calls per
 posting (matcher, union matcher, scorer, field-length column), about 20 µs each; a query over the
-four text fields of a 100,000-article archive touches hundreds of thousands of postings. Here each
-posting block's ids and term frequencies are read at once (one zlib + unpickle per 128 postings)
-and scored in one comprehension against an in-memory list of field lengths, so a posting costs a
-fraction of a microsecond. The formula is Whoosh's BM25F (B=0.75, K1=1.2; field boosts are already
-in the stored weights), so scores are what Whoosh would give.
+four text fields of a 100,000-article archive touches hundreds of thousands of postings. Here a
+term's postings are read a block at a time into arrays (see `blocks`) and scored with numpy
+against an array of field lengths, so a posting costs a few nanoseconds. The formula is Whoosh's
+BM25F (B=0.75, K1=1.2; field boosts are already in the stored weights), so scores are what Whoosh
+would give.
 """
 
 from __future__ import annotations

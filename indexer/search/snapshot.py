@@ -1,12 +1,13 @@
 """One open, read-only view of the index and the per-document tables searches use.
 
-A `Snapshot` wraps a Whoosh searcher together with plain Python lists over all its documents
-(external id, sort date, source, authors, tags, year), so sorting by date, date filters and facet
-counts are list look-ups instead of posting-list walks. The lists are built per segment from
-numeric columns and from the short exact-value posting lists of the `f_*` fields; segments never
-change once written, so a segment's table is built once and shared by every later snapshot (only
-new and merged segments cost anything after a commit). Sets of matching documents are
-cached per snapshot, so typing "elec", "elect", "electi" re-reads nothing.
+A `Snapshot` wraps a Whoosh searcher together with numpy arrays over all its documents (external
+id, sort date, year; source, authors and tags as (document, value) pairs), so sorting by date, date
+filters and facet counts are array operations instead of posting-list walks. The arrays are built
+per segment from numeric columns and from the short exact-value posting lists of the `f_*` fields,
+and saved beside the segment; segments never change once written, so a segment's table is built
+once and shared by every later snapshot (only new and merged segments cost anything after a
+commit). Sets of matching documents are boolean masks, one byte per document, cached per
+snapshot, so typing "elec", "elect", "electi" re-reads nothing.
 """
 
 from __future__ import annotations
