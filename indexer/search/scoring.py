@@ -55,6 +55,15 @@ def term_postings(reader: Any, field: str, text: str, key: str = "") -> tuple[np
             leaf = reader.postings(field, text)
         except TermNotFound:
             return _EMPTY
+    if isinstance(leaf, ArrayLeafMatcher) and leaf.is_active():
+        parts = []
+        while True:
+            parts.append(leaf.block_arrays())
+            if leaf._lastblock:
+                break
+            leaf._goto(leaf._nextoffset)
+        packed = (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
+        return _remember(key, field, text, packed)
     if not leaf.is_active():
         pass
     elif blocks_readable(leaf):
@@ -68,22 +77,20 @@ def term_postings(reader: Any, field: str, text: str, key: str = "") -> tuple[np
             ids.append(leaf.id())
             weights.append(leaf.weight())
             leaf.next()
-    packed = (np.frombuffer(ids, dtype=np.int32), np.frombuffer(weights, dtype=np.float32))
+    return _remember(key, field, text, (np.frombuffer(ids, dtype=np.int32), np.frombuffer(weights, dtype=np.float32)))
+
+
+def _remember(key: str, field: str, text: str, packed: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     if key:
         global _cached_size
         _postings_cache[(key, field, text)] = packed
-        _cached_size += len(ids)
+        _cached_size += len(packed[0])
         while _cached_size > CACHE_POSTINGS and len(_postings_cache) > 1:
             _cached_size -= len(_postings_cache.popitem(last=False)[1][0])
     return packed
 
 
 def _read_block(leaf: Any, ids: array[int], weights: array[float]) -> None:
-    if isinstance(leaf, ArrayLeafMatcher):
-        block_ids, block_weights = leaf.block_arrays()
-        ids.frombytes(block_ids.tobytes())
-        weights.frombytes(block_weights.tobytes())
-        return
     if leaf._data is None:
         leaf._read_data()
     data = leaf._data
@@ -111,16 +118,22 @@ def term_postings_in(reader: Any, field: str, text: str, wanted: np.ndarray) -> 
         return term_postings(reader, field, text)
     ids = array("i")
     weights = array("f")
+    parts = []
     low = 0
     while True:
         high = leaf._maxid
         i = int(np.searchsorted(wanted, low))
         if i < len(wanted) and wanted[i] <= high:
-            _read_block(leaf, ids, weights)
+            if isinstance(leaf, ArrayLeafMatcher):
+                parts.append(leaf.block_arrays())
+            else:
+                _read_block(leaf, ids, weights)
         if leaf._lastblock:
-            return np.frombuffer(ids, dtype=np.int32), np.frombuffer(weights, dtype=np.float32)
+            break
         low = high + 1
         leaf._goto(leaf._nextoffset)
+    parts.append((np.frombuffer(ids, dtype=np.int32), np.frombuffer(weights, dtype=np.float32)))
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 def blocks_readable(leaf: Any) -> bool:
