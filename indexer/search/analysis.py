@@ -169,6 +169,20 @@ class WordAnalyzer(Tokenizer):
                 t.endchar = start_char + match.end()
             yield t
 
+    def term_list(self, value: str) -> list[str]:
+        """The terms of `value` in order, as `__call__` would yield them (a term's index is its position)."""
+        english = self.stemming and getattr(value, "english", True)
+        stops = self.stops
+        terms = _TERMS
+        out: list[str] = []
+        append = out.append
+        for raw in WORD.findall(value):
+            key = (raw, english, stops)
+            text = terms[key] if key in terms else _term(raw, english, stops)
+            if text is not None:
+                append(text)
+        return out
+
 
 class TagTokenizer(Tokenizer):
     """Tags arrive one per line; each tag becomes one term, and so does each of its parents."""

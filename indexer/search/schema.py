@@ -19,6 +19,7 @@ from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
 
 from indexer.search import analysis
+from indexer.search.formats import CompactPositions
 
 MISSING = -(2**62)  # column value of an absent date; sorts before every real one
 
@@ -52,6 +53,13 @@ class LinesTokenizer(Tokenizer):
                 yield t
 
 
+def _text(analyzer: Any, field_boost: float = 1.0, stored: bool = False) -> TEXT:
+    """A TEXT field whose positions are kept in our compact layout instead of pickled lists."""
+    field = TEXT(analyzer=analyzer, field_boost=field_boost, stored=stored)
+    field.format = CompactPositions(field_boost=field_boost)
+    return field
+
+
 def build_schema() -> Schema:
     text = analysis.text_analyzer()
     names = analysis.name_analyzer()
@@ -59,12 +67,12 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(unique=True),
         idc=COLUMN(NumericColumn("q", default=-1)),
-        title=TEXT(analyzer=text, field_boost=2.0),
-        body=TEXT(analyzer=text, stored=True),
+        title=_text(text, field_boost=2.0),
+        body=_text(text, stored=True),
         # Unstemmed title words: "did you mean" offers words people wrote, not stems like "elect".
         spell=TEXT(analyzer=analysis.WordAnalyzer(stemming=False), phrase=False),
-        authors=TEXT(analyzer=names, field_boost=1.5),
-        source=TEXT(analyzer=names),
+        authors=_text(names, field_boost=1.5),
+        source=_text(names),
         tags=KEYWORD(analyzer=analysis.tag_analyzer()),
         lang=KEYWORD(lowercase=True),
         flags=KEYWORD(),
