@@ -1,15 +1,21 @@
-"""Writing a whole index: chunked commits, worker processes for big archives, atomic marker files."""
+"""Writing a whole index: a rebuild writer with an in-memory term pool, worker processes for big archives, atomic marker files."""
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
-from collections.abc import Iterable
+import queue
+import struct
+from array import array
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, W3TermInfo, _lenfield
-from whoosh.util.numeric import byte_to_length
+from whoosh.index import TOC, LockError, clean_files
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import SegmentWriter
 
 from indexer.search.blocks import ArrayLeafMatcher, ArrayPostingsWriter
 from indexer.search.schema import IndexDoc, fields_of
@@ -17,7 +23,7 @@ from indexer.search.schema import IndexDoc, fields_of
 FORMAT = "newsarchive-search/2"  # 2: posting blocks in the array layout
 MARKER = "newsarchive-search.json"
 CHUNK = 25_000  # documents per commit in a rebuild: bounds what a failure loses and what memory holds
-LIMIT_MB = 128  # Whoosh's in-memory posting pool per writer process before it spills to disk
+LIMIT_MB = 160  # postings a rebuild's writer process holds (see `TermPool`) before it closes its segment
 SMALL_BUILD = 2_000  # below this a rebuild is not worth starting worker processes
 INLINE = 8  # posting lists this short live inside the term entry: most terms of a news archive are rare
 
@@ -68,6 +74,25 @@ class _LengthsReader(W3PerDocReader):  # type: ignore[misc]
         return [table[b] for b in raw]
 
 
+class _BulkPostingsWriter(ArrayPostingsWriter):
+    """Our postings writer, also taking a whole term's postings at once (see `BulkWriter`)."""
+
+    def add_all(self, ids: array, weights: array, values: list[bytes], lengths: list[int]) -> None:
+        """What `add_posting` called once per posting would buffer and write, a block at a time."""
+        limit = self._blocklimit
+        for start in range(0, len(ids), limit):
+            if len(self._ids):  # type: ignore[has-type]
+                self._write_block()
+            end = start + limit
+            self._ids = ids[start:end]
+            self._weights = weights[start:end]
+            self._values = [v for v in values[start:end] if v]
+            known = [n for n in lengths[start:end] if n]
+            self._minlength = min(known) if known else None
+            self._maxlength = max(known) if known else 0
+            self._maxweight = max(0.0, max(self._weights))
+
+
 class NewsCodec(W3Codec):  # type: ignore[misc]
     """W3 with posting blocks that decode as arrays (see `blocks`), inline short posting lists and
     in-memory field lengths. The segment pickles this class: a change to what it writes needs a new
@@ -79,7 +104,7 @@ class NewsCodec(W3Codec):  # type: ignore[misc]
     def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
         if byteids:  # term vectors (not used by our schema) keep Whoosh's layout
             return super().postings_writer(dbfile, byteids=True)
-        return ArrayPostingsWriter(
+        return _BulkPostingsWriter(
             dbfile, blocklimit=self._blocklimit, compression=self._compression, inlinelimit=self._inlinelimit
         )
 
@@ -95,51 +120,276 @@ def codec() -> W3Codec:
     return NewsCodec(inlinelimit=INLINE)
 
 
-def write_all(ix: Any, docs: Iterable[IndexDoc], procs: int) -> int:
-    """Add every document, committing every CHUNK; worker processes only for a big archive."""
-    it = iter(docs)
-    first: list[IndexDoc] = []
-    for doc in it:
-        first.append(doc)
-        if len(first) >= SMALL_BUILD:
-            break
-    big = len(first) >= SMALL_BUILD and procs > 1
-    count = 0
-    writer = None
-    for doc in _chain(first, it):
-        if writer is None:
-            if big:
-                writer = ix.writer(procs=procs, multisegment=True, limitmb=LIMIT_MB, subargs={"codec": codec()})
+_POSTING = struct.Struct("<IfBH")  # document number, weight, field length byte, size of the value
+
+
+class TermPool:
+    """A segment's postings in memory, grouped by field and term as they arrive.
+
+    Whoosh's own pool keeps one tuple per posting, sorts them all and, past its limit, pickles them
+    one by one to run files and merges those back: most of a rebuild's time. Here each term owns a
+    bytearray of packed postings (11 bytes plus the value), documents arrive in order, and writing
+    the segment only sorts the terms. The pool never spills: the writer closes its segment instead
+    once `size` passes the limit, so memory stays bounded by the limit.
+    """
+
+    def __init__(self) -> None:
+        self.fields: dict[str, dict[str, bytearray]] = {}
+        self.size = 0  # estimated bytes held
+        self.fieldnames: set[str] = set()
+
+    def add(self, fieldname: str, docnum: int, lenbyte: int, items: Iterable[tuple[str, int, float, bytes]]) -> None:
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        pack = _POSTING.pack
+        size = 0
+        for text, _freq, weight, value in items:
+            record = pack(docnum, weight, lenbyte, len(value)) + value
+            buf = terms.get(text)
+            if buf is None:
+                terms[text] = bytearray(record)
+                size += 160  # the term's string, bytearray and dict slot
             else:
-                writer = ix.writer(limitmb=LIMIT_MB, codec=codec())
-        try:
-            writer.add_document(**fields_of(doc))
-        except BaseException:
-            writer.cancel()
-            raise
-        count += 1
-        if count % CHUNK == 0:
-            _commit_plain(writer)
-            writer = None
-    if writer is not None:
-        _commit_plain(writer)
-    elif count == 0:
-        _commit_plain(ix.writer(codec=codec()))  # an empty archive still gets a committed, openable index
+                buf += record
+            size += len(record)
+        self.size += size
+
+    def postings(self, fieldname: str) -> Iterator[tuple[bytes, array, array, list[bytes], list[int]]]:
+        """(term, document numbers, weights, values, field lengths) of each term of a field, in term order."""
+        terms = self.fields.get(fieldname, {})
+        unpack = _POSTING.unpack_from
+        head = _POSTING.size
+        lengths = _LENGTHS
+        for text in sorted(terms):
+            buf = bytes(terms.pop(text))  # give memory back as the segment is written
+            ids = array("I")
+            weights = array("f")
+            values: list[bytes] = []
+            lens: list[int] = []
+            pos, end = 0, len(buf)
+            while pos < end:
+                docnum, weight, lenbyte, size = unpack(buf, pos)
+                pos += head
+                ids.append(docnum)
+                weights.append(weight)
+                values.append(buf[pos : pos + size])
+                lens.append(lengths[lenbyte] or 0)
+                pos += size
+            yield text.encode("utf-8"), ids, weights, values, lens
+
+    def cleanup(self) -> None:
+        self.fields.clear()
+        self.size = 0
+
+
+class BulkWriter(SegmentWriter):  # type: ignore[misc]
+    """A segment writer for rebuilds: our codec, with Whoosh's posting pool replaced by `TermPool`.
+
+    It writes what Whoosh's SegmentWriter writes for our schema (test_search_formats compares every
+    posting), but only what a rebuild needs: no field or document boosts, spelling or term vectors.
+    """
+
+    def __init__(self, ix: Any) -> None:
+        super().__init__(ix, _lk=False, codec=codec())  # `write_all` holds the index's lock
+        self.pool = TermPool()
+        self._plan: list[tuple[str, Any]] | None = None
+
+    def full(self) -> bool:
+        return bool(self.pool.size > LIMIT_MB * 2**20)
+
+    def add_document(self, **fields: Any) -> None:
+        docnum = self.docnum
+        pdw = self.perdocwriter
+        pool = self.pool
+        if self._plan is None:
+            self._plan = [(name, self.schema[name]) for name in sorted(fields) if not name.startswith("_")]
+        pdw.start_doc(docnum)
+        for name, field in self._plan:
+            value = fields.get(name)
+            if value is None:
+                continue
+            length = 0
+            if field.indexed:
+                items = list(field.format.word_values(value, field.analyzer, mode="index"))
+                if field.scorable:
+                    length = sum(item[1] for item in items)
+                pool.add(name, docnum, length_to_byte(length) if length else 0, items)
+            custom = fields.get("_stored_" + name, value)
+            pdw.add_field(name, field, custom if field.stored else None, length)
+            if field.column_type and custom is not None:
+                pdw.add_column_value(name, field.column_type, field.to_column_value(custom))
+        pdw.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        fw = self.fieldwriter
+        for name in sorted(self.pool.fields):
+            field = self.schema[name]
+            fw.start_field(name, field)
+            for btext, ids, weights, values, lengths in self.pool.postings(name):
+                fw.start_term(btext)
+                fw._postwriter.add_all(ids, weights, values, lengths)
+                fw.finish_term()
+            fw.finish_field()
+        fw.close()
+
+    def finish(self) -> Any:
+        """Write the segment's files and return the segment (the caller lists it in the index's TOC)."""
+        segment = self._finalize_segment()
+        self._finish()
+        return segment
+
+    def _finish(self) -> None:
+        # Whoosh would delete the temporary folder here, but writers of other processes share it
+        # (column files are built there); `write_all` removes it when every writer is done.
+        self.is_closed = True
+
+
+def write_all(ix: Any, docs: Iterable[IndexDoc], procs: int) -> int:
+    """Add every document as new segments and commit them at once; worker processes for a big archive.
+
+    Each writer closes a segment when it has held CHUNK documents or LIMIT_MB of postings, which
+    bounds the memory of a writer process whatever the size of the archive.
+    """
+    lock = ix.lock("WRITELOCK")
+    if not lock.acquire():
+        raise LockError
+    try:
+        it = iter(docs)
+        first: list[IndexDoc] = []
+        for doc in it:
+            first.append(doc)
+            if len(first) >= SMALL_BUILD:
+                break
+        if len(first) >= SMALL_BUILD and procs > 1:
+            count, segments = _write_parallel(ix, _chain(first, it), procs)
+        else:
+            count, segments = _write_serial(ix, _chain(first, it))
+        info = ix._read_toc()
+        TOC(info.schema, info.segments + segments, info.generation + 1).write(ix.storage, ix.indexname)
+        clean_files(ix.storage, ix.indexname, info.generation + 1, info.segments + segments)
+    finally:
+        ix.storage.temp_storage(f"{ix.indexname}.tmp").destroy()
+        lock.release()
     return count
+
+
+def _write_serial(ix: Any, docs: Iterable[IndexDoc]) -> tuple[int, list[Any]]:
+    count = 0
+    segments: list[Any] = []
+    writer: BulkWriter | None = None
+    try:
+        for doc in docs:
+            if writer is None:
+                writer = BulkWriter(ix)
+            writer.add_document(**fields_of(doc))
+            count += 1
+            if count % CHUNK == 0 or writer.full():
+                segments.append(writer.finish())
+                writer = None
+        if writer is not None:
+            segments.append(writer.finish())
+    except BaseException:
+        if writer is not None and not writer.is_closed:
+            writer.cancel()
+        raise
+    return count, segments
+
+
+BATCH = 50  # documents per message to a worker process
+
+
+def _work(ix: Any, jobs: Any, results: Any) -> None:
+    """A worker process: index the batches it is sent, reporting each segment it closes."""
+    writer: BulkWriter | None = None
+    count = 0
+    try:
+        while (batch := jobs.get()) is not None:
+            for doc in batch:
+                if writer is None:
+                    writer = BulkWriter(ix)
+                writer.add_document(**fields_of(doc))
+                count += 1
+                if count % (CHUNK // 2) == 0 or writer.full():
+                    results.put(("segment", writer.finish()))
+                    writer = None
+        if writer is not None:
+            results.put(("segment", writer.finish()))
+        results.put(("done", None))
+    except BaseException as e:
+        if writer is not None and not writer.is_closed:
+            writer.cancel()
+        results.put(("error", f"{type(e).__name__}: {e}"))
+
+
+def _write_parallel(ix: Any, docs: Iterable[IndexDoc], procs: int) -> tuple[int, list[Any]]:
+    ctx = multiprocessing.get_context("fork")  # workers inherit the open index and the schema
+    jobs = ctx.Queue(procs * 4)
+    results = ctx.Queue()
+    workers = [ctx.Process(target=_work, args=(ix, jobs, results), daemon=True) for _ in range(procs)]
+    for w in workers:
+        w.start()
+    segments: list[Any] = []
+    done = 0
+
+    def take(timeout: float) -> None:
+        nonlocal done
+        try:
+            kind, payload = results.get(timeout=timeout)
+        except queue.Empty:
+            if any(not w.is_alive() for w in workers) and done < procs:
+                raise RuntimeError("a search index worker process died") from None
+            return
+        if kind == "error":
+            raise RuntimeError(f"search index worker failed: {payload}")
+        if kind == "segment":
+            segments.append(payload)
+        else:
+            done += 1
+
+    def send(item: Any) -> None:
+        while True:
+            try:
+                jobs.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                take(0)
+
+    count = 0
+    try:
+        batch: list[IndexDoc] = []
+        for doc in docs:
+            batch.append(doc)
+            count += 1
+            if len(batch) >= BATCH:
+                send(batch)
+                batch = []
+        if batch:
+            send(batch)
+        for _ in workers:
+            send(None)
+        while done < procs:
+            take(0.5)
+        for w in workers:
+            w.join()
+    except BaseException:
+        for w in workers:
+            if w.is_alive():
+                w.terminate()
+        for w in workers:
+            w.join()
+        raise
+    return count, segments
 
 
 def _chain(first: list[IndexDoc], rest: Iterable[IndexDoc]) -> Iterable[IndexDoc]:
     yield from first
     first.clear()  # let the buffered documents go as soon as they are written
     yield from rest
-
-
-def _commit_plain(writer: Any) -> None:
-    try:
-        writer.commit(merge=False)
-    except BaseException:
-        writer.cancel()
-        raise
 
 
 def write_marker(folder: Path, generation: str) -> None:

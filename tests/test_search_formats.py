@@ -1,0 +1,130 @@
+"""The compact positions format and the rebuild writer keep what Whoosh's own format and writer keep."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from whoosh import formats as whoosh_formats
+from whoosh import index as whoosh_index
+from whoosh.query import Phrase
+
+from indexer.search import storage
+from indexer.search.formats import CompactPositions, decode_positions
+from indexer.search.schema import build_schema, fields_of
+from tests.benchmarks.searchcorpus import generate
+
+DOCS = list(generate(300, seed=5))
+SCORED = ("title", "body", "spell", "authors", "source")
+
+
+@given(st.lists(st.integers(min_value=0, max_value=200_000), min_size=1, max_size=60, unique=True))
+def test_positions_and_frequency_round_trip(positions: list[int]) -> None:
+    positions.sort()
+    fmt = CompactPositions(field_boost=2.0)
+    value = fmt.encode(positions)
+    assert decode_positions(value) == positions
+    assert fmt.decode_positions(value) == positions
+    assert fmt.decode_frequency(value) == len(positions)
+    assert fmt.decode_weight(value) == 2.0 * len(positions)
+
+
+def test_word_values_match_whooshs_positions_format() -> None:
+    schema = build_schema()
+    field = schema["body"]
+    plain = whoosh_formats.Positions(field_boost=field.format.field_boost)
+    for doc in DOCS[:40]:
+        value = fields_of(doc)["body"]
+        ours = {w: (f, wt, decode_positions(v)) for w, f, wt, v in field.format.word_values(value, field.analyzer)}
+        theirs = {w: (f, wt, plain.decode_positions(v)) for w, f, wt, v in plain.word_values(value, field.analyzer)}
+        assert ours == theirs
+
+
+def _plain_schema() -> Any:
+    schema = build_schema()
+    for name in ("title", "body", "authors", "source"):
+        schema[name].format = whoosh_formats.Positions(field_boost=schema[name].format.field_boost)
+    return schema
+
+
+def _whoosh_index(folder: Path, schema: Any) -> Any:
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), schema)
+    w = ix.writer(codec=storage.codec())
+    for doc in DOCS:
+        w.add_document(**fields_of(doc))
+    w.commit()
+    return ix
+
+
+def test_phrases_find_what_whooshs_positions_format_finds(tmp_path: Path) -> None:
+    ours = _whoosh_index(tmp_path / "ours", build_schema())
+    plain = _whoosh_index(tmp_path / "plain", _plain_schema())
+    analyzer = build_schema()["body"].analyzer
+    asked = found = 0
+    with ours.searcher() as a, plain.searcher() as b:
+        for doc in DOCS[::15]:
+            terms = analyzer.term_list(fields_of(doc)["body"])
+            for i in range(0, min(len(terms) - 2, 60), 20):
+                query = Phrase("body", terms[i : i + 3])
+                hits = sorted(h["idc"] for h in a.search(query, limit=None))
+                assert hits == sorted(h["idc"] for h in b.search(query, limit=None)), terms[i : i + 3]
+                assert doc.id in hits
+                asked += 1
+                found += len(hits)
+        assert asked > 20 and found >= asked
+        # A phrase whose words all occur, but never next to each other, is found in neither.
+        words = analyzer.term_list(fields_of(DOCS[0])["body"])
+        apart = Phrase("body", [words[0], words[-1]])
+        assert {h["idc"] for h in a.search(apart, limit=None)} == {h["idc"] for h in b.search(apart, limit=None)}
+
+
+def _everything(reader: Any) -> dict[str, Any]:
+    """Every posting, term statistic, field length and stored value of an index, keyed by article id."""
+    idc = reader.column_reader("idc")
+    ids = {d: idc[d] for d in reader.all_doc_ids()}
+    out: dict[str, Any] = {}
+    for field in reader.indexed_field_names():
+        terms = list(reader.lexicon(field))
+        out[f"lexicon {field}"] = terms
+        for term in terms[:: max(1, len(terms) // 1500)]:
+            info = reader.term_info(field, term)
+            m = reader.postings(field, term)
+            postings = []
+            while m.is_active():
+                postings.append((ids[m.id()], m.weight(), m.value()))
+                m.next()
+            stats = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(), info.max_weight())
+            out[f"{field}:{term!r}"] = (stats, sorted(postings))
+    for d, article in ids.items():
+        lengths = tuple(reader.doc_field_length(d, f) for f in SCORED)
+        out[f"doc {article}"] = (reader.stored_fields(d), lengths, reader.column_reader("pub")[d])
+    return out
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_rebuild_writer_writes_what_whooshs_writer_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, procs: int
+) -> None:
+    monkeypatch.setattr(storage, "SMALL_BUILD", 50)  # worker processes for a small archive too
+    monkeypatch.setattr(storage, "CHUNK", 120)  # and several segments
+    plain = _whoosh_index(tmp_path / "plain", build_schema())
+    (tmp_path / "ours").mkdir()
+    ours = whoosh_index.create_in(str(tmp_path / "ours"), build_schema())
+    assert storage.write_all(ours, iter(DOCS), procs) == len(DOCS)
+    assert len(ours._segments()) >= 2
+    with ours.reader() as a, plain.reader() as b:
+        assert a.doc_count() == len(DOCS)
+        mine, theirs = _everything(a), _everything(b)
+        assert mine.keys() == theirs.keys()
+        assert mine == theirs
+
+
+def test_rebuild_of_an_empty_archive_is_an_openable_empty_index(tmp_path: Path) -> None:
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    assert storage.write_all(ix, iter(()), 2) == 0
+    with whoosh_index.open_dir(str(tmp_path)).searcher() as s:
+        assert s.doc_count() == 0
