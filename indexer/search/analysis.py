@@ -101,24 +101,33 @@ def is_english(language: str | None) -> bool:
     return not language or language.lower().startswith("en")
 
 
-_TERMS: dict[tuple[str, bool, bool], str | None] = {}
+#: Raw token to index term, one table per (stemming, stop words) mode; "" marks a dropped token.
+_TERMS: dict[tuple[bool, bool], dict[str, str]] = {}
+CACHE_SIZE = 500_000  # terms per mode before the table starts afresh: bounds the memory of a long rebuild
 
 
-def _term(raw: str, english: bool, stops: bool) -> str | None:
-    key = (raw, english, stops)
-    try:
-        return _TERMS[key]
-    except KeyError:
-        pass
+def _table(english: bool, stops: bool) -> dict[str, str]:
+    table = _TERMS.get((english, stops))
+    if table is None:
+        table = _TERMS[(english, stops)] = {}
+    return table
+
+
+def _term(raw: str, english: bool, stops: bool) -> str:
+    """The index term of one raw token ("" when it is not indexed), remembered in its mode's table."""
+    table = _table(english, stops)
+    known = table.get(raw)
+    if known is not None:
+        return known
     word = fold(raw)
-    result: str | None = word or None
+    result = word
     if stops and not indexable(word):
-        result = None
+        result = ""
     elif english:
         result = stem(word)
-    if len(_TERMS) > 500_000:  # bound the memory of a long rebuild
-        _TERMS.clear()
-    _TERMS[key] = result
+    if len(table) > CACHE_SIZE:
+        table.clear()
+    table[raw] = result
     return result
 
 
@@ -150,11 +159,13 @@ class WordAnalyzer(Tokenizer):
         english = self.stemming and getattr(value, "english", True)
         stops = self.stops
         pos = start_pos
+        table = _table(english, stops)
         for match in WORD.finditer(value):
             raw = match.group()
-            key = (raw, english, stops)
-            text = _TERMS[key] if key in _TERMS else _term(raw, english, stops)
+            text = table.get(raw)
             if text is None:
+                text = _term(raw, english, stops)
+            if not text:
                 continue
             t.text = text
             t.boost = 1.0
@@ -173,15 +184,12 @@ class WordAnalyzer(Tokenizer):
         """The terms of `value` in order, as `__call__` would yield them (a term's index is its position)."""
         english = self.stemming and getattr(value, "english", True)
         stops = self.stops
-        terms = _TERMS
-        out: list[str] = []
-        append = out.append
-        for raw in WORD.findall(value):
-            key = (raw, english, stops)
-            text = terms[key] if key in terms else _term(raw, english, stops)
-            if text is not None:
-                append(text)
-        return out
+        table = _table(english, stops)
+        raws = WORD.findall(value)
+        found = list(map(table.get, raws))  # nearly every token is in the table: look them up in C
+        if None in found:
+            found = [t if t is not None else _term(r, english, stops) for t, r in zip(found, raws, strict=True)]
+        return [t for t in found if t]
 
 
 class TagTokenizer(Tokenizer):

@@ -24,7 +24,7 @@ from whoosh.formats import Format, tokens
 
 _TYPECODE = {1: "B", 2: "H", 4: "I"}
 _BIG_ENDIAN = sys.byteorder == "big"
-_ONE_BYTE = [bytes((1, p)) for p in range(256)]  # the value of a word seen once, early in a text
+ONE_BYTE = [bytes((1, p)) for p in range(256)]  # the value of a word seen once, early in a text
 
 
 def encode_positions(positions: Sequence[int]) -> bytes:
@@ -32,7 +32,7 @@ def encode_positions(positions: Sequence[int]) -> bytes:
     if len(positions) == 1:
         p = positions[0]
         if p < 256:
-            return _ONE_BYTE[p]
+            return ONE_BYTE[p]
         deltas: Sequence[int] = positions
     else:
         deltas = [positions[0], *(b - a for a, b in zip(positions, positions[1:], strict=False))]

@@ -1,4 +1,4 @@
-"""Writing a whole index: a rebuild writer with an in-memory term pool, worker processes for big archives, atomic marker files."""
+"""Writing a whole index: a rebuild writer with an in-memory term pool, worker processes, atomic marker files."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from indexer.search.blocks import ArrayLeafMatcher, ArrayPostingsWriter
+from indexer.search.formats import ONE_BYTE, CompactPositions, encode_positions, group_positions
 from indexer.search.schema import IndexDoc, fields_of
 
 FORMAT = "newsarchive-search/2"  # 2: posting blocks in the array layout
@@ -156,6 +157,31 @@ class TermPool:
             size += len(record)
         self.size += size
 
+    def add_positions(self, fieldname: str, docnum: int, lenbyte: int, terms: list[str], boost: float) -> None:
+        """`add` for a positions field given its terms in order: what `CompactPositions.word_values` yields."""
+        fieldterms = self.fields.get(fieldname)
+        if fieldterms is None:
+            fieldterms = self.fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        pack = _POSTING.pack
+        one = ONE_BYTE
+        size = 0
+        for text, positions in group_positions(terms).items():
+            freq = len(positions)
+            if freq == 1 and positions[0] < 256:
+                value = one[positions[0]]
+            else:
+                value = encode_positions(positions)
+            record = pack(docnum, freq * boost, lenbyte, len(value)) + value
+            buf = fieldterms.get(text)
+            if buf is None:
+                fieldterms[text] = bytearray(record)
+                size += 160
+            else:
+                buf += record
+            size += len(record)
+        self.size += size
+
     def postings(self, fieldname: str) -> Iterator[tuple[bytes, array, array, list[bytes], list[int]]]:
         """(term, document numbers, weights, values, field lengths) of each term of a field, in term order."""
         terms = self.fields.get(fieldname, {})
@@ -194,7 +220,7 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
     def __init__(self, ix: Any) -> None:
         super().__init__(ix, _lk=False, codec=codec())  # `write_all` holds the index's lock
         self.pool = TermPool()
-        self._plan: list[tuple[str, Any]] | None = None
+        self._plans: dict[tuple[str, ...], list[tuple[str, Any, Any]]] = {}
 
     def full(self) -> bool:
         return bool(self.pool.size > LIMIT_MB * 2**20)
@@ -203,15 +229,24 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         docnum = self.docnum
         pdw = self.perdocwriter
         pool = self.pool
-        if self._plan is None:
-            self._plan = [(name, self.schema[name]) for name in sorted(fields) if not name.startswith("_")]
+        shape = tuple(fields)
+        plan = self._plans.get(shape)
+        if plan is None:
+            plan = self._plans[shape] = self._plan(fields)
         pdw.start_doc(docnum)
-        for name, field in self._plan:
+        for name, field, term_list in plan:
             value = fields.get(name)
             if value is None:
                 continue
             length = 0
-            if field.indexed:
+            if term_list is not None and isinstance(value, str):
+                # Our analyser and positions format: group and encode in one pass (see `TermPool.add_positions`).
+                terms = term_list(value)
+                length = len(terms)
+                pool.add_positions(
+                    name, docnum, length_to_byte(length) if length else 0, terms, field.format.field_boost
+                )
+            elif field.indexed:
                 items = list(field.format.word_values(value, field.analyzer, mode="index"))
                 if field.scorable:
                     length = sum(item[1] for item in items)
@@ -223,6 +258,15 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         pdw.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _plan(self, fields: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+        """(name, field, the analyser's `term_list` when the fast positions path applies) in Whoosh's order."""
+        plan = []
+        for name in sorted(n for n in fields if not n.startswith("_")):
+            field = self.schema[name]  # an unknown name raises KeyError, as Whoosh's writer refuses it
+            fast = isinstance(field.format, CompactPositions) and field.scorable
+            plan.append((name, field, getattr(field.analyzer, "term_list", None) if fast else None))
+        return plan
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
