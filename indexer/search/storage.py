@@ -385,7 +385,8 @@ def _write_parallel(ix: Any, docs: Iterable[IndexDoc], procs: int) -> tuple[int,
         try:
             kind, payload = results.get(timeout=timeout)
         except queue.Empty:
-            if any(not w.is_alive() for w in workers) and done < procs:
+            # A worker that ended normally has sent everything it had; one that was killed has not.
+            if any(w.exitcode not in (None, 0) for w in workers):
                 raise RuntimeError("a search index worker process died") from None
             return
         if kind == "error":
