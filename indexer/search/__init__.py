@@ -6,7 +6,10 @@
 
 from __future__ import annotations
 
+from indexer.search import mapped
 from indexer.search.index import Hit, SearchIndex, SearchResults
 from indexer.search.schema import IndexDoc
+
+mapped.install()  # before any index is opened: read index files from the memory map, uncopied
 
 __all__ = ["Hit", "IndexDoc", "SearchIndex", "SearchResults"]
