@@ -18,6 +18,7 @@ Bounds, on purpose:
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -124,63 +125,69 @@ def near_terms(snap: Snapshot, field: str, word: str, distance: int) -> list[str
     """
     mask = letter_mask(word)
     spread = 2 * distance
+    measure = distance_to(word)
     out: set[str] = set()
+    seen: set[str] = set()
     for groups in snap.vocabulary(field):
         for length in range(max(1, len(word) - distance), len(word) + distance + 1):
             words, masks = groups.get((word[:1], length), ((), ()))
             for cand, m in zip(words, masks, strict=True):
-                # Words whose letters differ more than the edits allow skip the exact (slow) comparison.
-                if (
-                    (m ^ mask).bit_count() <= spread
-                    and cand not in out
-                    and edit_distance(word, cand, distance) <= distance
-                ):
-                    out.add(cand)
+                # Words whose letters differ more than the edits allow skip the exact comparison;
+                # segments share most words, so each is measured once.
+                if (m ^ mask).bit_count() <= spread and cand not in seen:
+                    seen.add(cand)
+                    if measure(cand) <= distance:
+                        out.add(cand)
     return sorted(out)
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment distance of a and b, or limit + 1 as soon as it must exceed `limit`.
-
-    Only the diagonal band of width 2 * limit + 1 is computed: a cell outside it already costs more
-    than `limit`. Comparisons are written out (no `min()` calls): this runs for every candidate word.
-    """
+    """Optimal-string-alignment distance of a and b, or limit + 1 when it exceeds `limit`."""
     if a == b:
         return 0
-    la, lb = len(a), len(b)
-    over = limit + 1
-    if abs(la - lb) > limit:
-        return over
-    before: list[int] = []
-    prev = [j if j <= limit else over for j in range(lb + 1)]
-    for i in range(1, la + 1):
-        ca = a[i - 1]
-        cur = [over] * (lb + 1)
-        if i <= limit:
-            cur[0] = i
-        low = cur[0]
-        for j in range(max(1, i - limit), min(lb, i + limit) + 1):
-            cb = b[j - 1]
-            v = prev[j - 1] if ca == cb else prev[j - 1] + 1
-            x = prev[j] + 1
-            if x < v:
-                v = x
-            x = cur[j - 1] + 1
-            if x < v:
-                v = x
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                x = before[j - 2] + 1
-                if x < v:
-                    v = x
-            if v > over:
-                v = over
-            cur[j] = v
-            if v < low:
-                low = v
-        if low > limit:
-            return over
-        before, prev = prev, cur
-    return prev[lb] if prev[lb] <= limit else over
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    return min(limit + 1, distance_to(a)(b))
+
+
+def distance_to(word: str) -> Callable[[str], int]:
+    """A function giving the optimal-string-alignment distance from `word` to any other word.
+
+    Bit-parallel (Hyyrö's extension of Myers' algorithm to adjacent transpositions): one column of
+    the edit table is a few integer operations on bit masks, so comparing a candidate costs one
+    short loop over its letters instead of a table of len(word) x len(candidate) cells. Built once
+    per query word and used for every candidate of the vocabulary.
+    """
+    m = len(word)
+    if m == 0:
+        return len
+    full = (1 << m) - 1
+    last = 1 << (m - 1)
+    peq: dict[str, int] = {}
+    for i, ch in enumerate(word):
+        peq[ch] = peq.get(ch, 0) | (1 << i)
+    get = peq.get
+
+    def distance(other: str) -> int:
+        vp, vn, score = full, 0, m
+        d0 = 0
+        prev = 0
+        for ch in other:
+            pm = get(ch, 0)
+            d0 = (((~d0 & pm) << 1) & prev) | (((pm & vp) + vp) ^ vp) | pm | vn
+            hp = vn | ~(d0 | vp)
+            hn = d0 & vp
+            if hp & last:
+                score += 1
+            elif hn & last:
+                score -= 1
+            x = ((hp << 1) | 1) & full
+            vn = x & d0
+            vp = ((hn << 1) | ~(x | d0)) & full
+            prev = pm
+        return score
+
+    return distance
 
 
 def leaf_terms(snap: Snapshot, leaf: Text, field: str) -> tuple[str, ...]:
