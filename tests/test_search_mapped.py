@@ -36,3 +36,12 @@ def test_whooshs_buffer_files_share_the_buffer_instead_of_copying_it() -> None:
     backing[0:1] = b"A"  # a copy would not see this
     f.seek(0)
     assert f.read(3) == b"A12" and f.get(5, 2) == b"56"
+
+
+def test_pickles_load_from_a_view_reader_and_leave_it_right_after_each_one() -> None:
+    import pickle
+
+    objs = [(128, 99_999, 3.0, 3, 10, 20), list(range(50_000)), {"a": "x" * 50_000}, "short"]
+    reader = ViewReader(memoryview(b"".join(pickle.dumps(o, 2) for o in objs) + b"TRAILER"))
+    assert [pickle.load(reader) for _ in objs] == objs  # type: ignore[arg-type]
+    assert reader.read() == b"TRAILER"

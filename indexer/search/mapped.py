@@ -18,6 +18,8 @@ from typing import Any
 
 from whoosh.filedb.structfile import BufferFile
 
+PEEK = 512
+
 
 class ViewReader:
     """A read-only, seekable file over a buffer (a memoryview of the map), without a copy."""
@@ -38,6 +40,11 @@ class ViewReader:
         newline = _find_newline(self._view[self._pos : end])
         stop = self._pos + newline + 1 if newline >= 0 else end
         return self.read(stop - self._pos)
+
+    def peek(self, size: int = 0) -> bytes:
+        """Up to a small read-ahead without moving: `pickle.load` then parses a block's short info
+        from one slice instead of calling `read` for every few bytes."""
+        return bytes(self._view[self._pos : self._pos + min(max(size, 1), PEEK)])
 
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
         if whence == os.SEEK_CUR:
