@@ -49,6 +49,7 @@ class Sidebar(QTreeView):
     filter_chosen = Signal(str, str)
     author_chosen = Signal(str)
     rename_tag_requested = Signal(str)
+    rename_author_requested = Signal(str)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -191,9 +192,14 @@ class Sidebar(QTreeView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         index = self.currentIndex()
-        if event.key() == Qt.Key.Key_F2 and index.isValid() and _unkey(index.data(FilterRole))[0] == "tag":
-            self.rename_tag_requested.emit(_unkey(index.data(FilterRole))[1])
-            return
+        if event.key() == Qt.Key.Key_F2 and index.isValid():
+            kind, value = _unkey(index.data(FilterRole))
+            if kind == "tag":
+                self.rename_tag_requested.emit(value)
+                return
+            if kind in ("author", "followed") and value:
+                self.rename_author_requested.emit(value)
+                return
         super().keyPressEvent(event)
 
     def _context_menu(self, pos: Any) -> None:
@@ -206,5 +212,6 @@ class Sidebar(QTreeView):
             menu.addAction("Rename or merge tag…\tF2", lambda: self.rename_tag_requested.emit(value))
         if kind in ("author", "followed"):
             menu.addAction("Open author page", lambda: self.author_chosen.emit(value))
+            menu.addAction("Rename or merge author…\tF2", lambda: self.rename_author_requested.emit(value))
         if not menu.isEmpty():
             menu.exec(self.viewport().mapToGlobal(pos))

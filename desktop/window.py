@@ -182,6 +182,7 @@ class MainWindow(LibrarySession, WindowImports, WindowEdits, WindowExport, QMain
         self.author_page.rename_requested.connect(self.ask_rename_author)
         self.sidebar.author_chosen.connect(self.open_author)
         self.sidebar.rename_tag_requested.connect(self.rename_tag)
+        self.sidebar.rename_author_requested.connect(self.ask_rename_author)
         self.suggestion_label.linkActivated.connect(lambda _link: self.flow.use_suggestion())
         # Tab goes where the eye goes: search, results, article, then the filters and the sort order.
         order = [self.search_field, self.results_view, self.reader, self.find_bar.field, self.sidebar, self.sort_box]

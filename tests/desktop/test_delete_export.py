@@ -189,3 +189,18 @@ def test_f1_lists_delete_export_and_rename(qtbot, window) -> None:  # noqa: ANN0
     assert "Del" in shortcuts.label("delete")
     assert window.actions_by_name["delete"].shortcuts()[0].toString() == "Del"
     assert window.actions_by_name["export"].shortcuts()[0].toString() == "Ctrl+Shift+E"
+
+
+def test_f2_on_an_author_in_the_sidebar_asks_to_rename_that_author(qtbot, window) -> None:  # noqa: ANN001
+    from desktop.sidebar import FilterRole, _key
+
+    sidebar = window.sidebar
+    model = sidebar.model()
+    found = model.match(model.index(0, 0), FilterRole, _key("author", "Tomas Brandt"), 1, Qt.MatchFlag.MatchRecursive)
+    assert found, "the author should be listed in the sidebar"
+    sidebar.setFocus()
+    sidebar.setCurrentIndex(found[0])
+    qtbot.keyClick(sidebar, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: getattr(window, "rename_dialog", None) is not None and window.rename_dialog.isVisible())
+    assert window.rename_dialog.textValue() == "Tomas Brandt"
+    window.rename_dialog.reject()
