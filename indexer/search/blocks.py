@@ -163,3 +163,18 @@ class ArrayLeafMatcher(W3LeafMatcher):  # type: ignore[misc]
 
     def block_values(self) -> list[bytes] | None:
         return decode_values(self._block_bytes(), self._blocklength, self._fixedsize)
+
+    def block_value_stream(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """This block's values as one byte array and the offsets where each posting's value starts
+        (count + 1 of them); None when the field keeps no values or they have a fixed size."""
+        if self._fixedsize is not None and self._fixedsize >= 0:
+            return None
+        data = self._block_bytes()
+        _, _, size = _HEAD.unpack_from(data)
+        rest = data[_HEAD.size + size :]
+        if not rest:
+            return None
+        raw = zlib.decompress(rest)
+        count = self._blocklength
+        offsets = np.frombuffer(raw, dtype=_U32, count=count + 1).astype(np.int64)
+        return offsets, np.frombuffer(raw, dtype=np.uint8, offset=4 * (count + 1))

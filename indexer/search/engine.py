@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from indexer.search import analysis, scoring
+from indexer.search import analysis, phrase, scoring
 from indexer.search.query import And, Filter, Node, Not, Or, Text, date_range, positives
 from indexer.search.snapshot import Snapshot, frozen, letter_mask, term_positions
 
@@ -257,9 +257,14 @@ def _verify_phrase(snap: Snapshot, field: str, words: list[str], candidates: np.
     found: set[int] = set()
     for reader, offset, _, _ in snap.leaves:
         n = reader.doc_count_all()
-        local = set(np.flatnonzero(candidates[offset : offset + n]).tolist())
-        if not local:
+        wanted = np.flatnonzero(candidates[offset : offset + n])
+        if not len(wanted):
             continue
+        fast = phrase.phrase_docs(reader, field, words, wanted)
+        if fast is not None:
+            found.update((fast + offset).tolist())
+            continue
+        local = set(wanted.tolist())
         starts: dict[int, set[int]] | None = None
         read: dict[str, dict[int, list[int]]] = {}
         for k, w in enumerate(words):

@@ -1,0 +1,112 @@
+"""Phrase matching on whole arrays: which candidate documents hold the words one after another.
+
+For each word of the phrase the positions of that word in the candidate documents are read as two
+flat arrays (document, position), decoded block by block with numpy from the compact positions
+layout (see `formats`); a phrase starts where word k's position minus k is the same for every
+word, which is an intersection of sorted (document, start) keys. A two-word phrase over thousands of
+candidates costs a few array operations per posting block instead of a Python call per posting.
+Positions in another layout return None, and the caller checks those the general way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from whoosh.reading import TermNotFound
+
+from indexer.search.blocks import ArrayLeafMatcher
+from indexer.search.formats import CompactPositions, decode_positions
+
+_SHIFT = 32
+
+
+def positions(reader: Any, field: str, text: str, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(documents, positions) of every occurrence of `text` in the `wanted` (sorted, segment-local) documents."""
+    fmt = reader.schema[field].format
+    if not isinstance(fmt, CompactPositions):
+        return None
+    try:
+        leaf = reader._terms.matcher(field, reader.schema[field].to_bytes(text), fmt)
+    except (KeyError, TermNotFound):
+        return _NONE
+    if not leaf.is_active() or not len(wanted):
+        return _NONE
+    docs: list[np.ndarray] = []
+    where: list[np.ndarray] = []
+    if not isinstance(leaf, ArrayLeafMatcher):  # a short list kept inline in the term entry
+        keep = set(wanted.tolist())
+        while leaf.is_active():
+            if leaf.id() in keep:
+                found = decode_positions(leaf.value())
+                docs.append(np.full(len(found), leaf.id(), dtype=np.int64))
+                where.append(np.asarray(found, dtype=np.int64))
+            leaf.next()
+        return _joined(docs, where)
+    low = 0
+    while True:
+        high = leaf._maxid
+        i = int(np.searchsorted(wanted, low))
+        if i < len(wanted) and wanted[i] <= high:  # a wanted document can be in this block
+            ids = leaf.block_arrays()[0]
+            chosen = np.flatnonzero(np.isin(ids, wanted[i : int(np.searchsorted(wanted, high, side="right"))]))
+            stream = leaf.block_value_stream() if len(chosen) else None
+            if stream is not None:
+                d, p = _decode(ids, chosen, *stream)
+                docs.append(d)
+                where.append(p)
+        if leaf._lastblock:
+            return _joined(docs, where)
+        low = high + 1
+        leaf._goto(leaf._nextoffset)
+
+
+def _decode(ids: np.ndarray, chosen: np.ndarray, offsets: np.ndarray, raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the chosen postings of one block, from the values' bytes (width byte + deltas)."""
+    starts, ends = offsets[chosen], offsets[chosen + 1]
+    widths = raw[starts]
+    docs: list[np.ndarray] = []
+    where: list[np.ndarray] = []
+    narrow = widths == 1
+    if narrow.any():
+        st, en = starts[narrow] + 1, ends[narrow]
+        lengths = en - st
+        total = int(lengths.sum())
+        first = np.cumsum(lengths) - lengths  # where each posting's positions begin in the flat result
+        index = np.repeat(st - first, lengths) + np.arange(total)
+        deltas = raw[index].astype(np.int64)
+        running = np.cumsum(deltas)
+        base = np.repeat(running[first] - deltas[first], lengths)
+        docs.append(np.repeat(ids[chosen[narrow]].astype(np.int64), lengths))
+        where.append(running - base)
+    for k in np.flatnonzero(~narrow).tolist():  # wider deltas (a word far apart from itself): rare
+        found = decode_positions(raw[starts[k] : ends[k]].tobytes())
+        docs.append(np.full(len(found), ids[chosen[k]], dtype=np.int64))
+        where.append(np.asarray(found, dtype=np.int64))
+    return _joined(docs, where)
+
+
+def _joined(docs: list[np.ndarray], where: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    if not docs:
+        return _NONE
+    return np.concatenate(docs), np.concatenate(where)
+
+
+_NONE = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+
+
+def phrase_docs(reader: Any, field: str, words: list[str], wanted: np.ndarray) -> np.ndarray | None:
+    """The `wanted` documents where `words` stand one after another; None when positions are not in our layout."""
+    starts: np.ndarray | None = None
+    for k, word in enumerate(words):
+        found = positions(reader, field, word, wanted)
+        if found is None:
+            return None
+        docs, where = found
+        keep = where >= k
+        keys = np.unique((docs[keep] << _SHIFT) | (where[keep] - k))
+        starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+        if not len(starts):
+            return np.zeros(0, dtype=np.int64)
+        wanted = np.unique(starts >> _SHIFT)
+    return np.zeros(0, dtype=np.int64) if starts is None else np.unique(starts >> _SHIFT)
