@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 from typing import Any
 
@@ -126,5 +127,41 @@ def test_rebuild_writer_writes_what_whooshs_writer_writes(
 def test_rebuild_of_an_empty_archive_is_an_openable_empty_index(tmp_path: Path) -> None:
     ix = whoosh_index.create_in(str(tmp_path), build_schema())
     assert storage.write_all(ix, iter(()), 2) == 0
+    with whoosh_index.open_dir(str(tmp_path)).searcher() as s:
+        assert s.doc_count() == 0
+
+
+def test_a_failing_document_source_stops_the_build_and_leaves_the_index_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage, "SMALL_BUILD", 50)
+
+    def documents() -> Any:
+        yield from DOCS[:120]
+        raise OSError("library read failed")
+
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    with pytest.raises(OSError, match="library read failed"):
+        storage.write_all(ix, documents(), 2)
+    assert multiprocessing.active_children() == []
+    with whoosh_index.open_dir(str(tmp_path)).searcher() as s:
+        assert s.doc_count() == 0
+    assert storage.write_all(ix, iter(DOCS[:80]), 2) == 80  # and the lock was given back
+
+
+def test_a_worker_that_fails_fails_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(storage, "SMALL_BUILD", 50)
+    real = storage.fields_of
+
+    def fields_of_or_fail(doc: Any) -> dict[str, Any]:
+        if doc.id == DOCS[100].id:
+            raise ValueError("unreadable article")
+        return real(doc)
+
+    monkeypatch.setattr(storage, "fields_of", fields_of_or_fail)  # the forked workers inherit it
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    with pytest.raises(RuntimeError, match="unreadable article"):
+        storage.write_all(ix, iter(DOCS), 2)
+    assert multiprocessing.active_children() == []
     with whoosh_index.open_dir(str(tmp_path)).searcher() as s:
         assert s.doc_count() == 0

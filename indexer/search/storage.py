@@ -23,7 +23,7 @@ from indexer.search.schema import IndexDoc, fields_of
 
 FORMAT = "newsarchive-search/2"  # 2: posting blocks in the array layout
 MARKER = "newsarchive-search.json"
-CHUNK = 25_000  # documents per commit in a rebuild: bounds what a failure loses and what memory holds
+CHUNK = 25_000  # documents per segment of a rebuild (shared among the worker processes): bounds what memory holds
 LIMIT_MB = 160  # postings a rebuild's writer process holds (see `TermPool`) before it closes its segment
 SMALL_BUILD = 2_000  # below this a rebuild is not worth starting worker processes
 INLINE = 8  # posting lists this short live inside the term entry: most terms of a news archive are rare
@@ -347,7 +347,7 @@ def _write_serial(ix: Any, docs: Iterable[IndexDoc]) -> tuple[int, list[Any]]:
 BATCH = 50  # documents per message to a worker process
 
 
-def _work(ix: Any, jobs: Any, results: Any) -> None:
+def _work(ix: Any, jobs: Any, results: Any, per_segment: int) -> None:
     """A worker process: index the batches it is sent, reporting each segment it closes."""
     writer: BulkWriter | None = None
     count = 0
@@ -358,23 +358,28 @@ def _work(ix: Any, jobs: Any, results: Any) -> None:
                     writer = BulkWriter(ix)
                 writer.add_document(**fields_of(doc))
                 count += 1
-                if count % (CHUNK // 2) == 0 or writer.full():
+                if count % per_segment == 0 or writer.full():
                     results.put(("segment", writer.finish()))
                     writer = None
         if writer is not None:
             results.put(("segment", writer.finish()))
         results.put(("done", None))
     except BaseException as e:
-        if writer is not None and not writer.is_closed:
-            writer.cancel()
         results.put(("error", f"{type(e).__name__}: {e}"))
+        if writer is not None and not writer.is_closed:
+            try:
+                writer.cancel()
+            except Exception:  # noqa: S110 - the build has failed already; its folder is thrown away
+                pass
 
 
 def _write_parallel(ix: Any, docs: Iterable[IndexDoc], procs: int) -> tuple[int, list[Any]]:
     ctx = multiprocessing.get_context("fork")  # workers inherit the open index and the schema
     jobs = ctx.Queue(procs * 4)
     results = ctx.Queue()
-    workers = [ctx.Process(target=_work, args=(ix, jobs, results), daemon=True) for _ in range(procs)]
+    workers = [
+        ctx.Process(target=_work, args=(ix, jobs, results, max(1, CHUNK // procs)), daemon=True) for _ in range(procs)
+    ]
     for w in workers:
         w.start()
     segments: list[Any] = []
@@ -386,8 +391,9 @@ def _write_parallel(ix: Any, docs: Iterable[IndexDoc], procs: int) -> tuple[int,
             kind, payload = results.get(timeout=timeout)
         except queue.Empty:
             # A worker that ended normally has sent everything it had; one that was killed has not.
-            if any(w.exitcode not in (None, 0) for w in workers):
-                raise RuntimeError("a search index worker process died") from None
+            codes = [w.exitcode for w in workers if w.exitcode not in (None, 0)]
+            if codes:
+                raise RuntimeError(f"a search index worker process died (exit code {codes[0]})") from None
             return
         if kind == "error":
             raise RuntimeError(f"search index worker failed: {payload}")
