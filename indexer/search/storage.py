@@ -347,7 +347,7 @@ def _write_serial(ix: Any, docs: Iterable[IndexDoc]) -> tuple[int, list[Any]]:
 BATCH = 50  # documents per message to a worker process
 
 
-def _work(ix: Any, jobs: Any, results: Any, per_segment: int) -> None:
+def _work(ix: Any, jobs: Any, results: Any, per_segment: int, me: int) -> None:
     """A worker process: index the batches it is sent, reporting each segment it closes."""
     writer: BulkWriter | None = None
     count = 0
@@ -359,48 +359,53 @@ def _work(ix: Any, jobs: Any, results: Any, per_segment: int) -> None:
                 writer.add_document(**fields_of(doc))
                 count += 1
                 if count % per_segment == 0 or writer.full():
-                    results.put(("segment", writer.finish()))
+                    results.put((me, "segment", writer.finish()))
                     writer = None
         if writer is not None:
-            results.put(("segment", writer.finish()))
-        results.put(("done", None))
+            results.put((me, "segment", writer.finish()))
+        results.put((me, "done", None))
     except BaseException as e:
-        results.put(("error", f"{type(e).__name__}: {e}"))
+        results.put((me, "error", f"{type(e).__name__}: {e}"))
         if writer is not None and not writer.is_closed:
             try:
                 writer.cancel()
             except Exception:  # noqa: S110 - the build has failed already; its folder is thrown away
                 pass
+    finally:
+        # Leave without the interpreter's exit handlers: they belong to the parent (this process was
+        # forked from a thread of it) and made some finished workers exit with status 1.
+        results.close()
+        results.join_thread()
+        os._exit(0)
 
 
 def _write_parallel(ix: Any, docs: Iterable[IndexDoc], procs: int) -> tuple[int, list[Any]]:
     ctx = multiprocessing.get_context("fork")  # workers inherit the open index and the schema
     jobs = ctx.Queue(procs * 4)
     results = ctx.Queue()
-    workers = [
-        ctx.Process(target=_work, args=(ix, jobs, results, max(1, CHUNK // procs)), daemon=True) for _ in range(procs)
-    ]
+    per_segment = max(1, CHUNK // procs)
+    workers = [ctx.Process(target=_work, args=(ix, jobs, results, per_segment, i), daemon=True) for i in range(procs)]
     for w in workers:
         w.start()
     segments: list[Any] = []
-    done = 0
+    finished: set[int] = set()
 
     def take(timeout: float) -> None:
-        nonlocal done
         try:
-            kind, payload = results.get(timeout=timeout)
+            me, kind, payload = results.get(timeout=timeout)
         except queue.Empty:
-            # A worker that ended normally has sent everything it had; one that was killed has not.
-            codes = [w.exitcode for w in workers if w.exitcode not in (None, 0)]
-            if codes:
-                raise RuntimeError(f"a search index worker process died (exit code {codes[0]})") from None
+            # A worker gone without saying it is done was killed (its messages all arrive before it ends).
+            gone = [i for i, w in enumerate(workers) if i not in finished and w.exitcode is not None]
+            if gone and results.empty():
+                code = workers[gone[0]].exitcode
+                raise RuntimeError(f"a search index worker process died (exit code {code})") from None
             return
         if kind == "error":
             raise RuntimeError(f"search index worker failed: {payload}")
         if kind == "segment":
             segments.append(payload)
         else:
-            done += 1
+            finished.add(me)
 
     def send(item: Any) -> None:
         while True:
@@ -423,7 +428,7 @@ def _write_parallel(ix: Any, docs: Iterable[IndexDoc], procs: int) -> tuple[int,
             send(batch)
         for _ in workers:
             send(None)
-        while done < procs:
+        while len(finished) < procs:
             take(0.5)
         for w in workers:
             w.join()
