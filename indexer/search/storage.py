@@ -433,6 +433,9 @@ def _write_parallel(ix: Any, docs: Iterable[IndexDoc], procs: int) -> tuple[int,
         for w in workers:
             w.join()
     except BaseException:
+        # Batches still queued for workers that are gone would keep the queue's feeder thread, and
+        # with it this process, waiting at exit: drop them.
+        jobs.cancel_join_thread()
         for w in workers:
             if w.is_alive():
                 w.terminate()
