@@ -84,6 +84,11 @@ def library(library_dir: Path, tmp_path: Path):
     lib.close()
 
 
+def index_write_dies(*args: object, **kwargs: object) -> None:
+    """Stands in for an index write in a process that dies between the database commit and the index."""
+    raise RuntimeError("the index write died")
+
+
 def found(lib: Library, query: str) -> set[int]:
     return {h.id for h in lib.search(query, limit=100).hits}
 
@@ -182,10 +187,7 @@ def test_a_crash_between_the_database_and_the_index_is_caught_up_on_open(
 ) -> None:
     bridge = library.ids["bridge"]
 
-    def crash(ids: object, generation: object = None) -> None:
-        raise RuntimeError("the index write died")
-
-    monkeypatch.setattr(library.index, "delete", crash)
+    monkeypatch.setattr(library.index, "delete", index_write_dies)
     with pytest.raises(RuntimeError):
         library.delete_articles([bridge])
     assert library.article(bridge) is None  # the database change is committed
@@ -208,10 +210,7 @@ def test_a_tag_change_cut_short_is_caught_up_on_open_without_a_rebuild(
 ) -> None:
     bridge = library.ids["bridge"]
 
-    def crash(docs: object, generation: object = None) -> None:
-        raise RuntimeError("the index write died")
-
-    monkeypatch.setattr(library.index, "update", crash)
+    monkeypatch.setattr(library.index, "update", index_write_dies)
     with pytest.raises(RuntimeError):
         library.tag(bridge, ["infrastructure"])
     assert found(library, "tag:infrastructure") == set()  # only the database has it

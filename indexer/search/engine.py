@@ -23,10 +23,11 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+from whoosh import query as wq
 
 from indexer.search import analysis, phrase, scoring
 from indexer.search.query import And, Filter, Node, Not, Or, Text, date_range, positives
-from indexer.search.snapshot import Snapshot, frozen, letter_mask, term_positions
+from indexer.search.snapshot import Snapshot, frozen, letter_mask
 
 ANY_FIELDS = ("title", "body", "authors", "source")
 STEMMED = {"title", "body"}
@@ -261,25 +262,9 @@ def _verify_phrase(snap: Snapshot, field: str, words: list[str], candidates: np.
         if not len(wanted):
             continue
         fast = phrase.phrase_docs(reader, field, words, wanted)
-        if fast is not None:
-            found.update((fast + offset).tolist())
-            continue
-        local = set(wanted.tolist())
-        starts: dict[int, set[int]] | None = None
-        read: dict[str, dict[int, list[int]]] = {}
-        for k, w in enumerate(words):
-            if not local:
-                break
-            if w not in read:
-                read[w] = term_positions(reader, field, w, local)
-            positions = read[w]
-            # Where the phrase would start, judging by word k alone.
-            shifted = {d: {p - k for p in positions[d]} for d in local if d in positions}
-            if starts is not None:
-                shifted = {d: ps & starts[d] for d, ps in shifted.items()}
-            starts = {d: ps for d, ps in shifted.items() if ps}
-            local = set(starts)
-        found.update(offset + d for d in local)
+        if fast is None:  # positions in a layout of Whoosh's own: let its phrase query check them
+            return {d for d in wq.Phrase(field, words).docs(snap.searcher) if candidates[d]}
+        found.update((fast + offset).tolist())
     return found
 
 

@@ -12,10 +12,8 @@ would give.
 from __future__ import annotations
 
 import math
-from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
-from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -44,8 +42,6 @@ def term_postings(reader: Any, field: str, text: str, key: str = "") -> tuple[np
         if hit is not None:
             _postings_cache.move_to_end((key, field, text))
             return hit
-    ids = array("i")
-    weights = array("f")
     try:
         leaf = reader._terms.matcher(field, reader.schema[field].to_bytes(text), reader.schema[field].format)
     except (KeyError, TermNotFound):
@@ -55,29 +51,30 @@ def term_postings(reader: Any, field: str, text: str, key: str = "") -> tuple[np
             leaf = reader.postings(field, text)
         except TermNotFound:
             return _EMPTY
-    if isinstance(leaf, ArrayLeafMatcher) and leaf.is_active():
+    if not leaf.is_active():
+        return _EMPTY
+    if isinstance(leaf, ArrayLeafMatcher):
         parts = []
         while True:
             parts.append(leaf.block_arrays())
             if leaf._lastblock:
                 break
             leaf._goto(leaf._nextoffset)
-        packed = (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
-        return _remember(key, field, text, packed)
-    if not leaf.is_active():
-        pass
-    elif blocks_readable(leaf):
-        while True:
-            _read_block(leaf, ids, weights)
-            if leaf._lastblock:
-                break
-            leaf._goto(leaf._nextoffset)
-    else:  # short lists kept inline in the term entry, or another layout: the slow, general path
-        while leaf.is_active():
-            ids.append(leaf.id())
-            weights.append(leaf.weight())
-            leaf.next()
-    return _remember(key, field, text, (np.frombuffer(ids, dtype=np.int32), np.frombuffer(weights, dtype=np.float32)))
+        return _remember(key, field, text, _joined(parts))
+    # A short list kept inline in the term entry (or a reader of another kind): posting by posting.
+    ids: list[int] = []
+    weights: list[float] = []
+    while leaf.is_active():
+        ids.append(leaf.id())
+        weights.append(leaf.weight())
+        leaf.next()
+    return _remember(key, field, text, (np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)))
+
+
+def _joined(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    if not parts:
+        return _EMPTY
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 def _remember(key: str, field: str, text: str, packed: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -88,18 +85,6 @@ def _remember(key: str, field: str, text: str, packed: tuple[np.ndarray, np.ndar
         while _cached_size > CACHE_POSTINGS and len(_postings_cache) > 1:
             _cached_size -= len(_postings_cache.popitem(last=False)[1][0])
     return packed
-
-
-def _read_block(leaf: Any, ids: array[int], weights: array[float]) -> None:
-    if leaf._data is None:
-        leaf._read_data()
-    data = leaf._data
-    ids.extend(accumulate(data[0]))
-    w = data[1]
-    if w is None or isinstance(w, float):
-        weights.extend([1.0 if w is None else w] * leaf._blocklength)
-    else:
-        weights.extend(w)
 
 
 def term_postings_in(reader: Any, field: str, text: str, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -114,33 +99,19 @@ def term_postings_in(reader: Any, field: str, text: str, wanted: np.ndarray) -> 
         return _EMPTY
     except AttributeError:
         return term_postings(reader, field, text)
-    if not leaf.is_active() or not blocks_readable(leaf):
+    if not leaf.is_active() or not isinstance(leaf, ArrayLeafMatcher):
         return term_postings(reader, field, text)
-    ids = array("i")
-    weights = array("f")
     parts = []
     low = 0
     while True:
         high = leaf._maxid
         i = int(np.searchsorted(wanted, low))
         if i < len(wanted) and wanted[i] <= high:
-            if isinstance(leaf, ArrayLeafMatcher):
-                parts.append(leaf.block_arrays())
-            else:
-                _read_block(leaf, ids, weights)
+            parts.append(leaf.block_arrays())
         if leaf._lastblock:
-            break
+            return _joined(parts)
         low = high + 1
         leaf._goto(leaf._nextoffset)
-    parts.append((np.frombuffer(ids, dtype=np.int32), np.frombuffer(weights, dtype=np.float32)))
-    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
-
-
-def blocks_readable(leaf: Any) -> bool:
-    """Whether a posting reader is Whoosh 2.7's block reader for document postings (whose blocks we read whole)."""
-    return not getattr(leaf, "_byteids", True) and all(
-        hasattr(leaf, a) for a in ("_goto", "_read_data", "_data", "_lastblock", "_nextoffset", "_blocklength")
-    )
 
 
 def field_lengths(reader: Any, field: str, key: str = "") -> np.ndarray:

@@ -12,7 +12,6 @@ snapshot, so typing "elec", "elect", "electi" re-reads nothing.
 
 from __future__ import annotations
 
-import bisect
 import marshal
 import os
 from array import array
@@ -20,7 +19,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from itertools import accumulate
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,7 +28,7 @@ from whoosh.searching import Searcher
 
 from indexer.search.blocks import ArrayLeafMatcher
 from indexer.search.schema import MISSING
-from indexer.search.scoring import blocks_readable, term_postings
+from indexer.search.scoring import term_postings
 
 T = TypeVar("T")
 CACHE_ENTRIES = 2000
@@ -41,90 +39,29 @@ _YEAR_STARTS = np.array([int(datetime(y, 1, 1, tzinfo=timezone.utc).timestamp())
 
 
 def term_docs(reader: Any, field: str, text: str | bytes) -> list[int]:
-    """Segment-local document numbers of one term, deleted documents included, read block by block.
+    """Segment-local document numbers of one term, deleted documents included.
 
-    Whoosh's own `all_ids()` steps posting by posting through several Python calls; reading each
-    block's id array at once is an order of magnitude faster. Falls back to the slow path for any
-    reader that does not look like Whoosh 2.7's.
+    Our posting blocks are read a whole block at a time (see `blocks`); short lists kept inline in
+    the term entry go through Whoosh's matcher.
     """
     if isinstance(text, str):
         text = reader.schema[field].to_bytes(text)
     try:
         leaf = reader._terms.matcher(field, text, reader.schema[field].format)
-        if not all(hasattr(leaf, a) for a in ("_read_ids", "_next_block", "_ids")):
-            return list(leaf.all_ids())
     except (KeyError, TermNotFound):
         return []
     except AttributeError:
         try:
             return list(reader.postings(field, text).all_ids())
-        except Exception:  # noqa: BLE001 - a missing term is not an error here
+        except TermNotFound:
             return []
-    if not leaf.is_active():
-        return []
+    if not isinstance(leaf, ArrayLeafMatcher) or not leaf.is_active():
+        return list(leaf.all_ids())
     out: list[int] = []
-    if isinstance(leaf, ArrayLeafMatcher):
-        while True:
-            out += leaf.block_arrays()[0].tolist()
-            if leaf._lastblock:
-                return out
-            leaf._goto(leaf._nextoffset)
-    if blocks_readable(leaf):
-        # Each block holds its ids as deltas: sum them up in C instead of Whoosh's generator.
-        while True:
-            if leaf._data is None:
-                leaf._read_data()
-            out.extend(accumulate(leaf._data[0]))
-            if leaf._lastblock:
-                return out
-            leaf._goto(leaf._nextoffset)
-    while leaf.is_active():
-        leaf._read_ids()
-        out.extend(leaf._ids)
-        leaf._next_block()
-    return out
-
-
-def term_positions(reader: Any, field: str, text: str, wanted: set[int]) -> dict[int, list[int]]:
-    """Word positions of one term in the `wanted` segment-local documents (None: not a layout we can read).
-
-    Reads only the posting blocks that can hold a wanted document, and decodes positions only for those:
-    checking a phrase this way costs a fraction of Whoosh's phrase matcher, which decodes every
-    position of every document both words share.
-    """
-    fmt = reader.schema[field].format
-    try:
-        leaf = reader._terms.matcher(field, reader.schema[field].to_bytes(text), fmt)
-    except (KeyError, TermNotFound):
-        return {}
-    if not leaf.is_active() or not wanted:
-        return {}
-    out: dict[int, list[int]] = {}
-    if not blocks_readable(leaf):  # a short list kept inline in the term entry
-        while leaf.is_active():
-            if leaf.id() in wanted:
-                out[leaf.id()] = list(leaf.value_as("positions"))
-            leaf.next()
-        return out
-    order = sorted(wanted)
-    low = 0
     while True:
-        high = leaf._maxid
-        i = bisect.bisect_left(order, low)
-        if i < len(order) and order[i] <= high:  # a wanted document can be in this block
-            if isinstance(leaf, ArrayLeafMatcher):
-                docs: Iterable[int] = leaf.block_arrays()[0].tolist()
-                values = leaf.block_values() or ()
-            else:
-                if leaf._data is None:
-                    leaf._read_data()
-                docs, values = accumulate(leaf._data[0]), leaf._data[2]
-            for i, d in enumerate(docs):
-                if d in wanted:
-                    out[d] = fmt.decode_positions(values[i])
+        out += leaf.block_arrays()[0].tolist()
         if leaf._lastblock:
             return out
-        low = high + 1
         leaf._goto(leaf._nextoffset)
 
 

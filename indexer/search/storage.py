@@ -8,7 +8,7 @@ import os
 import queue
 import struct
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -322,9 +322,11 @@ def write_all(ix: Any, docs: Iterable[IndexDoc], procs: int) -> int:
     return count
 
 
-def _write_serial(ix: Any, docs: Iterable[IndexDoc]) -> tuple[int, list[Any]]:
+def _fill(ix: Any, docs: Iterable[IndexDoc], per_segment: int, closed: Callable[[Any], None]) -> int:
+    """Write `docs` into segments of `per_segment` documents (fewer when the writer's memory is full),
+    handing each finished segment to `closed`; returns the number written. A failure cancels the
+    open segment and is raised."""
     count = 0
-    segments: list[Any] = []
     writer: BulkWriter | None = None
     try:
         for doc in docs:
@@ -332,16 +334,24 @@ def _write_serial(ix: Any, docs: Iterable[IndexDoc]) -> tuple[int, list[Any]]:
                 writer = BulkWriter(ix)
             writer.add_document(**fields_of(doc))
             count += 1
-            if count % CHUNK == 0 or writer.full():
-                segments.append(writer.finish())
+            if count % per_segment == 0 or writer.full():
+                closed(writer.finish())
                 writer = None
         if writer is not None:
-            segments.append(writer.finish())
+            closed(writer.finish())
     except BaseException:
         if writer is not None and not writer.is_closed:
-            writer.cancel()
+            try:
+                writer.cancel()
+            except Exception:  # noqa: S110 - the build has failed already; its folder is thrown away
+                pass
         raise
-    return count, segments
+    return count
+
+
+def _write_serial(ix: Any, docs: Iterable[IndexDoc]) -> tuple[int, list[Any]]:
+    segments: list[Any] = []
+    return _fill(ix, docs, CHUNK, segments.append), segments
 
 
 BATCH = 50  # documents per message to a worker process
@@ -349,28 +359,12 @@ BATCH = 50  # documents per message to a worker process
 
 def _work(ix: Any, jobs: Any, results: Any, per_segment: int, me: int) -> None:
     """A worker process: index the batches it is sent, reporting each segment it closes."""
-    writer: BulkWriter | None = None
-    count = 0
     try:
-        while (batch := jobs.get()) is not None:
-            for doc in batch:
-                if writer is None:
-                    writer = BulkWriter(ix)
-                writer.add_document(**fields_of(doc))
-                count += 1
-                if count % per_segment == 0 or writer.full():
-                    results.put((me, "segment", writer.finish()))
-                    writer = None
-        if writer is not None:
-            results.put((me, "segment", writer.finish()))
+        docs = (doc for batch in iter(jobs.get, None) for doc in batch)
+        _fill(ix, docs, per_segment, lambda segment: results.put((me, "segment", segment)))
         results.put((me, "done", None))
     except BaseException as e:
         results.put((me, "error", f"{type(e).__name__}: {e}"))
-        if writer is not None and not writer.is_closed:
-            try:
-                writer.cancel()
-            except Exception:  # noqa: S110 - the build has failed already; its folder is thrown away
-                pass
     finally:
         # Leave without the interpreter's exit handlers: they belong to the parent (this process was
         # forked from a thread of it) and made some finished workers exit with status 1.
