@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
+import random
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,7 +17,7 @@ from whoosh import index as whoosh_index
 from whoosh.query import Phrase
 
 from indexer.search import storage
-from indexer.search.formats import CompactPositions, decode_positions
+from indexer.search.formats import CompactPositions, decode_positions, encode_positions
 from indexer.search.schema import build_schema, fields_of
 from tests.benchmarks.searchcorpus import generate
 
@@ -165,3 +168,21 @@ def test_a_worker_that_fails_fails_the_build(tmp_path: Path, monkeypatch: pytest
     assert multiprocessing.active_children() == []
     with whoosh_index.open_dir(str(tmp_path)).searcher() as s:
         assert s.doc_count() == 0
+
+
+def test_phrase_decoding_reads_every_delta_width_as_the_format_does() -> None:
+    # One block's values: postings whose deltas need 1, 2 and 4 bytes (a word first seen past the
+    # 255th word, or 70,000 words apart from itself) decode to the positions that were written.
+    from indexer.search import phrase
+
+    rng = random.Random(3)
+    lists = [sorted(rng.sample(range(top), k)) for top, k in ((200, 5), (300, 1), (5_000, 9), (200_000, 3), (90, 2))]
+    values = [encode_positions(p) for p in lists]
+    assert {v[0] for v in values} == {1, 2, 4}
+    offsets = np.array([0, *itertools.accumulate(len(v) for v in values)], dtype=np.int64)
+    raw = np.frombuffer(b"".join(values), dtype=np.uint8)
+    ids = np.array([3, 8, 9, 20, 31], dtype=np.int32)
+    chosen = np.array([0, 1, 2, 3, 4])
+    docs, where = phrase._decode(ids, chosen, offsets, raw)
+    got = sorted(zip(docs.tolist(), where.tolist(), strict=True))
+    assert got == sorted((int(ids[i]), p) for i, ps in enumerate(lists) for p in ps)
