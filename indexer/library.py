@@ -15,16 +15,21 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh.index import LockError
 
-from . import backup, catalog, exchange, markers, paths, tags
-from .export import ExportReport, export_library
+from . import backup, catalog, markers, paths, tags
 from .files import FileStore
-from .importer import CancelCheck, Importer, ProgressCallback
 from .model import ArticleRecord, AuthorRecord, ImportReport, LibraryError
 from .search import IndexDoc, SearchIndex, SearchResults
 from .store import Database, now_iso
+
+if TYPE_CHECKING:
+    # Imported where used: the import pipeline (lxml, trafilatura, chardet…) and the exporters cost a
+    # window's start-up several hundred milliseconds that nothing needs until an import or export runs.
+    from .export import ExportReport
+    from .importer import CancelCheck, ProgressCallback
 
 IMPORT_MARKER = "import.running"  # the single marker of earlier versions; taken as left by a crash
 IMPORT_KIND = "import"
@@ -272,6 +277,9 @@ class Library:
     ) -> ImportReport:
         """Import files, folders and zips, and restore JSON exports; see `importer` and `exchange`."""
         self._require_writable()
+        from . import exchange
+        from .importer import Importer
+
         with self._importing():
             # Folders written by `export --format json` are restored, not walked as pages.
             inputs = list(inputs)
@@ -545,6 +553,8 @@ class Library:
 
     def export(self, dest: str | Path, fmt: str = "json", *, query: str | None = None) -> ExportReport:
         """Export the articles `query` finds (all when None) as json, csv, markdown or html; see `export`."""
+        from .export import export_library
+
         return export_library(self, dest, fmt, query=query)
 
     def backup(self, dest: str | Path) -> int:
