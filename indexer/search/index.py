@@ -35,13 +35,23 @@ from typing import Any, TypeVar
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.reading import SegmentReader
 
 from indexer.search import engine
 from indexer.search.query import parse, positives
 from indexer.search.schema import IndexDoc, build_schema, fields_of
-from indexer.search.snapshot import SegmentTable, Snapshot
+from indexer.search.snapshot import SegmentTable, Snapshot, load_table
 from indexer.search.snippets import Marker, mark_all, snippet
-from indexer.search.storage import FORMAT, MARKER, atomic_write, codec, write_all, write_marker
+from indexer.search.storage import (
+    FORMAT,
+    MARKER,
+    BulkWriter,
+    atomic_write,
+    codec,
+    commit_deletions,
+    write_all,
+    write_marker,
+)
 
 T = TypeVar("T")
 CURRENT = "CURRENT"
@@ -144,14 +154,10 @@ class SearchIndex:
 
         def job() -> None:
             batch = [fields_of(doc) for doc in docs]
-            w = self._require().writer(codec=codec())
+            w = BulkWriter(self._require(), lock=True)
             try:
-                # Delete all the old versions through one searcher, then add: Whoosh's own
-                # update_document reopens a reader for every document.
-                with w.searcher() as s:
-                    for fields in batch:
-                        for docnum in s.document_numbers(id=fields["id"]):
-                            w.delete_document(docnum)
+                # The old versions are found in the segments' id tables, not through a searcher.
+                self._mark_deleted(w.segments, [fields["idc"] for fields in batch])
                 for fields in batch:
                     w.add_document(**fields)
             except BaseException:
@@ -164,14 +170,11 @@ class SearchIndex:
 
     def delete(self, ids: Iterable[int], generation: str | None = None) -> None:
         def job() -> None:
-            w = self._require().writer(codec=codec())
-            try:
-                for article_id in ids:
-                    w.delete_by_term("id", str(article_id))
-            except BaseException:
-                w.cancel()
-                raise
-            self._commit(w, generation)
+            wanted = [int(i) for i in ids]
+            if commit_deletions(self._require(), lambda segments: self._mark_deleted(segments, wanted)):
+                self._committed(generation)
+            elif generation is not None and generation != self._generation:
+                self._committed(generation)  # nothing to delete: only the generation changes
 
         self._run(job)
         self._schedule_merge()
@@ -351,13 +354,46 @@ class SearchIndex:
         try:
             writer.commit(merge=merge)
         except BaseException:
-            writer.cancel()
+            if not writer.is_closed:
+                writer.cancel()
             raise
+        self._committed(generation)
+
+    def _committed(self, generation: str | None) -> None:
+        """Record the generation, if given, and search what was just committed."""
         ix = self._require()
         assert self._live is not None
         if generation is not None:
             write_marker(self._live, generation)
         self._install(ix, self._new_snapshot(ix), self._live, self._generation if generation is None else generation)
+
+    def _mark_deleted(self, segments: list[Any], ids: Collection[int]) -> int:
+        """Mark every document with one of these article ids deleted in `segments` (a writer's copies
+        of the current TOC's); returns how many were not deleted before.
+
+        Each segment's id column is already in memory as its snapshot table; a segment the live
+        snapshot does not know (none, normally: every commit goes through this thread) is read.
+        """
+        if not ids:
+            return 0
+        wanted = np.fromiter(ids, dtype=np.int64, count=len(ids))
+        known: dict[str, np.ndarray] = {}
+        for reader, _, table, _ in self._snap.leaves if self._snap is not None else ():
+            seg = reader.segment() if hasattr(reader, "segment") else None
+            if seg is not None:  # an empty index reads as a reader without segments
+                known[seg.segment_id()] = table.ids
+        ix = self._require()
+        marked = 0
+        for segment in segments:
+            table_ids = known.get(segment.segment_id())
+            if table_ids is None or len(table_ids) != segment.doc_count_all():
+                with SegmentReader(ix.storage, ix.schema, segment) as reader:
+                    table_ids = load_table(Path(ix.storage.folder), reader).ids
+            for docnum in np.flatnonzero(np.isin(table_ids, wanted)).tolist():
+                if not segment.is_deleted(docnum):
+                    segment.delete_document(docnum)
+                    marked += 1
+        return marked
 
     def _rebuild(self, generation: str) -> int:
         self.folder.mkdir(parents=True, exist_ok=True)
