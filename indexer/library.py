@@ -47,7 +47,14 @@ INDEX_LOCK = "index.lock"
 class Library:
     """A library folder: `library.sqlite3`, `files/`, `index/` and `backups/`."""
 
-    def __init__(self, folder: str | Path | None = None, *, read_only: bool = False) -> None:
+    def __init__(
+        self, folder: str | Path | None = None, *, read_only: bool = False, defer_snapshot: bool = False
+    ) -> None:
+        """Open (or create) the library at `folder`, repairing what an interrupted run left behind.
+
+        The day's database snapshot is taken here unless `defer_snapshot`: then the caller (the window,
+        which wants its first results on screen first) calls `daily_snapshot()` itself a moment later.
+        """
         self.folder = Path(folder) if folder is not None else paths.default_library()
         # Why the library is read-only, in words for the user; None when it can be changed.
         self.read_only_reason: str | None = "opened read-only on request" if read_only else _why_read_only(self.folder)
@@ -60,8 +67,8 @@ class Library:
         self._scratch_index: tempfile.TemporaryDirectory | None = None
         if not self.read_only:
             self._repair_files()
-            if self.count():
-                backup.daily_snapshot(self.db, self.folder / paths.BACKUPS_DIR)
+            if not defer_snapshot:
+                self.daily_snapshot()
         self.index = SearchIndex(self.folder / paths.INDEX_DIR, self._all_index_docs)
         self._open_index()
 
@@ -147,6 +154,16 @@ class Library:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             yield from self.db.query(sql.format(",".join("?" * len(chunk))), tuple(chunk))
+
+    def daily_snapshot(self) -> Path | None:
+        """Snapshot the database into `backups/` if none was taken in the last day (seven are kept).
+
+        Returns the new snapshot, or None when none was due, the library is empty or read-only. On a
+        large library this copies hundreds of megabytes: run it off a window's UI thread.
+        """
+        if self.read_only or not self.count():
+            return None
+        return backup.daily_snapshot(self.db, self.folder / paths.BACKUPS_DIR)
 
     # -- the search index ----------------------------------------------------------------------
 
