@@ -40,7 +40,13 @@ class LibrarySession:
         self._close_library()
         self.lock = lock
         self.status_label.setText(f"Opening {folder}…")
-        from indexer.library import Library
+
+        def open_it() -> Any:
+            # On the writer thread, the import too: the UI thread stays free to paint the window meanwhile.
+            from indexer.library import Library
+
+            # The day's database snapshot (seconds on a large library) waits until the first results are up.
+            return Library(folder, defer_snapshot=True)
 
         def opened(library: Any) -> None:
             self.set_library(library)
@@ -52,7 +58,7 @@ class LibrarySession:
             self.lock = None
             self.show_error(f"Could not open the library at {folder}: {exc or type(exc).__name__}", dialog=True)
 
-        self.writer.run(lambda: Library(folder), opened, failed)
+        self.writer.run(open_it, opened, failed)
         return True
 
     def set_library(self, library: Any) -> None:
@@ -68,8 +74,16 @@ class LibrarySession:
         self.right_stack.setCurrentIndex(0)
         self.status_label.setText("; ".join(library.repairs) if library.repairs else "")
         self.library_changed.emit(library)
-        self.flow.refresh_sidebar()
-        self.flow.search_now()
+        self.flow.library_opened(library, then=lambda: self._snapshot(library))
+
+    def _snapshot(self, library: Any) -> None:
+        """The day's database snapshot, on the writer thread, once the first results are on screen."""
+
+        def failed(exc: BaseException) -> None:
+            self.show_error(f"Could not write today's backup snapshot: {exc or type(exc).__name__}")
+
+        if library is self.library:
+            self.writer.run(library.daily_snapshot, None, failed)
 
     def _close_library(self) -> None:
         library, self.library = self.library, None

@@ -29,6 +29,7 @@ BookmarkedRole = Qt.ItemDataRole.UserRole + 5
 
 PAGE = 200
 CACHE_ROWS = 3000
+REMOVED = {"title": "(article removed)", "source": None, "published": None, "authors": [], "bookmarked": False}
 
 FetchIds = Callable[[int, int], list[int]]  # (offset, limit) -> the next ids of the same result list
 SnippetLoader = Callable[[str, list[int]], None]  # asks for snippets; answers come to add_snippets()
@@ -83,7 +84,18 @@ class ResultsModel(QAbstractListModel):
         self.library = library
         self.set_results([], 0, "")
 
-    def set_results(self, ids: list[int], total: int, query: str, fetch: FetchIds | None = None) -> None:
+    def set_results(
+        self,
+        ids: list[int],
+        total: int,
+        query: str,
+        fetch: FetchIds | None = None,
+        *,
+        summaries: dict[int, dict] | None = None,
+    ) -> None:
+        """Show these ids; `summaries` (read with the search, off the UI thread) spare the first paint a query."""
+        if summaries:
+            self._remember(summaries)
         self.beginResetModel()
         self._ids = list(ids)
         self._total = max(total, len(self._ids))
@@ -155,6 +167,10 @@ class ResultsModel(QAbstractListModel):
         if len(self._ids) >= 5000 and snippets:
             self.dataChanged.emit(self.index(0), self.index(len(self._ids) - 1), [SnippetRole])
 
+    def not_loaded(self, ids: list[int]) -> None:
+        """Snippets asked for and then not fetched (the query went stale): ask again on the next paint."""
+        self._asked.difference_update(ids)
+
     # -- Qt model API ---------------------------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
@@ -216,17 +232,15 @@ class ResultsModel(QAbstractListModel):
         # The rows around this one will be painted next: one query for a screenful.
         batch = [i for i in self._ids[max(0, row - 10) : row + 40] if i not in self._rows]
         found = self.library.summaries(batch)
-        for i in batch:
-            self._rows[i] = found.get(i) or {
-                "title": "(article removed)",
-                "source": None,
-                "published": None,
-                "authors": [],
-                "bookmarked": False,
-            }
+        self._remember({i: found.get(i) or dict(REMOVED) for i in batch})
+        return self._rows.get(article)
+
+    def _remember(self, summaries: dict[int, dict]) -> None:
+        for article, summary in summaries.items():
+            self._rows[article] = summary
+            self._rows.move_to_end(article)
         while len(self._rows) > CACHE_ROWS:
             self._rows.popitem(last=False)
-        return self._rows.get(article)
 
     def _ask_for_snippets(self) -> None:
         wanted = [i for i in self._wanted if i not in self._snippets]

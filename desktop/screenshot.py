@@ -74,7 +74,8 @@ def _render(out: Path, folder: Path, query: str) -> int:
     done = window.flow.searches_done
     window.search_field.setText(query)
     window.flow.search_now()
-    wait_until(lambda: window.flow.searches_done > done)
+    # The sidebar's counts follow the hits: wait for them too.
+    wait_until(lambda: window.flow.searches_done > done and not window.flow.busy)
     wait_until(lambda: _snippets_shown(window), 5)
     window.results_view.setFocus()
     _settle()

@@ -1,13 +1,21 @@
-"""Search as you type: debounce, run on the search thread, show the hits, the counts and the suggestion.
+"""Search as you type: debounce, run on the search thread, show the hits, then the counts and the suggestion.
 
 The sidebar filter is a query clause (`tag:"war"`, `author:"…"`, `is:bookmarked`), so the index
 does all the filtering; the facet counts beside the sidebar entries come from the search for the
 typed words alone, so every entry says how many hits choosing it would give.
+
+What the user waits for comes first. After the last keystroke the search thread runs the query and
+reads the first screenful of rows; the UI thread swaps the ids into the model and the list paints.
+Only then, on a later turn of the event loop, does the sidebar take the new counts. The library's
+totals (every tag, author and source with its count: ~60 ms of SQL at 100,000 articles) are counted
+on their own thread, once per change, and never on the UI thread. Snippets are asked for the rows
+painted; a request whose query is no longer on screen is dropped before it reaches the index.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +27,7 @@ from desktop.worker import LatestRunner, TaskRunner
 
 DEBOUNCE_MS = 150
 RECENT = 200
+FIRST_SCREEN = 60  # rows whose title, source and date come with the hits: more than a tall window shows
 
 
 def _quoted(value: str) -> str:
@@ -48,10 +57,36 @@ class Outcome:
     suggestion: str | None
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     fixed: bool = False  # a list not backed by a search (Recently imported): no more pages to fetch
+    summaries: dict[int, dict] = field(default_factory=dict)  # the first rows, read off the UI thread
+    empty_library: bool = False
+
+
+@dataclass
+class Totals:
+    """What the sidebar lists for the whole library, counted off the UI thread once per change."""
+
+    library: Any
+    count: int
+    tags: dict[str, int]  # name -> articles and authors carrying it
+    authors: dict[str, int]
+    sources: dict[str, int]
+    followed: list[str]
+
+
+def count_totals(library: Any) -> Totals:
+    """On the sidebar thread: every tag, author and source with its count, and the followed authors."""
+    return Totals(
+        library,
+        library.count(),
+        {name: articles + authors for name, articles, authors in library.tags()},
+        library.author_counts(),
+        dict(library.sources()),
+        [a.name for a in library.bookmarked_authors()],
+    )
 
 
 def run_search(library: Any, text: str, kind: str, value: str, sort: str) -> Outcome:
-    """On the search thread: the first page of hits, and facets for the typed words alone."""
+    """On the search thread: the first page of hits with its first rows, and facets for the typed words alone."""
     clause = filter_clause(kind, value)
     query = " ".join(x for x in (f"({text})" if text.strip() and clause else text, clause) if x.strip())
     if kind == "recent":
@@ -60,12 +95,17 @@ def run_search(library: Any, text: str, kind: str, value: str, sort: str) -> Out
             found = {h.id for h in library.search(text, sort=sort, limit=5000).hits}
             recent = [i for i in recent if i in found]
         facets = library.search(text, limit=1).facets if text.strip() else {}
-        return Outcome(text, text, recent, len(recent), None, facets, fixed=True)
-    results = library.search(query, sort=sort, limit=PAGE)
-    facets = results.facets
-    if clause:
-        facets = library.search(text, sort=sort, limit=1).facets
-    return Outcome(text, query, [h.id for h in results.hits], results.total, results.suggestion, facets or {})
+        outcome = Outcome(text, text, recent, len(recent), None, facets, fixed=True)
+    else:
+        results = library.search(query, sort=sort, limit=PAGE)
+        facets = results.facets
+        if clause:
+            facets = library.search(text, sort=sort, limit=1).facets
+        ids = [h.id for h in results.hits]
+        outcome = Outcome(text, query, ids, results.total, results.suggestion, facets or {})
+    outcome.summaries = library.summaries(outcome.ids[:FIRST_SCREEN])
+    outcome.empty_library = not outcome.ids and library.count() == 0
+    return outcome
 
 
 class SearchFlow(QObject):
@@ -75,18 +115,42 @@ class SearchFlow(QObject):
         self.kind, self.value = "all", ""
         self.searcher = LatestRunner("search", self)
         self.snippet_runner = TaskRunner("snippets", self)
+        self.totals_runner = LatestRunner("sidebar-counts", self)
         self.last: Outcome | None = None
-        self._totals: tuple[Any, dict[str, int], dict[str, int]] | None = None
+        self._totals: Totals | None = None
+        # Read by the snippet thread to drop stale work: the query whose hits are shown, and how many
+        # searches have been asked for (a snippet request made before the latest one is not worth the index).
+        self._on_screen = ""
+        self._asked = 0
+        self._first_results: list[Callable[[], None]] = []
         self.searches_done = 0  # for the tests and the benchmark: a search's hits are on screen
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self.search_now)
+        # The sidebar follows the hits a turn of the event loop later, once however many searches landed.
+        self.sidebar_timer = QTimer(self)
+        self.sidebar_timer.setSingleShot(True)
+        self.sidebar_timer.setInterval(0)
+        self.sidebar_timer.timeout.connect(self._update_sidebar)
         window.search_field.textChanged.connect(lambda _t: self.timer.start())
         window.sidebar.filter_chosen.connect(self.set_filter)
         window.results_model.snippet_loader = self._load_snippets
 
+    @property
+    def busy(self) -> bool:
+        """Whether a search, the sidebar's counts or its update is still to come (the tests wait on this)."""
+        return self.timer.isActive() or self.searcher.busy or self.totals_runner.busy or self.sidebar_timer.isActive()
+
     # -- running -------------------------------------------------------------------------------
+
+    def library_opened(self, library: Any, then: Callable[[], None] | None = None) -> None:
+        """A library is now the window's: search at once; count the sidebar's totals (and run `then`)
+        only when its first hits are on screen, so nothing competes with that first search."""
+        self._totals = None
+        self.last = None
+        self._first_results = [self.invalidate_totals] + ([then] if then is not None else [])
+        self.search_now()
 
     def set_filter(self, kind: str, value: str) -> None:
         self.kind, self.value = kind, value
@@ -106,6 +170,7 @@ class SearchFlow(QObject):
         text = self.w.search_field.text()
         kind, value = self.kind, self.value
         sort = self.w.sort_box.currentData() or "relevance"
+        self._asked += 1
         self.searcher.run(
             lambda: run_search(library, text, kind, value, sort),
             lambda outcome: self._show(library, outcome, sort),
@@ -114,12 +179,16 @@ class SearchFlow(QObject):
 
     def cancel(self) -> None:
         self.timer.stop()
+        self.sidebar_timer.stop()
         self.searcher.cancel()
+        self.totals_runner.cancel()
+        self._first_results = []
 
     def shutdown(self) -> None:
         self.cancel()
         self.searcher.shutdown()
         self.snippet_runner.shutdown()
+        self.totals_runner.shutdown()
 
     def _show(self, library: Any, outcome: Outcome, sort: str) -> None:
         if library is not self.w.library:
@@ -132,22 +201,27 @@ class SearchFlow(QObject):
 
         w = self.w
         current = w.results_model.article_id(w.results_view.currentIndex().row())
-        w.results_model.set_results(outcome.ids, outcome.total, outcome.text, None if outcome.fixed else fetch)
+        self._on_screen = outcome.text
+        w.results_model.set_results(
+            outcome.ids, outcome.total, outcome.text, None if outcome.fixed else fetch, summaries=outcome.summaries
+        )
         if outcome.ids:
             row = w.results_model.row_of(current) if current is not None else -1
             w.results_view.setCurrentIndex(w.results_model.index(max(row, 0)))
             w.results_view.scrollTo(w.results_view.currentIndex())
-        empty_library = library.count() == 0
-        w.middle_stack.setCurrentIndex(1 if empty_library else 0)
+        w.middle_stack.setCurrentIndex(1 if outcome.empty_library else 0)
         n = outcome.total
         w.count_label.setText(f"{n:,} article{'s' if n != 1 else ''}")
-        if outcome.suggestion and not empty_library and outcome.suggestion.strip() != outcome.text.strip():
+        if outcome.suggestion and not outcome.empty_library and outcome.suggestion.strip() != outcome.text.strip():
             w.suggestion_label.setText(f"Did you mean <a href='#'>{html.escape(outcome.suggestion)}</a>? (Ctrl+Enter)")
             w.suggestion_label.show()
         else:
             w.suggestion_label.hide()
-        self.refresh_sidebar(outcome.facets if outcome.text.strip() else None)
         self.searches_done += 1
+        self.refresh_sidebar()
+        first, self._first_results = self._first_results, []
+        for callback in first:
+            callback()
 
     def _failed(self, text: str, exc: BaseException) -> None:
         # A query the index cannot read must never show a traceback: say so in one line.
@@ -177,43 +251,68 @@ class SearchFlow(QObject):
         if library is None:
             return
         model = self.w.results_model
-        self.snippet_runner.run(lambda: library.snippets(query, ids), lambda s: model.add_snippets(query, s))
+        asked = self._asked
+
+        def load() -> dict[int, str] | None:
+            # Typing on leaves requests behind for hits about to be replaced; each would hold the index
+            # from the next search. None: dropped, and the rows ask again if they are painted again.
+            return library.snippets(query, ids) if query == self._on_screen and asked == self._asked else None
+
+        def loaded(snippets: dict[int, str] | None) -> None:
+            if snippets is None:
+                model.not_loaded(ids)
+            else:
+                model.add_snippets(query, snippets)
+
+        self.snippet_runner.run(load, loaded)
 
     def invalidate_totals(self) -> None:
-        self._totals = None
-
-    def refresh_counts(self) -> None:
-        """The sidebar again after a change (a tag, a bookmark), with the counts of the current query."""
-        last = self.last
-        self.refresh_sidebar(last.facets if last is not None and last.text.strip() else None)
-
-    def refresh_sidebar(self, facets: dict[str, dict[str, int]] | None = None) -> None:
-        """Counts for every entry: the library's totals, or the facets of the current query."""
+        """The library changed (or was opened): count its totals again, off the UI thread; the sidebar follows."""
         library = self.w.library
         if library is None:
             return
-        followed = [a.name for a in library.bookmarked_authors()]
-        if facets is None:
-            tags = {name: articles + authors for name, articles, authors in library.tags()}
-            if self._totals is None or self._totals[0] is not library:
-                # Counting every author and source takes a while on a large archive: once per change.
-                self._totals = (library, library.author_counts(), dict(library.sources()))
-            authors, sources = self._totals[1], self._totals[2]
-            years = (self.last.facets.get("year", {}) if self.last and not self.last.text.strip() else {}) or {}
-            total = library.count()
-            bookmarked = None
+        self.totals_runner.run(lambda: count_totals(library), self._totals_counted, self._totals_failed)
+
+    def _totals_counted(self, totals: Totals) -> None:
+        if totals.library is self.w.library:
+            self._totals = totals
+            self.refresh_sidebar()
+
+    def _totals_failed(self, exc: BaseException) -> None:
+        self.w.show_error(f"Could not count the sidebar's entries: {exc or type(exc).__name__}")
+
+    def refresh_counts(self) -> None:
+        """The sidebar again after a change (a tag, a bookmark), with the counts of the current query."""
+        self.refresh_sidebar()
+
+    def refresh_sidebar(self) -> None:
+        """Update the sidebar's counts on the next turn of the event loop (several calls, one update)."""
+        self.sidebar_timer.start()
+
+    def _update_sidebar(self) -> None:
+        """Counts for every entry: the library's totals, or the facets of the current query."""
+        library = self.w.library
+        totals = self._totals
+        if library is None or totals is None or totals.library is not library:
+            return  # the totals are on their way; this runs again when they come
+        last = self.last
+        if last is None or not last.text.strip():
+            tags = totals.tags
+            authors, sources = totals.authors, totals.sources
+            years = (last.facets.get("year", {}) if last is not None else {}) or {}
+            # The empty search counts what the index holds now, even while an import is adding to it.
+            total = last.total if last is not None and self.kind == "all" else totals.count
         else:
-            tags = {name: 0 for name, _a, _b in library.tags()}
-            tags.update(facets.get("tag", {}))
-            authors = facets.get("author", {})
-            sources = facets.get("source", {})
-            years = facets.get("year", {})
-            total = self.last.total if self.last and self.kind == "all" else None
-            bookmarked = None
+            tags = dict.fromkeys(totals.tags, 0)
+            tags.update(last.facets.get("tag", {}))
+            authors = last.facets.get("author", {})
+            sources = last.facets.get("source", {})
+            years = last.facets.get("year", {})
+            total = last.total if self.kind == "all" else None
         self.w.sidebar.populate(
             total=total,
-            bookmarked=bookmarked,
-            followed=followed,
+            bookmarked=None,
+            followed=totals.followed,
             tags=tags,
             authors=authors,
             sources=sources,

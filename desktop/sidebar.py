@@ -106,12 +106,24 @@ class Sidebar(QTreeView):
             self._updating = False
 
     def _fill(self, parent: QStandardItem, rows: list[tuple[str, tuple[str, str], int | None]]) -> None:
+        keys = [_key(*key) for _name, key, _count in rows]
+        if parent.rowCount() == len(keys) and all(parent.child(i).data(FilterRole) == k for i, k in enumerate(keys)):
+            # The same entries in the same order (typing on, mostly): new counts only, no rows replaced.
+            for i, (name, _, count) in enumerate(rows):
+                child = parent.child(i)
+                label = _label(name, count)
+                if child.text() != label:
+                    child.setText(label)
+            return
         parent.removeRows(0, parent.rowCount())
-        for name, key, count in rows:
+        items = []
+        for (name, _, count), key in zip(rows, keys, strict=True):
             item = QStandardItem(_label(name, count))
-            item.setData(_key(*key), FilterRole)
+            item.setData(key, FilterRole)
             item.setToolTip(name)
-            parent.appendRow(item)
+            items.append(item)
+        if items:
+            parent.appendRows(items)  # one insertion for the view, not one per row
 
     def _fill_tags(self, tags: dict[str, int]) -> None:
         parent = self.groups["tags"]
@@ -130,40 +142,51 @@ class Sidebar(QTreeView):
                     holder.appendRow(node)
                     nodes[path.casefold()] = node
                 holder = node
+        counts = {n.casefold(): c for n, c in tags.items()}
         for key, node in nodes.items():
-            count = next((c for n, c in tags.items() if n.casefold() == key), None)
-            node.setText(_label(node.text(), count))
+            node.setText(_label(node.text(), counts.get(key)))
+
+    def _branches(self) -> list[QStandardItem]:
+        """The entries that can hold others: the headings and the tag tree's inner nodes."""
+        found = list(self.groups.values())
+        stack = [self.groups["tags"]]
+        while stack:
+            item = stack.pop()
+            for row in range(item.rowCount()):
+                child = item.child(row)
+                if child.hasChildren():
+                    found.append(child)
+                    stack.append(child)
+        return found
 
     def _expanded_keys(self) -> set[tuple[str, str]]:
-        keys: set[tuple[str, str]] = set()
+        return {_unkey(item.data(FilterRole)) for item in self._branches() if self.isExpanded(item.index())}
 
-        def walk(item: QStandardItem) -> None:
+    def _entry(self, kind: str, value: str) -> QStandardItem | None:
+        """The entry of a filter, looked for only under the heading that lists its kind."""
+        heading = {"followed": "bookmarked", "tag": "tags", "author": "authors", "source": "sources", "year": "years"}
+        if kind not in heading:
+            group = self.groups.get(kind)
+            return group if group is not None and not value else None
+        wanted = _key(kind, value)
+        stack = [self.groups[heading[kind]]]
+        while stack:
+            item = stack.pop()
             for row in range(item.rowCount()):
                 child = item.child(row)
-                if child.hasChildren() and self.isExpanded(child.index()):
-                    keys.add(_unkey(child.data(FilterRole)))
-                walk(child)
-
-        walk(self.model_.invisibleRootItem())
-        return keys
+                if child.data(FilterRole) == wanted:
+                    return child
+                if child.hasChildren():
+                    stack.append(child)
+        return None
 
     def _restore(self, expanded: set[tuple[str, str]]) -> None:
-        current = None
-
-        def walk(item: QStandardItem) -> None:
-            nonlocal current
-            for row in range(item.rowCount()):
-                child = item.child(row)
-                key = _unkey(child.data(FilterRole))
-                if key in expanded:
-                    self.expand(child.index())
-                if key == self.current_filter and current is None:
-                    current = child.index()
-                walk(child)
-
-        walk(self.model_.invisibleRootItem())
+        for item in self._branches():
+            if _unkey(item.data(FilterRole)) in expanded:
+                self.expand(item.index())
+        current = self._entry(*self.current_filter)
         if current is not None:
-            self.selectionModel().setCurrentIndex(current, self.selectionModel().SelectionFlag.ClearAndSelect)
+            self.selectionModel().setCurrentIndex(current.index(), self.selectionModel().SelectionFlag.ClearAndSelect)
 
     # -- choosing ------------------------------------------------------------------------------
 

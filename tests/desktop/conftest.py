@@ -102,7 +102,8 @@ def window(qtbot, library: Path):  # noqa: ANN001, ANN201 - pytest-qt fixture
     qtbot.waitExposed(win)
     win.activateWindow()
     assert win.open_library(library)
-    qtbot.waitUntil(lambda: win.library is not None and win.flow.searches_done > 0, timeout=20000)
+    # Hits first, then the sidebar's counts (counted on their own thread): the tests see both.
+    qtbot.waitUntil(lambda: win.library is not None and win.flow.searches_done > 0 and not win.flow.busy, timeout=20000)
     yield win
     win.close()
 
@@ -116,7 +117,7 @@ def search(qtbot, win, text: str) -> None:  # noqa: ANN001
     if not win.flow.timer.isActive():
         win.flow.search_now()  # the text did not change (an empty query again): search anyway
     qtbot.waitUntil(
-        lambda: win.flow.searches_done > before and not win.flow.timer.isActive() and not win.flow.searcher.busy,
+        lambda: win.flow.searches_done > before and not win.flow.busy,
         timeout=10000,
     )
 
