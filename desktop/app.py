@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
@@ -51,15 +52,24 @@ def library_to_open(library_dir: Path | None, demo: bool) -> Path:
     return paths.default_library()
 
 
-def run_app(library_dir: Path | None, demo: bool = False) -> int:
-    app = application()
+def start_window(folder: Path, *, demo: bool = False) -> Any:
+    """The main window on `folder`, shown, its library opening on the writer thread; None when another
+    window has that library (the user has been told). With `demo`, an empty library gets the demo articles."""
+    application()
     from desktop.window import MainWindow
 
     window = MainWindow()
-    folder = library_to_open(library_dir, demo)
     then = window._import_demo_if_empty if demo else None
     if not window.open_library(folder, then=then):
         window.close()
-        return 1
+        return None
     window.show()
+    return window
+
+
+def run_app(library_dir: Path | None, demo: bool = False) -> int:
+    app = application()
+    window = start_window(library_to_open(library_dir, demo), demo=demo)
+    if window is None:
+        return 1
     return app.exec()

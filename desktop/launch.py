@@ -22,6 +22,16 @@ LINUX_HINT = (
 )
 
 
+def load_backend() -> None:
+    """Import the library, search and storage code (numpy, Whoosh, SQLite), before Qt is imported.
+
+    Once PySide6 is loaded, its import hook reads the source of every module imported after it (to
+    see whether the module uses PySide6 features); importing the backend first spares a window's
+    start-up that work for some 400 modules, about a tenth of a second, and costs nothing.
+    """
+    import indexer.library  # noqa: F401
+
+
 def open_window(library_dir: Path | None, demo: bool) -> int:
     from desktop.platform import qt_platform_problem
 
@@ -29,6 +39,7 @@ def open_window(library_dir: Path | None, demo: bool) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 1
+    load_backend()
     from desktop.app import run_app
 
     return run_app(library_dir, demo=demo)

@@ -155,17 +155,19 @@ def _peak_rss_mb() -> float:
 
 def child(folder: Path) -> None:
     """Runs in the measured process: start the window, say READY, then time searches and article opens."""
+    # The window starts as `newsarchive` starts it (desktop.launch.open_window): backend first, then Qt.
+    from desktop.launch import load_backend
+
+    load_backend()
     from PySide6.QtWidgets import QApplication
 
-    from desktop.app import application
+    from desktop.app import application, start_window
     from desktop.results import SnippetRole
-    from desktop.window import MainWindow
 
     app = application()
-    window = MainWindow()
+    window = start_window(folder)
+    assert window is not None, "the library is open in another window"
     window.resize(1280, 800)
-    window.show()
-    window.open_library(folder)
     while not (window.library is not None and window.flow.searches_done > 0):
         app.processEvents()
         time.sleep(0.001)
