@@ -47,7 +47,6 @@ from indexer.search.storage import (
     MARKER,
     BulkWriter,
     atomic_write,
-    codec,
     commit_deletions,
     write_all,
     write_marker,
@@ -153,7 +152,8 @@ class SearchIndex:
         """Add or replace documents by id in one commit (and record a new generation, if given)."""
 
         def job() -> None:
-            batch = [fields_of(doc) for doc in docs]
+            latest = {doc.id: doc for doc in docs}  # an id given twice: its last version only
+            batch = [fields_of(doc) for doc in latest.values()]
             w = BulkWriter(self._require(), lock=True)
             try:
                 # The old versions are found in the segments' id tables, not through a searcher.
@@ -421,7 +421,7 @@ class SearchIndex:
     def _merge_when_idle(self) -> None:
         def job() -> None:
             if self._ix is not None and len(self._snap.leaves if self._snap else ()) > 1:
-                self._commit(self._ix.writer(codec=codec()), None, merge=True)
+                self._commit(BulkWriter(self._ix, lock=True), None, merge=True)
 
         if not self._closed:
             try:

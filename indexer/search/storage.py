@@ -9,7 +9,8 @@ import pickle
 import queue
 import struct
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from hashlib import md5
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, W3TermInfo, _lenfield
 from whoosh.index import TOC, LockError, clean_files
 from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import SegmentWriter
+from whoosh.writing import IndexingError, SegmentWriter
 
 from indexer.search.blocks import ArrayLeafMatcher, ArrayPostingsWriter
 from indexer.search.formats import ONE_BYTE, CompactPositions, encode_positions, group_positions
@@ -67,7 +68,8 @@ class _LengthsReader(W3PerDocReader):  # type: ignore[misc]
         lengths: list[int | None] | None = self.__dict__["_length_lists"][fieldname]
         return lengths
 
-    def _length_list(self, fieldname: str) -> list[int | None] | None:
+    def length_bytes(self, fieldname: str) -> bytes | None:
+        """Every document's length code (see `_LENGTHS`) of one field; None: the field has no lengths."""
         reader = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
         if reader is None:
             return None
@@ -77,6 +79,12 @@ class _LengthsReader(W3PerDocReader):  # type: ignore[misc]
                 raise TypeError("not a byte column")
         except (AttributeError, TypeError):
             raw = bytes(reader[d][0] if isinstance(reader[d], bytes) else reader[d] for d in range(self._doccount))
+        return bytes(raw)
+
+    def _length_list(self, fieldname: str) -> list[int | None] | None:
+        raw = self.length_bytes(fieldname)
+        if raw is None:
+            return None
         table = _LENGTHS
         return [table[b] for b in raw]
 
@@ -188,6 +196,46 @@ class TermPool:
             size += len(record)
         self.size += size
 
+    def add_segment(self, reader: Any, fieldnames: Iterable[str], new_of: list[int]) -> None:
+        """Every posting of a segment's `fieldnames`, renumbered by `new_of` (old document number to
+        new, -1 for a deleted document, whose postings are dropped): a merge. A term's postings are read
+        a block (or a term entry) at a time, not one call per posting as Whoosh's merge does."""
+        wanted = set(fieldnames)
+        terms_reader = reader._terms
+        postfile = terms_reader._postfile
+        pack = _POSTING.pack
+        field = ""
+        fieldterms: dict[str, bytearray] = {}
+        codes = b""
+        fmt: Any = None
+        for (fieldname, btext), info in terms_reader.items():
+            if fieldname not in wanted:
+                continue
+            if fieldname != field:
+                field = fieldname
+                fieldterms = self.fields.setdefault(fieldname, {})
+                self.fieldnames.add(fieldname)
+                codes = _length_codes(reader, fieldname, len(new_of))
+                fmt = reader.schema[fieldname].format
+            ids, weights, values = _term_postings(postfile, info, fmt)
+            record = b"".join(
+                [
+                    pack(new_of[d], w, codes[d], len(v)) + v
+                    for d, w, v in zip(ids, weights, values, strict=True)
+                    if new_of[d] >= 0
+                ]
+            )
+            if not record:
+                continue
+            text = btext.decode("utf-8")
+            buf = fieldterms.get(text)
+            if buf is None:
+                fieldterms[text] = bytearray(record)
+                self.size += 160
+            else:
+                buf += record
+            self.size += len(record)
+
     def postings(self, fieldname: str) -> Iterator[tuple[bytes, array, array, list[bytes], list[int]]]:
         """(term, document numbers, weights, values, field lengths) of each term of a field, in term order."""
         terms = self.fields.get(fieldname, {})
@@ -219,6 +267,39 @@ class TermPool:
 _FIELD_NUMBER = struct.Struct("!H")  # a term key's prefix in W3's term file
 _TERM_INFO = struct.Struct("!BfIBBfII")  # W3TermInfo's fixed part
 _ROW_SIZES = struct.Struct("!ii")  # a hash file row's key and value sizes
+
+
+def _length_codes(reader: Any, fieldname: str, count: int) -> bytes:
+    """Each document's field length code of one field of a segment (0: none; the field is not scored)."""
+    perdoc = getattr(reader, "_perdoc", None)
+    if isinstance(perdoc, _LengthsReader):
+        codes = perdoc.length_bytes(fieldname) or b""
+    else:
+        codes = bytes(length_to_byte(reader.doc_field_length(d, fieldname) or None) for d in range(count))
+    return codes.ljust(count, b"\0")  # a length column may stop short of the last documents
+
+
+def _term_postings(postfile: Any, info: Any, fmt: Any) -> tuple[Sequence[int], Sequence[float], Sequence[bytes]]:
+    """(document numbers, weights, values) of one term of a segment, from its term entry or its blocks."""
+    if info.is_inlined():
+        ids, weights, values = info.inlined_postings()
+        if len(values) != len(ids):  # the field keeps no values: Whoosh inlines none
+            values = (b"",) * len(ids)
+        return ids, weights, values
+    offset, length = info.extent()
+    leaf = ArrayLeafMatcher(postfile, offset, length, fmt)
+    out_ids: list[int] = []
+    out_weights: list[float] = []
+    out_values: list[bytes] = []
+    while True:
+        block_ids, block_weights = leaf.block_arrays()
+        out_ids += block_ids.tolist()
+        out_weights += block_weights.tolist()
+        block_values = leaf.block_values()
+        out_values += block_values if block_values is not None else [b""] * len(block_ids)
+        if leaf._lastblock:
+            return out_ids, out_weights, out_values
+        leaf._goto(leaf._nextoffset)
 
 
 def _inline_entry(ids: array, weights: array, values: list[bytes], lengths: list[int]) -> bytes:
@@ -286,11 +367,14 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         super().__init__(ix, _lk=lock, codec=codec())  # without `lock`, `write_all` holds the index's lock
         self.pool = TermPool()
         self._plans: dict[tuple[str, ...], list[tuple[str, Any, Any]]] = {}
+        self._merged = False
 
     def full(self) -> bool:
         return bool(self.pool.size > LIMIT_MB * 2**20)
 
     def add_document(self, **fields: Any) -> None:
+        if self._merged:  # a term's postings must arrive in document order
+            raise IndexingError("documents are added before segments are merged in")
         docnum = self.docnum
         pdw = self.perdocwriter
         pool = self.pool
@@ -360,6 +444,33 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         segment = self._finalize_segment()
         self._finish()
         return segment
+
+    def add_reader(self, reader: Any) -> None:
+        """Append a segment's live documents (what a merge does): stored fields, lengths and columns
+        copied as Whoosh copies them, postings into the pool a whole term at a time."""
+        self._check_state()
+        schema = self.schema
+        indexed = [name for name in reader.indexed_field_names() if name in schema]
+        base = self.docnum
+        totals = self.perdocwriter._fieldlengths
+        docmap = self.write_per_doc(set(schema.names()) | set(indexed), reader)
+        count = reader.doc_count_all()
+        # Whoosh adds up the copied documents' lengths, which are kept to about a word in eight (one
+        # byte); relevance divides by a field's total, so carry the segment's exact total over instead
+        # (less the approximate lengths of its deleted documents: the best there is).
+        for name in list(totals):
+            codes = Counter(_length_codes(reader, name, count))
+            approximate = sum((_LENGTHS[code] or 0) * n for code, n in codes.items())
+            totals[name] += reader.field_length(name) - approximate
+        if docmap is None:
+            new_of = list(range(base, base + count))
+        else:
+            new_of = [-1] * count
+            for old, new in docmap.items():
+                new_of[old] = new
+        self.pool.add_segment(reader, indexed, new_of)
+        self._added = True
+        self._merged = True
 
     def commit(self, mergetype: Any = None, optimize: Any = None, merge: Any = None) -> None:
         """Whoosh's commit, except that by default it merges nothing: a commit should cost its own
