@@ -74,7 +74,7 @@ class LibrarySession:
         self.right_stack.setCurrentIndex(0)
         self.status_label.setText("; ".join(library.repairs) if library.repairs else "")
         self.library_changed.emit(library)
-        self.flow.library_opened(library, then=lambda: self._snapshot(library))
+        self.flow.library_opened(then=lambda: self._snapshot(library))
 
     def _snapshot(self, library: Any) -> None:
         """The day's database snapshot, on the writer thread, once the first results are on screen."""

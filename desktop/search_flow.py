@@ -144,8 +144,8 @@ class SearchFlow(QObject):
 
     # -- running -------------------------------------------------------------------------------
 
-    def library_opened(self, library: Any, then: Callable[[], None] | None = None) -> None:
-        """A library is now the window's: search at once; count the sidebar's totals (and run `then`)
+    def library_opened(self, then: Callable[[], None] | None = None) -> None:
+        """The window has a new library: search it at once; count the sidebar's totals (and run `then`)
         only when its first hits are on screen, so nothing competes with that first search."""
         self._totals = None
         self.last = None
@@ -219,6 +219,9 @@ class SearchFlow(QObject):
             w.suggestion_label.hide()
         self.searches_done += 1
         self.refresh_sidebar()
+        self._after_first_results()
+
+    def _after_first_results(self) -> None:
         first, self._first_results = self._first_results, []
         for callback in first:
             callback()
@@ -226,6 +229,7 @@ class SearchFlow(QObject):
     def _failed(self, text: str, exc: BaseException) -> None:
         # A query the index cannot read must never show a traceback: say so in one line.
         self.w.show_error(f"Could not search for “{text}”: {exc}".splitlines()[0])
+        self._after_first_results()  # the sidebar and the snapshot do not wait on a search that failed
 
     def use_suggestion(self) -> None:
         if self.last is not None and self.last.suggestion:
