@@ -59,6 +59,7 @@ class Outcome:
     fixed: bool = False  # a list not backed by a search (Recently imported): no more pages to fetch
     summaries: dict[int, dict] = field(default_factory=dict)  # the first rows, read off the UI thread
     empty_library: bool = False
+    marks: list[str] | None = None  # the words the reader marks for this query; None: the typed words
 
 
 @dataclass
@@ -105,7 +106,23 @@ def run_search(library: Any, text: str, kind: str, value: str, sort: str) -> Out
         outcome = Outcome(text, query, ids, results.total, results.suggestion, facets or {})
     outcome.summaries = library.summaries(outcome.ids[:FIRST_SCREEN])
     outcome.empty_library = not outcome.ids and library.count() == 0
+    outcome.marks = words_to_mark(library, text)
     return outcome
+
+
+def words_to_mark(library: Any, text: str) -> list[str] | None:
+    """The index's words (and prefixes, ending in `*`) that the query matches, for the reader to mark.
+
+    Asked on the search thread: the index answers under the lock a running search holds, and the
+    UI thread must not wait for one when an article is opened straight after typing.
+    """
+    marker = getattr(getattr(library, "index", None), "terms_to_mark", None)
+    if marker is None or not text.strip():
+        return None
+    try:
+        return list(marker(text))
+    except Exception:  # noqa: BLE001 - the words of the query are marked instead
+        return None
 
 
 class SearchFlow(QObject):
@@ -237,15 +254,11 @@ class SearchFlow(QObject):
             self.search_now()
 
     def terms_to_mark(self) -> list[str]:
+        """What the reader marks: the index's words for the query on screen, else the words typed."""
         text = self.w.search_field.text()
-        library = self.w.library
-        index = getattr(library, "index", None)
-        marker = getattr(index, "terms_to_mark", None)
-        if marker is not None and text.strip():
-            try:
-                return list(marker(text))
-            except Exception:  # the words of the query still get marked below
-                pass
+        last = self.last
+        if last is not None and last.marks is not None and last.text == text:
+            return list(last.marks)
         return highlight_terms(text)
 
     # -- snippets and the sidebar --------------------------------------------------------------

@@ -97,3 +97,22 @@ def test_snippets_are_those_of_the_last_query_typed(qtbot, window) -> None:  # n
     qtbot.waitUntil(lambda: window.results_model.index(0).data(SnippetRole) is not None, timeout=10000)
     marked = [text.lower() for text, mark in window.results_model.index(0).data(SnippetRole) if mark]
     assert marked and all("seawall" in word for word in marked)
+
+
+def test_opening_an_article_never_waits_on_the_index_in_the_ui_thread(qtbot, window, monkeypatch) -> None:  # noqa: ANN001
+    import threading
+
+    index = window.library.index
+    asked_on: list[threading.Thread] = []
+    real = index.terms_to_mark
+
+    def terms_to_mark(query: str) -> list[str]:
+        asked_on.append(threading.current_thread())
+        return real(query)
+
+    monkeypatch.setattr(index, "terms_to_mark", terms_to_mark)
+    search(qtbot, window, "seawall")
+    assert window.open_article(window.results_model.article_id(0))
+    assert asked_on and threading.main_thread() not in asked_on
+    assert window.reader.mark_count >= 1
+    assert "seawall" in window.flow.terms_to_mark()
