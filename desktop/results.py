@@ -73,6 +73,8 @@ class ResultsModel(QAbstractListModel):
         self.snippet_loader: SnippetLoader | None = None
         self._wanted: set[int] = set()
         self._asked: set[int] = set()
+        # Counts forget() calls: rows read before a change (by a search under way) must not come back after it.
+        self.changes = 0
         self._snippet_timer = QTimer(self)
         self._snippet_timer.setSingleShot(True)
         self._snippet_timer.setInterval(0)
@@ -124,6 +126,7 @@ class ResultsModel(QAbstractListModel):
 
     def forget(self, ids: list[int] | None = None) -> None:
         """Drop cached rows (all, or these ids) after a change, and repaint them."""
+        self.changes += 1
         if ids is None:
             self._rows.clear()
             if self._ids:

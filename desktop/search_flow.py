@@ -188,9 +188,10 @@ class SearchFlow(QObject):
         kind, value = self.kind, self.value
         sort = self.w.sort_box.currentData() or "relevance"
         self._asked += 1
+        changes = self.w.results_model.changes
         self.searcher.run(
             lambda: run_search(library, text, kind, value, sort),
-            lambda outcome: self._show(library, outcome, sort),
+            lambda outcome: self._show(library, outcome, sort, changes),
             lambda exc: self._failed(text, exc),
         )
 
@@ -207,9 +208,11 @@ class SearchFlow(QObject):
         self.snippet_runner.shutdown()
         self.totals_runner.shutdown()
 
-    def _show(self, library: Any, outcome: Outcome, sort: str) -> None:
+    def _show(self, library: Any, outcome: Outcome, sort: str, changes: int) -> None:
         if library is not self.w.library:
             return
+        if changes != self.w.results_model.changes:
+            outcome.summaries = {}  # read before a tag or bookmark changed them: the model reads them again
         self.last = outcome
         query = outcome.query
 

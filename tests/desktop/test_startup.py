@@ -116,3 +116,34 @@ def test_opening_an_article_never_waits_on_the_index_in_the_ui_thread(qtbot, win
     assert asked_on and threading.main_thread() not in asked_on
     assert window.reader.mark_count >= 1
     assert "seawall" in window.flow.terms_to_mark()
+
+
+def test_a_bookmark_made_while_a_search_runs_shows_in_its_results(qtbot, window, monkeypatch) -> None:  # noqa: ANN001
+    import threading
+
+    from desktop.results import BookmarkedRole
+
+    search(qtbot, window, "seawall")
+    article = window.results_model.article_id(0)
+    window.open_article(article)
+    library = window.library
+    real = library.summaries
+    read, release = threading.Event(), threading.Event()
+
+    def summaries_then_wait(ids):  # noqa: ANN001, ANN202
+        found = real(ids)
+        if threading.current_thread() is not threading.main_thread():
+            read.set()  # the search thread has read the rows as they were before the bookmark
+            release.wait(10)
+        return found
+
+    monkeypatch.setattr(library, "summaries", summaries_then_wait)
+    before = window.flow.searches_done
+    window.flow.search_now()
+    assert read.wait(10)
+    window.toggle_bookmark()
+    qtbot.waitUntil(lambda: library.article(article).bookmarked, timeout=10000)
+    qtbot.waitUntil(lambda: not window.writer.busy, timeout=10000)
+    release.set()
+    qtbot.waitUntil(lambda: window.flow.searches_done > before, timeout=10000)
+    assert window.results_model.index(0).data(BookmarkedRole) is True
