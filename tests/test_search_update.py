@@ -7,9 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh import index as whoosh_index
+from whoosh.lang import porter
 
-from indexer.search import IndexDoc, SearchIndex, storage
+from indexer.search import IndexDoc, SearchIndex, analysis, storage
 from indexer.search.blocks import ArrayLeafMatcher
 from indexer.search.schema import build_schema, fields_of
 from tests.benchmarks.searchcorpus import generate
@@ -223,3 +226,32 @@ def test_a_merge_writes_what_a_fresh_build_of_the_surviving_articles_writes(tmp_
                 assert mine.field_length(field) == pytest.approx(theirs.field_length(field), rel=0.01)
             else:
                 assert mine.field_length(field) == theirs.field_length(field)
+
+
+# -- what analysing a new article costs: the stemmer is skipped where it cannot change a word ----------------
+
+_LETTERS = "abcdeilmnorstuyz"
+# Endings from the Porter paper's rules (written out here, not taken from the module under test).
+_ENDINGS = (
+    "sses ies ss s eed ed ing ying bled ating izing y e ll ational tional enci anci izer abli alli entli eli ousli "
+    "ization ation ator alism iveness fulness ousness aliti iviti biliti logi icate ative alize iciti ical ful ness "
+    "al ance ence er ic able ible ant ement ment ent ion sion tion ou ism ate iti ous ive ize"
+).split()
+
+
+@settings(max_examples=600)
+@given(st.text(alphabet=_LETTERS, min_size=1, max_size=9), st.sampled_from(["", "", *_ENDINGS]))
+def test_stems_are_the_porter_stemmers_with_or_without_the_shortcut(word: str, ending: str) -> None:
+    word += ending
+    analysis.stem.cache_clear()
+    assert analysis.stem(word) == porter.stem(word)
+
+
+def test_stems_of_a_news_vocabulary_are_the_porter_stemmers() -> None:
+    words = {analysis.fold(w) for d in generate(200, seed=4) for w in analysis.WORD.findall(d.title + " " + d.body)}
+    words = {w for w in words if w.isascii() and w.isalpha()}
+    analysis.stem.cache_clear()
+    assert len(words) > 5_000
+    assert [w for w in sorted(words) if analysis.stem(w) != porter.stem(w)] == []
+    shortcut = [w for w in words if not w.endswith(analysis.PORTER_ENDINGS)]
+    assert len(shortcut) > len(words) // 10  # the shortcut does serve

@@ -57,10 +57,23 @@ def fold(word: str) -> str:
     return word
 
 
+#: Every ending at which a step of the Porter stemmer can change a lower-case word (steps 1a-1c,
+#: the suffix lists of steps 2-4, and step 5's "e" and "ll"). A word ending in none of them is its
+#: own stem: checking that in C spares the stemmer's regular expressions for most unseen words,
+#: the bulk of analysing a new article.
+PORTER_ENDINGS = tuple(
+    "s ed ing y e ll ational tional enci anci izer bli alli entli eli ousli ization ation ator alism iveness "
+    "fulness ousness aliti iviti biliti logi icate ative alize iciti ical ful ness al ance ence er ic able ible "
+    "ant ement ment ent ou ism ate iti ous ive ize ion".split()
+)
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """The English stem of a folded word; words outside the Latin script come back unchanged."""
     if not word.isascii() or not word.isalpha():
+        return word
+    if word.islower() and not word.endswith(PORTER_ENDINGS):
         return word
     return _porter(word)
 
