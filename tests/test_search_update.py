@@ -190,6 +190,20 @@ def test_the_idle_merge_joins_small_segments_and_keeps_every_result(tmp_path: Pa
     ix.close()
 
 
+def test_an_idle_merge_with_nothing_to_merge_writes_nothing(tmp_path: Path) -> None:
+    ix = opened(tmp_path / "index", [article(n) for n in range(1, 31)])
+    ix.update([article(40, "tide")])
+    generation = ix._require().latest_generation()
+    snapshot = ix._snap
+    ix._merge_when_idle()
+    ix._run(lambda: None)
+    assert ix._require().latest_generation() == generation and ix._snap is snapshot
+    assert ids(ix, "tide") == [40]
+    ix.update([article(41, "tide")])  # the lock was given back
+    assert ids(ix, "tide") == [40, 41]
+    ix.close()
+
+
 @pytest.mark.parametrize("deleting", [False, True])
 def test_a_merge_writes_what_a_fresh_build_of_the_surviving_articles_writes(tmp_path: Path, deleting: bool) -> None:
     docs = list(generate(240, seed=3))

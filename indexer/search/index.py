@@ -36,6 +36,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.reading import SegmentReader
+from whoosh.writing import MERGE_SMALL
 
 from indexer.search import engine
 from indexer.search.query import parse, positives
@@ -350,9 +351,9 @@ class SearchIndex:
             self._ix = self._snap = self._live = None
             self._generation = ""
 
-    def _commit(self, writer: Any, generation: str | None, merge: bool = False) -> None:
+    def _commit(self, writer: Any, generation: str | None, mergetype: Any = None) -> None:
         try:
-            writer.commit(merge=merge)
+            writer.commit(mergetype=mergetype)
         except BaseException:
             if not writer.is_closed:
                 writer.cancel()
@@ -420,8 +421,20 @@ class SearchIndex:
 
     def _merge_when_idle(self) -> None:
         def job() -> None:
-            if self._ix is not None and len(self._snap.leaves if self._snap else ()) > 1:
-                self._commit(BulkWriter(self._ix, lock=True), None, merge=True)
+            if self._ix is None or len(self._snap.leaves if self._snap else ()) < 2:
+                return
+            w = BulkWriter(self._ix, lock=True)
+            try:
+                # Whoosh's policy (small segments, Fibonacci thresholds) picks what to merge and copies
+                # it into the writer; when it picks nothing, nothing is written.
+                kept = MERGE_SMALL(w, list(w.segments))
+            except BaseException:
+                w.cancel()
+                raise
+            if not w._added:
+                w.cancel()
+                return
+            self._commit(w, None, mergetype=lambda _writer, _segments: kept)
 
         if not self._closed:
             try:
