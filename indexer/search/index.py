@@ -18,6 +18,7 @@ for a commit, only for the instant of the swap.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -88,6 +89,26 @@ def _default_procs() -> int:
     if sys.platform == "win32" or getattr(sys, "frozen", False):
         return 1
     return 2 if (os.cpu_count() or 1) > 1 else 1
+
+
+def _gc_paused(job: Callable[[], T]) -> Callable[[], T]:
+    """`job`, run with Python's cyclic garbage collector paused.
+
+    A commit allocates hundreds of thousands of small objects, enough to set off a full collection,
+    which walks every object of the process (an open 100,000-article index holds millions): 50 ms
+    of a 0.6 s commit. Whatever cycles the commit leaves are collected after it.
+    """
+
+    def run() -> T:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return job()
+        finally:
+            if enabled:
+                gc.enable()
+
+    return run
 
 
 class SearchIndex:
@@ -166,7 +187,7 @@ class SearchIndex:
                 raise
             self._commit(w, generation)
 
-        self._run(job)
+        self._run(_gc_paused(job))
         self._schedule_merge()
 
     def delete(self, ids: Iterable[int], generation: str | None = None) -> None:
