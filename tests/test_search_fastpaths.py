@@ -104,3 +104,22 @@ def test_the_banded_edit_distance_agrees_with_the_full_table() -> None:
         for limit in (1, 2, 3):
             full = _osa(a, b)
             assert engine.edit_distance(a, b, limit) == (full if full <= limit else limit + 1), (a, b, limit)
+
+
+def test_prefix_terms_read_from_the_term_file_are_whooshs(index: SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Read in pieces of 64 bytes, a run of terms crosses many pieces and rows cross their edges.
+    from indexer.search import lexicon
+
+    monkeypatch.setattr(lexicon, "_PIECE", 64)
+    snap = index._snap
+    assert snap is not None
+    checked = 0
+    for reader, _, _, _ in snap.leaves:
+        for field, prefix in [("body", "pol"), ("body", "e"), ("title", "ec"), ("authors", ""), ("source", "the")]:
+            whoosh = [(t.decode(), i.doc_frequency()) for t, i in reader.iter_prefix(field, prefix)]
+            assert list(lexicon.prefix_terms(reader, field, prefix, 100_000)) == whoosh, (field, prefix)
+            assert list(lexicon.prefix_terms(reader, field, prefix, 3)) == whoosh[:3]
+            checked += len(whoosh)
+        assert list(lexicon.prefix_terms(reader, "body", "zzzzzz", 10)) == []
+        assert list(lexicon.prefix_terms(reader, "nosuchfield", "a", 10)) == []
+    assert checked > 500

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from indexer.search import analysis, phrase, scoring
+from indexer.search import analysis, lexicon, phrase, scoring
 from indexer.search.query import And, Filter, Node, Not, Or, Text, date_range, positives
 from indexer.search.snapshot import Snapshot, frozen, letter_mask
 
@@ -33,6 +33,7 @@ ANY_FIELDS = ("title", "body", "authors", "source")
 STEMMED = {"title", "body"}
 EXPANSIONS = 30
 SCORED_EXPANSIONS = 3
+PREFIX_SCAN = 50_000  # terms of one segment a prefix looks through (a one-letter prefix stops there)
 SCORED_FIELDS = ("title", "body")
 FACET_TOP = 50
 SUGGEST_BELOW = 3
@@ -89,12 +90,9 @@ def expand_prefix(snap: Snapshot, field: str, prefix: str) -> tuple[str, ...]:
         short = prefix[: max(3, len(prefix) - 3)] if field in STEMMED else prefix
         found: dict[str, int] = {}
         for reader, _, _, _ in snap.leaves:  # segment by segment: the merged reader re-reads every posting list
-            for n, (btext, info) in enumerate(reader.iter_prefix(field, short)):
-                if n > 50_000:
-                    break
-                term = btext.decode("utf-8")
+            for term, df in lexicon.prefix_terms(reader, field, short, PREFIX_SCAN):
                 if term.startswith(prefix) or (field in STEMMED and prefix.startswith(term) and len(term) >= 3):
-                    found[term] = found.get(term, 0) + info.doc_frequency()
+                    found[term] = found.get(term, 0) + df
         return tuple(heapq.nlargest(EXPANSIONS, found, key=found.__getitem__))
 
     return snap.cached(("prefix", field, prefix), make)
