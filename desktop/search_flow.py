@@ -27,6 +27,7 @@ from desktop.worker import LatestRunner, TaskRunner
 
 DEBOUNCE_MS = 150
 RECENT = 200
+WARM_PAUSE_MS = 20  # between steps of loading the search vocabulary, so typed searches get the index first
 FIRST_SCREEN = 60  # rows whose title, source and date come with the hits: more than a tall window shows
 
 
@@ -166,7 +167,7 @@ class SearchFlow(QObject):
         only when its first hits are on screen, so nothing competes with that first search."""
         self._totals = None
         self.last = None
-        self._first_results = [self.invalidate_totals] + ([then] if then is not None else [])
+        self._first_results = [self.invalidate_totals, self.warm_search] + ([then] if then is not None else [])
         self.search_now()
 
     def set_filter(self, kind: str, value: str) -> None:
@@ -285,6 +286,21 @@ class SearchFlow(QObject):
                 model.add_snippets(query, snippets)
 
         self.snippet_runner.run(load, loaded)
+
+    def warm_search(self) -> None:
+        """Load what fuzzy words and "did you mean" compare against, a piece at a time on the snippet
+        thread, each piece a short hold of the index between searches; the first such search of a
+        session then does not wait half a second for all of it."""
+        library = self.w.library
+        if library is None:
+            return
+
+        def step_done(more: bool) -> None:
+            if more and library is self.w.library:
+                QTimer.singleShot(WARM_PAUSE_MS, self.warm_search)
+
+        # A step that fails costs only speed: the search that needs the vocabulary loads it itself.
+        self.snippet_runner.run(library.warm_search, step_done, lambda _exc: None)
 
     def invalidate_totals(self) -> None:
         """The library changed (or was opened): count its totals again, off the UI thread; the sidebar follows."""

@@ -411,6 +411,10 @@ class Library:
     def snippets(self, query: str, ids: Sequence[int]) -> dict[int, str]:
         return self.index.snippets(query, ids)
 
+    def warm_search(self) -> bool:
+        """One step of loading what fuzzy words and suggestions need (`SearchIndex.warm`); True while more remain."""
+        return self.index.warm()
+
     # -- tags and bookmarks ------------------------------------------------------------------
 
     def _require_writable(self) -> None:

@@ -269,3 +269,29 @@ def test_stems_of_a_news_vocabulary_are_the_porter_stemmers() -> None:
     assert [w for w in sorted(words) if analysis.stem(w) != porter.stem(w)] == []
     shortcut = [w for w in words if not w.endswith(analysis.PORTER_ENDINGS)]
     assert len(shortcut) > len(words) // 10  # the shortcut does serve
+
+
+def test_warming_loads_every_vocabulary_a_piece_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from indexer.search import snapshot
+
+    ix = opened(tmp_path / "ix", [article(n, "harbour pilots") for n in range(1, 30)])
+    ix.update([article(n, "harbor pilot licences") for n in range(100, 104)])
+    steps = 1
+    while ix.warm():
+        steps += 1
+    assert steps == segments(ix) * len(snapshot.FUZZY_FIELDS) == 8
+    assert ix.warm() is False
+    # Warm, a fuzzy search and a "did you mean" load no vocabulary of their own.
+    loaded: list[tuple[str, str]] = []
+    real = snapshot._segment_groups
+
+    def watched(reader: Any, field: str, key: str, folder: Any) -> Any:
+        if (key, field) not in snapshot._GROUPS:
+            loaded.append((key, field))
+        return real(reader, field, key, folder)
+
+    monkeypatch.setattr(snapshot, "_segment_groups", watched)
+    assert ids(ix, "harbuor~") == [*range(1, 30), *range(100, 104)]
+    assert ix.search("harbuor").suggestion == "harbour"
+    assert loaded == []
+    ix.close()

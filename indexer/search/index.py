@@ -271,6 +271,12 @@ class SearchIndex:
                 suggestion = engine.suggest(snap, node, query)
         return SearchResults(total, hits, facets, suggestion, query, exact, parsed, sort)
 
+    def warm(self) -> bool:
+        """Load one more piece of what fuzzy words and suggestions compare against; True while more
+        remain. Each call holds the index for one piece only, so a window calls it between searches."""
+        with self._lock:
+            return self._snap is not None and self._snap.warm_vocabulary()
+
     def snippets(self, query: str, ids: Sequence[int]) -> dict[int, str]:
         """For each id, the passage of its text that best shows the query, HTML-escaped, marks as <b>."""
         with self._lock:

@@ -147,3 +147,13 @@ def test_a_bookmark_made_while_a_search_runs_shows_in_its_results(qtbot, window,
     release.set()
     qtbot.waitUntil(lambda: window.flow.searches_done > before, timeout=10000)
     assert window.results_model.index(0).data(BookmarkedRole) is True
+
+
+def test_the_fuzzy_vocabulary_is_loaded_after_the_first_results(qtbot, window) -> None:  # noqa: ANN001
+    from indexer.search import snapshot
+
+    snap = window.library.index._snap
+    wanted = {(key, field) for _, _, _, key in snap.leaves for field in snapshot.FUZZY_FIELDS}
+    qtbot.waitUntil(lambda: wanted <= set(snapshot._GROUPS), timeout=10000)
+    qtbot.waitUntil(lambda: not window.flow.snippet_runner.busy, timeout=10000)
+    assert window.library.warm_search() is False  # nothing was left for a search to load
