@@ -2,7 +2,8 @@
 
 Like Anki's browser table, the model keeps the ids a search returned and fetches what a row shows
 when the view asks for it (`data()`), in batches, with a bounded cache; more ids arrive through
-`fetchMore` as the user scrolls, so 100,000 hits cost no more than the rows on screen. Snippets are
+`fetchMore` as the user scrolls (asked for on a worker thread: the UI never waits on the index),
+so 100,000 hits cost no more than the rows on screen. Snippets are
 the costly part of a search (highlighting re-reads the text), so they are asked for only for the
 rows the view actually paints, and arrive later through `add_snippets`.
 """
@@ -31,7 +32,9 @@ PAGE = 200
 CACHE_ROWS = 3000
 REMOVED = {"title": "(article removed)", "source": None, "published": None, "authors": [], "bookmarked": False}
 
-FetchIds = Callable[[int, int], list[int]]  # (offset, limit) -> the next ids of the same result list
+# (offset, limit, deliver): ask, off the UI thread, for the next ids of the same result list; `deliver`
+# gets them on the UI thread, or None when they could not be read (the view may ask again).
+FetchIds = Callable[[int, int, Callable[[list[int] | None], None]], None]
 SnippetLoader = Callable[[str, list[int]], None]  # asks for snippets; answers come to add_snippets()
 
 _MARK = re.compile(r"<(b|strong|mark|em)(?:\s[^>]*)?>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -67,6 +70,8 @@ class ResultsModel(QAbstractListModel):
         self._ids: list[int] = []
         self._total = 0
         self._fetch: FetchIds | None = None
+        self._fetching = False  # a page of ids is on its way
+        self._results = 0  # counts set_results(): a page asked for an earlier result list is dropped
         self.query = ""
         self._rows: OrderedDict[int, dict] = OrderedDict()
         self._snippets: dict[int, list[tuple[str, bool]]] = {}
@@ -102,6 +107,8 @@ class ResultsModel(QAbstractListModel):
         self._ids = list(ids)
         self._total = max(total, len(self._ids))
         self._fetch = fetch
+        self._fetching = False
+        self._results += 1
         self.query = query
         self._snippets.clear()
         self._wanted.clear()
@@ -183,15 +190,32 @@ class ResultsModel(QAbstractListModel):
         return not parent.isValid() and self._fetch is not None and len(self._ids) < self._total
 
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
-        if not self.canFetchMore(parent) or self._fetch is None:
+        if not self.canFetchMore(parent) or self._fetch is None or self._fetching:
             return
-        new = [i for i in self._fetch(len(self._ids), PAGE)]
-        if not new:
-            self._total = len(self._ids)
-            return
-        self.beginInsertRows(QModelIndex(), len(self._ids), len(self._ids) + len(new) - 1)
-        self._ids.extend(new)
-        self.endInsertRows()
+        self._fetching = True
+        results, offset = self._results, len(self._ids)
+
+        def deliver(new: list[int] | None) -> None:
+            if results != self._results:
+                return  # the list was replaced while this page was read
+            self._fetching = False
+            if new is None:
+                return
+            seen = set(self._ids)
+            new = [i for i in new if i not in seen]  # an article added meanwhile may shift the pages
+            if not new:
+                self._total = len(self._ids)  # fewer than counted (articles deleted since): stop asking
+                return
+            self.beginInsertRows(QModelIndex(), len(self._ids), len(self._ids) + len(new) - 1)
+            self._ids.extend(new)
+            self.endInsertRows()
+
+        self._fetch(offset, PAGE, deliver)
+
+    @property
+    def fetching(self) -> bool:
+        """Whether a page of ids is on its way (the tests wait on this)."""
+        return self._fetching
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():

@@ -217,8 +217,18 @@ class SearchFlow(QObject):
         self.last = outcome
         query = outcome.query
 
-        def fetch(offset: int, limit: int) -> list[int]:
-            return [h.id for h in library.search(query, sort=sort, limit=limit, offset=offset).hits]
+        def fetch(offset: int, limit: int, deliver: Callable[[list[int] | None], None]) -> None:
+            # On the snippet thread, not the search thread: a new keystroke must not cancel it, and
+            # the UI never waits on the index for the rows below the first page.
+            def failed(exc: BaseException) -> None:
+                deliver(None)
+                w.show_error(f"Could not read more results: {exc}".splitlines()[0])
+
+            self.snippet_runner.run(
+                lambda: [h.id for h in library.search(query, sort=sort, limit=limit, offset=offset).hits],
+                deliver,
+                failed,
+            )
 
         w = self.w
         current = w.results_model.article_id(w.results_view.currentIndex().row())

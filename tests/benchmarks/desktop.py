@@ -67,9 +67,11 @@ def _words(rng: random.Random, n: int) -> list[str]:
         "repair ferry fares supply staff police court report year people government minister village market"
     ).split()
     out = list(dict.fromkeys(common))
+    seen = set(out)
     while len(out) < n:
         word = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
-        if word not in out:
+        if word not in seen:
+            seen.add(word)
             out.append(word)
     return out
 
