@@ -161,3 +161,40 @@ def test_import_with_worker_processes_gives_the_same_articles(library: Library, 
     assert [o.status for o in report.outcomes] == ["imported"] * 8
     titles = sorted(a.title for a in library.articles())
     assert titles == sorted(f"Story {i}" for i in range(8))
+
+
+def test_searches_answer_while_an_import_runs(library: Library, tmp_path: Path) -> None:
+    # Another thread searches the library the whole time an import of 12 stories runs: every search
+    # answers, never fewer stories than the one before, and each found story is whole in the library.
+    import threading
+
+    folder = tmp_path / "batch"
+    for i in range(12):
+        paragraphs = [f"Harbour dispatch {i}: the ferry pier reopened after repairs to berth {i}.", *LOREM]
+        write(folder / f"dispatch-{i}.html", article_html(title=f"Dispatch {i}", paragraphs=paragraphs, url=None))
+    seen: list[int] = []
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def search_all_the_time() -> None:
+        while not done.is_set():
+            try:
+                results = library.search("harbour ferry")
+                for hit in results.hits:
+                    assert library.article(hit.id).title.startswith("Dispatch ")
+                seen.append(results.total)
+            except BaseException as e:  # noqa: BLE001 - reported by the test below
+                errors.append(e)
+                return
+
+    searcher = threading.Thread(target=search_all_the_time)
+    searcher.start()
+    try:
+        report = library.import_paths([folder], workers=1)
+    finally:
+        done.set()
+        searcher.join()
+    assert errors == []
+    assert [o.status for o in report.outcomes] == ["imported"] * 12
+    assert len(seen) > 3 and seen == sorted(seen)  # searched throughout, and never went back
+    assert library.search("harbour ferry").total == 12
