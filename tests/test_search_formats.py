@@ -16,7 +16,7 @@ from whoosh import formats as whoosh_formats
 from whoosh import index as whoosh_index
 from whoosh.query import Phrase
 
-from indexer.search import storage
+from indexer.search import rebuild, storage
 from indexer.search.formats import CompactPositions, decode_positions, encode_positions
 from indexer.search.schema import build_schema, fields_of
 from tests.benchmarks.searchcorpus import generate
@@ -113,12 +113,12 @@ def _everything(reader: Any) -> dict[str, Any]:
 def test_rebuild_writer_writes_what_whooshs_writer_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, procs: int
 ) -> None:
-    monkeypatch.setattr(storage, "SMALL_BUILD", 50)  # worker processes for a small archive too
-    monkeypatch.setattr(storage, "CHUNK", 120)  # and several segments
+    monkeypatch.setattr(rebuild, "SMALL_BUILD", 50)  # worker processes for a small archive too
+    monkeypatch.setattr(rebuild, "CHUNK", 120)  # and several segments
     plain = _whoosh_index(tmp_path / "plain", build_schema())
     (tmp_path / "ours").mkdir()
     ours = whoosh_index.create_in(str(tmp_path / "ours"), build_schema())
-    assert storage.write_all(ours, iter(DOCS), procs) == len(DOCS)
+    assert rebuild.write_all(ours, iter(DOCS), procs) == len(DOCS)
     assert len(ours._segments()) >= 2
     with ours.reader() as a, plain.reader() as b:
         assert a.doc_count() == len(DOCS)
@@ -129,7 +129,7 @@ def test_rebuild_writer_writes_what_whooshs_writer_writes(
 
 def test_rebuild_of_an_empty_archive_is_an_openable_empty_index(tmp_path: Path) -> None:
     ix = whoosh_index.create_in(str(tmp_path), build_schema())
-    assert storage.write_all(ix, iter(()), 2) == 0
+    assert rebuild.write_all(ix, iter(()), 2) == 0
     with whoosh_index.open_dir(str(tmp_path)).searcher() as s:
         assert s.doc_count() == 0
 
@@ -137,7 +137,7 @@ def test_rebuild_of_an_empty_archive_is_an_openable_empty_index(tmp_path: Path) 
 def test_a_failing_document_source_stops_the_build_and_leaves_the_index_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(storage, "SMALL_BUILD", 50)
+    monkeypatch.setattr(rebuild, "SMALL_BUILD", 50)
 
     def documents() -> Any:
         yield from DOCS[:120]
@@ -145,26 +145,26 @@ def test_a_failing_document_source_stops_the_build_and_leaves_the_index_as_it_wa
 
     ix = whoosh_index.create_in(str(tmp_path), build_schema())
     with pytest.raises(OSError, match="library read failed"):
-        storage.write_all(ix, documents(), 2)
+        rebuild.write_all(ix, documents(), 2)
     assert multiprocessing.active_children() == []
     with whoosh_index.open_dir(str(tmp_path)).searcher() as s:
         assert s.doc_count() == 0
-    assert storage.write_all(ix, iter(DOCS[:80]), 2) == 80  # and the lock was given back
+    assert rebuild.write_all(ix, iter(DOCS[:80]), 2) == 80  # and the lock was given back
 
 
 def test_a_worker_that_fails_fails_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(storage, "SMALL_BUILD", 50)
-    real = storage.fields_of
+    monkeypatch.setattr(rebuild, "SMALL_BUILD", 50)
+    real = rebuild.fields_of
 
     def fields_of_or_fail(doc: Any) -> dict[str, Any]:
         if doc.id == DOCS[100].id:
             raise ValueError("unreadable article")
         return real(doc)
 
-    monkeypatch.setattr(storage, "fields_of", fields_of_or_fail)  # the forked workers inherit it
+    monkeypatch.setattr(rebuild, "fields_of", fields_of_or_fail)  # the forked workers inherit it
     ix = whoosh_index.create_in(str(tmp_path), build_schema())
     with pytest.raises(RuntimeError, match="unreadable article"):
-        storage.write_all(ix, iter(DOCS), 2)
+        rebuild.write_all(ix, iter(DOCS), 2)
     assert multiprocessing.active_children() == []
     with whoosh_index.open_dir(str(tmp_path)).searcher() as s:
         assert s.doc_count() == 0

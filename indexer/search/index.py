@@ -41,6 +41,7 @@ from whoosh.writing import MERGE_SMALL
 
 from indexer.search import engine
 from indexer.search.query import parse, positives
+from indexer.search.rebuild import write_all
 from indexer.search.schema import IndexDoc, build_schema, fields_of
 from indexer.search.snapshot import SegmentTable, Snapshot, load_table
 from indexer.search.snippets import Marker, mark_all, snippet
@@ -50,7 +51,6 @@ from indexer.search.storage import (
     BulkWriter,
     atomic_write,
     commit_deletions,
-    write_all,
     write_marker,
 )
 
