@@ -13,8 +13,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from courlan import normalize_url
-
 from .model import ArticleDraft, ArticleRecord, Author, AuthorRecord, LibraryError
 from .tags import drop_unused_tags
 
@@ -25,6 +23,8 @@ def url_key(url: str | None) -> str | None:
     """A URL reduced to what identifies the story: no tracking parameters, fragment, scheme or www."""
     if not url or not url.lower().startswith(("http://", "https://")):
         return None
+    from courlan import normalize_url  # here, not at the top: ~0.2 s a window's start-up does not need
+
     try:
         normal = normalize_url(url)
     except (ValueError, TypeError):  # courlan rejects some malformed URLs
