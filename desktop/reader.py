@@ -93,6 +93,7 @@ class ReaderView(QTextBrowser):
         self._marks: list[QTextEdit.ExtraSelection] = []
         self._mark_index = -1
         self.refused: list[str] = []  # URLs refused since the last article, for the curious and the tests
+        self._unmarked = (0, 0)  # document positions where query words are not marked (the address line)
 
     # -- resources -----------------------------------------------------------------------------
 
@@ -119,6 +120,7 @@ class ReaderView(QTextBrowser):
             self.document().setBaseUrl(QUrl.fromLocalFile(str(self.library_folder) + "/"))
         self._apply_font()
         self.setHtml(self._header(record) + record.reader_html)
+        self._unmarked = self._address_line(record.url)
         self.fit_images()
         self.mark_terms(terms)
         self.moveCursor(QTextCursor.MoveOperation.Start)
@@ -126,9 +128,23 @@ class ReaderView(QTextBrowser):
 
     def show_message(self, text_html: str) -> None:
         self.article_id = None
+        self._unmarked = (0, 0)
         self._marks = []
         self.setExtraSelections([])
         self.setHtml(text_html)
+
+    def _address_line(self, url: str | None) -> tuple[int, int]:
+        """Where the header's address line is in the document: query words are not marked inside it
+        (a matched word in a URL is noise, and F3 would stop there)."""
+        if url:
+            block = self.document().begin()
+            for _ in range(6):  # title, byline, address: the header's first blocks
+                if not block.isValid():
+                    break
+                if block.text() == url:
+                    return block.position(), block.position() + block.length()
+                block = block.next()
+        return 0, 0
 
     def _header(self, r: Any) -> str:
         esc = html.escape
@@ -212,7 +228,10 @@ class ReaderView(QTextBrowser):
             fold = _folder()
             doc = self.document()
             # toRawText keeps one character per document position (blocks, images), so offsets line up.
+            skip_from, skip_to = self._unmarked
             for m in _WORD.finditer(doc.toRawText()):
+                if skip_from <= m.start() < skip_to:
+                    continue
                 folded = fold(m.group())
                 if folded in words or (prefixes and folded.startswith(prefixes)):
                     cursor = QTextCursor(doc)

@@ -100,6 +100,8 @@ def test_query_words_are_marked_and_f3_moves_between_them(qtbot, tmp_path: Path)
     page = record("<p>The tide rose. Tides are measured at the pier; the TIDE fell.</p>")
     reader.show_article(page, ["tide"])
     assert reader.mark_count == 2  # whole words, any case
+    reader.show_article(page, ["tide", "news", "example"])
+    assert reader.mark_count == 2  # not the words of the article's address (https://news.example/a)
     reader.show_article(page, ["tide*"])
     assert reader.mark_count == 3  # a prefix entry marks every word starting with it
     assert reader.next_mark()
