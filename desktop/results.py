@@ -1,11 +1,11 @@
 """The result list: a model that holds article ids only, and a delegate that paints each row.
 
-Like Anki's browser table, the model keeps the ids a search returned and fetches what a row shows
-when the view asks for it (`data()`), in batches, with a bounded cache; more ids arrive through
-`fetchMore` as the user scrolls (asked for on a worker thread: the UI never waits on the index),
-so 100,000 hits cost no more than the rows on screen. Snippets are
-the costly part of a search (highlighting re-reads the text), so they are asked for only for the
-rows the view actually paints, and arrive later through `add_snippets`.
+The model keeps the ids a search returned and fetches what a row shows when the view asks for it
+(`data()`), in batches, with a bounded cache; more ids arrive through `fetchMore` as the user scrolls
+(asked for on a worker thread: the UI never waits on the index), so 100,000 hits cost no more than
+the rows on screen. Snippets are the costly part of a search (highlighting re-reads the text), so
+they are asked for only for the rows the view actually paints, and arrive later through
+`add_snippets`; with nothing typed, a row's snippet is the article's opening lines.
 """
 
 from __future__ import annotations
@@ -229,7 +229,7 @@ class ResultsModel(QAbstractListModel):
         if role == ArticleIdRole:
             return article
         if role == SnippetRole:
-            if article not in self._snippets and self.query and article not in self._asked:
+            if article not in self._snippets and article not in self._asked:
                 self._wanted.add(article)
                 self._snippet_timer.start()
             return self._snippets.get(article)
@@ -272,7 +272,7 @@ class ResultsModel(QAbstractListModel):
     def _ask_for_snippets(self) -> None:
         wanted = [i for i in self._wanted if i not in self._snippets]
         self._wanted.clear()
-        if wanted and self.snippet_loader is not None and self.query:
+        if wanted and self.snippet_loader is not None:
             self._asked.update(wanted)
             self.snippet_loader(self.query, wanted)
 

@@ -1,6 +1,6 @@
 """Work off the UI thread: one writer thread for every library change, one thread for searches.
 
-Like Anki's task manager: a single-worker executor runs the function, and a signal brings the
+A single-worker executor runs each function, and a signal brings the
 result (or the error) back to the UI thread, where the callback runs. Workers never touch widgets.
 Whoosh allows one writer, so imports, tags, bookmarks and renames all queue on the same thread.
 """

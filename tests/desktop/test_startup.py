@@ -158,3 +158,17 @@ def test_the_fuzzy_vocabulary_is_loaded_after_the_first_results(qtbot, window) -
     qtbot.waitUntil(lambda: wanted <= set(snapshot._GROUPS), timeout=10000)
     qtbot.waitUntil(lambda: not window.flow.snippet_runner.busy, timeout=10000)
     assert window.library.warm_search() is False  # nothing was left for a search to load
+
+
+def test_with_nothing_typed_rows_show_the_opening_lines(qtbot, window) -> None:  # noqa: ANN001
+    from desktop.results import SnippetRole
+
+    model = window.results_model
+    assert window.search_field.text() == "" and model.rowCount() > 1
+    window.results_view.viewport().update()  # painting asks for the rows' snippets
+    qtbot.waitUntil(lambda: all(model.index(r).data(SnippetRole) for r in range(2)), timeout=10000)
+    for row in range(2):
+        shown = "".join(text for text, _mark in model.index(row).data(SnippetRole))
+        opening = window.library.article(model.article_id(row)).text
+        assert shown.rstrip("…").strip()[:40] == " ".join(opening.split())[:40]
+        assert not any(mark for _text, mark in model.index(row).data(SnippetRole))
