@@ -28,6 +28,7 @@ from desktop.worker import LatestRunner, TaskRunner
 DEBOUNCE_MS = 150
 RECENT = 200
 WARM_PAUSE_MS = 20  # between steps of loading the search vocabulary, so typed searches get the index first
+WARM_IDLE_MS = 400  # the vocabulary loads only once typing has paused this long (and not before the first results)
 FIRST_SCREEN = 60  # rows whose title, source and date come with the hits: more than a tall window shows
 
 
@@ -167,7 +168,7 @@ class SearchFlow(QObject):
         only when its first hits are on screen, so nothing competes with that first search."""
         self._totals = None
         self.last = None
-        self._first_results = [self.invalidate_totals, self.warm_search] + ([then] if then is not None else [])
+        self._first_results = [self.invalidate_totals, self._warm_later] + ([then] if then is not None else [])
         self.search_now()
 
     def set_filter(self, kind: str, value: str) -> None:
@@ -300,9 +301,12 @@ class SearchFlow(QObject):
     def warm_search(self) -> None:
         """Load what fuzzy words and "did you mean" compare against, a piece at a time on the snippet
         thread, each piece a short hold of the index between searches; the first such search of a
-        session then does not wait half a second for all of it."""
+        session then does not wait half a second for all of it. A step waits while the user types."""
         library = self.w.library
         if library is None:
+            return
+        if self.timer.isActive() or self.searcher.busy:
+            self._warm_later()
             return
 
         def step_done(more: bool) -> None:
@@ -311,6 +315,9 @@ class SearchFlow(QObject):
 
         # A step that fails costs only speed: the search that needs the vocabulary loads it itself.
         self.snippet_runner.run(library.warm_search, step_done, lambda _exc: None)
+
+    def _warm_later(self) -> None:
+        QTimer.singleShot(WARM_IDLE_MS, self.warm_search)
 
     def invalidate_totals(self) -> None:
         """The library changed (or was opened): count its totals again, off the UI thread; the sidebar follows."""
