@@ -34,18 +34,20 @@ class FindBar(QWidget):
         self.field.setFocus()
         self.field.selectAll()
 
-    def find(self, backwards: bool = False) -> None:
+    def find(self, backwards: bool = False) -> None:  # type: ignore[override]  # QWidget.find is a static lookup by window id
         found = self.reader.find_text(self.field.text(), backwards)
         self.status.setText("" if found or not self.field.text() else "Not found")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.field and event.type() == QEvent.Type.KeyPress:
-            key = QKeyEvent(event).key() if not isinstance(event, QKeyEvent) else event.key()
+            if not isinstance(event, QKeyEvent):
+                return False
+            key = event.key()
             if key == Qt.Key.Key_Escape:
                 self.hide()
                 self.reader.setFocus()
                 return True
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(event, QKeyEvent):
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.find(backwards=bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
                 return True
         return super().eventFilter(watched, event)

@@ -10,7 +10,7 @@ import shutil
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
@@ -135,12 +135,32 @@ class ImportController(QObject):
         self.failed.emit(f"Import stopped: {exc}".splitlines()[0])
 
 
-class WindowImports:
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMainWindow
+
+    from desktop.results import ResultsModel
+    from desktop.search_flow import SearchFlow
+
+    _Window = QMainWindow
+else:
+    _Window = object
+
+
+class WindowImports(_Window):
     """The window's side of importing (a mixin for `MainWindow`): choosing files, drops, progress, the report."""
 
     library: Any
     imports: ImportController
     reports: list[ImportReportDialog]
+    _last_refresh: float
+    _quiet_import: bool
+    if TYPE_CHECKING:  # what `MainWindow` provides
+        flow: SearchFlow
+        results_model: ResultsModel
+        status_label: QLabel
+
+        def show_error(self, message: str, dialog: bool = False) -> None: ...
+        def open_article(self, article: int, *, remember: bool = True) -> bool: ...
 
     def choose_import(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
@@ -186,14 +206,17 @@ class WindowImports:
         dialog.show()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        self._consider_drag(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        # Some platforms ask again on every move; without accepting here the drop is refused.
+        self._consider_drag(event)
+
+    def _consider_drag(self, event: QDragMoveEvent) -> None:
         if self.library is not None and drops.read_drop(event.mimeData()).importable:
             event.acceptProposedAction()
         else:
             event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
-        # Some platforms ask again on every move; without accepting here the drop is refused.
-        self.dragEnterEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         contents = drops.read_drop(event.mimeData())

@@ -1,14 +1,13 @@
 """Which library the window has open: lock, open on the writer thread, show, close; the demo library.
 
-`LibrarySession` is mixed into `MainWindow` (as calibre's main window mixes in its parts); it uses the
-window's writer thread, search flow, results model, reader and author page, and keeps `window.library`
-and `window.lock`.
+`LibrarySession` is mixed into `MainWindow`; it uses the window's writer thread, search flow, results
+model, reader and author page, and keeps `window.library` and `window.lock`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog
 
@@ -21,12 +20,41 @@ PLACEHOLDER = (
 )
 
 
-class LibrarySession:
+if TYPE_CHECKING:
+    from PySide6.QtCore import SignalInstance
+    from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
+
+    from desktop.author_page import AuthorPage
+    from desktop.importing import ImportController
+    from desktop.reader import ReaderView
+    from desktop.results import ResultsModel
+    from desktop.search_flow import SearchFlow
+    from desktop.worker import TaskRunner
+
+    _Window = QMainWindow
+else:
+    _Window = object
+
+
+class LibrarySession(_Window):
     """Opening and closing the window's library (a mixin for `MainWindow`)."""
 
     library: Any
     lock: LibraryLock | None
     current: tuple[str, Any] | None
+    if TYPE_CHECKING:  # what `MainWindow` provides
+        writer: TaskRunner
+        flow: SearchFlow
+        results_model: ResultsModel
+        reader: ReaderView
+        author_page: AuthorPage
+        right_stack: QStackedWidget
+        status_label: QLabel
+        imports: ImportController
+        history: list[tuple[str, Any]]
+        library_changed: SignalInstance
+
+        def show_error(self, message: str, dialog: bool = False) -> None: ...
 
     def open_library(self, folder: Path, *, then: Any = None) -> bool:
         """Lock and open a library on the writer thread; False (with a message) when another window has it."""

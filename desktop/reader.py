@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ def library_file(folder: Path | None, url: QUrl) -> Path | None:
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
-def _folder():  # noqa: ANN202 - a str -> str function
+def _folder() -> Callable[[str], str]:
     """The index's own folding (case and accents), so a marked word is one the search matched."""
     try:
         from indexer.search.analysis import fold
@@ -97,7 +98,8 @@ class ReaderView(QTextBrowser):
 
     # -- resources -----------------------------------------------------------------------------
 
-    def loadResource(self, kind: int, url: QUrl) -> Any:  # noqa: N802
+    def loadResource(self, kind: int, url: QUrl | str) -> Any:  # noqa: N802
+        url = QUrl(url) if isinstance(url, str) else url
         target = library_file(self.library_folder, url)
         if target is None:
             self.refused.append(url.toString())
@@ -148,10 +150,7 @@ class ReaderView(QTextBrowser):
 
     def _header(self, r: Any) -> str:
         esc = html.escape
-        authors = ", ".join(
-            f'<a href="{AUTHOR_SCHEME}:{esc(QUrl.toPercentEncoding(a.name).data().decode())}">{esc(a.name)}</a>'
-            for a in r.authors
-        )
+        authors = ", ".join(f'<a href="{AUTHOR_SCHEME}:{esc(_percent(a.name))}">{esc(a.name)}</a>' for a in r.authors)
         date = (r.published or "")[:10]
         facts = " · ".join(x for x in (esc(r.source or ""), esc(date), authors) if x)
         lines = [f"<h1>{'★ ' if r.bookmarked else ''}{esc(r.title)}</h1>"]
@@ -160,9 +159,7 @@ class ReaderView(QTextBrowser):
         if r.url:
             lines.append(f'<p class="url"><a href="{esc(r.url)}">{esc(r.url)}</a></p>')
         if r.tags:
-            tags = " ".join(
-                f'<a href="{TAG_SCHEME}:{esc(QUrl.toPercentEncoding(t).data().decode())}">#{esc(t)}</a>' for t in r.tags
-            )
+            tags = " ".join(f'<a href="{TAG_SCHEME}:{esc(_percent(t))}">#{esc(t)}</a>' for t in r.tags)
             lines.append(f'<p class="tags">{tags}</p>')
         lines.append("<hr>")
         return "".join(lines)
@@ -285,3 +282,8 @@ class ReaderView(QTextBrowser):
             QDesktopServices.openUrl(url)
         elif url.isRelative() and url.hasFragment():
             self.scrollToAnchor(url.fragment())
+
+
+def _percent(text: str) -> str:
+    """`text` percent-encoded for a link of the reader's own schemes."""
+    return bytes(QUrl.toPercentEncoding(text).data()).decode("ascii")

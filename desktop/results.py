@@ -30,7 +30,13 @@ BookmarkedRole = Qt.ItemDataRole.UserRole + 5
 
 PAGE = 200
 CACHE_ROWS = 3000
-REMOVED = {"title": "(article removed)", "source": None, "published": None, "authors": [], "bookmarked": False}
+REMOVED: dict[str, Any] = {
+    "title": "(article removed)",
+    "source": None,
+    "published": None,
+    "authors": [],
+    "bookmarked": False,
+}
 
 # (offset, limit, deliver): ask, off the UI thread, for the next ids of the same result list; `deliver`
 # gets them on the UI thread, or None when they could not be read (the view may ask again).

@@ -47,13 +47,13 @@ def _render(out: Path, folder: Path, query: str) -> int:
 
     articles = paths.demo_article_paths()
     later = [p for p in articles if p.is_dir()]
-    first = [p for p in articles if p not in later]
+    earlier = [p for p in articles if p not in later]
     broken = folder.parent / "broken-download.html"
     broken.write_bytes(b"")
     with Library(folder) as library:
-        library.import_paths(first, workers=1)
+        library.import_paths(earlier, workers=1)
         # A second import for the report: new articles, one already there, one that is not an article.
-        again = next((p for p in first if p.suffix == ".html"), first[0])
+        again = next((p for p in earlier if p.suffix == ".html"), earlier[0])
         report = library.import_paths([*later, again, broken], workers=1)
 
     from desktop.app import application, apply_theme

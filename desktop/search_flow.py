@@ -349,6 +349,7 @@ class SearchFlow(QObject):
         if library is None or totals is None or totals.library is not library:
             return  # the totals are on their way; this runs again when they come
         last = self.last
+        total: int | None
         if last is None or not last.text.strip():
             tags = totals.tags
             authors, sources = totals.authors, totals.sources

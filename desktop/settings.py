@@ -45,7 +45,7 @@ def get(setting: Setting) -> Any:
         return setting.default
     if setting.type is int:
         try:
-            return int(value)
+            return int(value)  # type: ignore[call-overload]  # QSettings gives str or int back
         except (TypeError, ValueError):
             return setting.default
     if setting.type is QByteArray and not isinstance(value, QByteArray):

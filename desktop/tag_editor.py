@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QPushButton,
     QVBoxLayout,
 )
 
@@ -53,8 +54,9 @@ class TagEditor(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         for button in buttons.buttons():
-            button.setAutoDefault(False)  # Enter adds a tag; it must not close the editor
-            button.setDefault(False)
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)  # Enter adds a tag; it must not close the editor
+                button.setDefault(False)
         layout = QVBoxLayout(self)
         for widget in (label, self.field, self.list, hint, buttons):
             layout.addWidget(widget)
