@@ -21,6 +21,7 @@ from whoosh.writing import IndexingError, SegmentWriter
 
 from indexer.search.blocks import ArrayLeafMatcher, ArrayPostingsWriter
 from indexer.search.formats import ONE_BYTE, CompactPositions, encode_positions, group_positions
+from indexer.search.lexicon import FIELD_NUMBER, ROW_SIZES, TERM_INFO, term_entries
 
 FORMAT = "newsarchive-search/2"  # 2: posting blocks in the array layout
 MARKER = "newsarchive-search.json"
@@ -204,7 +205,7 @@ class TermPool:
         fieldterms: dict[str, bytearray] = {}
         codes = b""
         fmt: Any = None
-        for fieldname, btext, entry in _term_entries(terms_reader):
+        for fieldname, btext, entry in term_entries(terms_reader):
             if fieldname not in wanted:
                 continue
             if fieldname != field:
@@ -252,9 +253,6 @@ class TermPool:
 #: positions) go through `codecs.encode`: 7 times slower to write, 4 times slower to read and twice
 #: the size of 4. Whoosh reads the entry with `pickle.loads`, which takes any protocol.
 ENTRY_PICKLE = 4
-_FIELD_NUMBER = struct.Struct("!H")  # a term key's prefix in W3's term file
-_TERM_INFO = struct.Struct("!BfIBBfII")  # W3TermInfo's fixed part
-_ROW_SIZES = struct.Struct("!ii")  # a hash file row's key and value sizes
 
 
 def _length_codes(reader: Any, fieldname: str, count: int) -> bytes:
@@ -267,30 +265,6 @@ def _length_codes(reader: Any, fieldname: str, count: int) -> bytes:
     return codes.ljust(count, b"\0")  # a length column may stop short of the last documents
 
 
-def _term_entries(terms_reader: Any) -> Iterator[tuple[str, bytes, bytes]]:
-    """(field, term, term entry) of every term of a segment in term file order, the rows read in one piece.
-
-    Whoosh's `items()` makes two file reads, a key decoding and a `W3TermInfo` per term; a merge of
-    a dozen small segments reads ~200,000 of them."""
-    table = getattr(terms_reader, "_tindex", None)
-    if table is None or not hasattr(table, "startofdata"):
-        for (fieldname, btext), info in terms_reader.items():
-            yield fieldname, btext, info.to_bytes()
-        return
-    data = table.dbfile.get(table.startofdata, table.endofdata - table.startofdata)
-    names = terms_reader._fieldunmap
-    unpack = _ROW_SIZES.unpack_from
-    head = _ROW_SIZES.size
-    pos, end = 0, len(data)
-    while pos < end:
-        keylen, entrylen = unpack(data, pos)
-        pos += head
-        key = data[pos : pos + keylen]
-        pos += keylen
-        yield names[_FIELD_NUMBER.unpack_from(key)[0]], key[_FIELD_NUMBER.size :], data[pos : pos + entrylen]
-        pos += entrylen
-
-
 _EXTENT = struct.Struct("!qi")  # where a term's posting blocks are: offset and length in the postings file
 
 
@@ -298,11 +272,11 @@ def _term_postings(postfile: Any, entry: bytes, fmt: Any) -> tuple[Sequence[int]
     """(document numbers, weights, values) of one term of a segment, from its term entry (what
     `W3TermInfo.to_bytes` writes) or its blocks."""
     if entry[0]:  # the postings are in the entry
-        ids, weights, values = pickle.loads(entry[_TERM_INFO.size :])
+        ids, weights, values = pickle.loads(entry[TERM_INFO.size :])
         if len(values) != len(ids):  # the field keeps no values: Whoosh inlines none
             values = (b"",) * len(ids)
         return ids, weights, values
-    offset, length = _EXTENT.unpack_from(entry, _TERM_INFO.size)
+    offset, length = _EXTENT.unpack_from(entry, TERM_INFO.size)
     leaf = ArrayLeafMatcher(postfile, offset, length, fmt)
     out_ids: list[int] = []
     out_weights: list[float] = []
@@ -321,7 +295,7 @@ def _term_postings(postfile: Any, entry: bytes, fmt: Any) -> tuple[Sequence[int]
 def _inline_entry(ids: array, weights: array, values: list[bytes], lengths: list[int]) -> bytes:
     """The term entry `W3TermInfo.to_bytes` writes for a posting list kept inline, made in one step."""
     known = [n for n in lengths if n]
-    head = _TERM_INFO.pack(
+    head = TERM_INFO.pack(
         True,
         sum(weights),
         len(ids),
@@ -357,13 +331,13 @@ class _TermRows:
         if not keys:
             return
         pos = table.dbfile.tell()
-        sizes = _ROW_SIZES.pack
+        sizes = ROW_SIZES.pack
         parts: list[bytes] = []
         positions: list[int] = []
         for key, entry in zip(keys, self.entries, strict=True):
             positions.append(pos)
             parts += (sizes(len(key), len(entry)), key, entry)
-            pos += _ROW_SIZES.size + len(key) + len(entry)
+            pos += ROW_SIZES.size + len(key) + len(entry)
         if table.hashtype == 0:  # md5, Whoosh's default, without its round trip through a hex string
             hashes = [int.from_bytes(md5(key).digest()[12:], "big") for key in keys]
         else:
@@ -495,12 +469,12 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         rows = _TermRows(fw._tindex)
         inline = self.codec._inlinelimit
         unpack, head = _POSTING.unpack_from, _POSTING.size
-        pack_info, dumps = _TERM_INFO.pack, pickle.dumps
+        pack_info, dumps = TERM_INFO.pack, pickle.dumps
         single = inline > 1  # a list of one posting is kept in its term entry
         for name in sorted(self.pool.fields):
             field = self.schema[name]
             fw.start_field(name, field)
-            prefix = _FIELD_NUMBER.pack(fw._fieldid)
+            prefix = FIELD_NUMBER.pack(fw._fieldid)
             postings = fw._postwriter
             fmt = field.format
             for btext, buf in self.pool.terms(name):
