@@ -127,7 +127,7 @@ class ExportDialog(QDialog):
         return self.fmt, Path(self.dest_field.text().strip()).expanduser(), query
 
     def accept(self) -> None:
-        from indexer.export import refuse_existing
+        from indexer.exchange.export import refuse_existing
 
         text = self.dest_field.text().strip()
         if not text:

@@ -24,7 +24,7 @@ from . import paths
 from .model import ArticleRecord, AuthorRecord, ImportFailure, ImportReport, LibraryError
 
 if TYPE_CHECKING:
-    from .importer import ImportProgress
+    from .ingest.importer import ImportProgress
     from .library import Library
 
 
@@ -446,7 +446,7 @@ def cmd_backup(args: argparse.Namespace, library_dir: Path | None) -> int:
 
 
 def cmd_export(args: argparse.Namespace, library_dir: Path | None) -> int:
-    from .export import refuse_existing
+    from .exchange.export import refuse_existing
 
     dest = Path(args.dest)
     try:
@@ -465,8 +465,8 @@ def cmd_export(args: argparse.Namespace, library_dir: Path | None) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, library_dir: Path | None) -> int:
-    from .backup import restore_backup
     from .library import Library
+    from .store.backup import restore_backup
 
     target = Path(args.target)
     restore_backup(Path(args.src), target)

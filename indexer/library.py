@@ -19,17 +19,18 @@ from typing import TYPE_CHECKING
 
 from whoosh.index import LockError
 
-from . import backup, catalog, markers, paths, tags
-from .files import FileStore
+from . import paths
 from .model import ArticleRecord, AuthorRecord, ImportReport, LibraryError
 from .search import IndexDoc, SearchIndex, SearchResults
-from .store import Database, now_iso
+from .store import backup, catalog, markers, tags
+from .store.database import Database, now_iso
+from .store.files import FileStore
 
 if TYPE_CHECKING:
     # Imported where used: the import pipeline (lxml, trafilatura, chardet…) and the exporters cost a
     # window's start-up several hundred milliseconds that nothing needs until an import or export runs.
-    from .export import ExportReport
-    from .importer import CancelCheck, ProgressCallback
+    from .exchange.export import ExportReport
+    from .ingest.importer import CancelCheck, ProgressCallback
 
 IMPORT_MARKER = "import.running"  # the single marker of earlier versions; taken as left by a crash
 IMPORT_KIND = "import"
@@ -292,19 +293,19 @@ class Library:
         cancel: CancelCheck | None = None,
         workers: int | None = None,
     ) -> ImportReport:
-        """Import files, folders and zips, and restore JSON exports; see `importer` and `exchange`."""
+        """Import files, folders and zips, and restore JSON exports; see `ingest.importer` and `exchange.restore`."""
         self._require_writable()
-        from . import exchange
-        from .importer import Importer
+        from .exchange import restore
+        from .ingest.importer import Importer
 
         with self._importing():
             # Folders written by `export --format json` are restored, not walked as pages.
             inputs = list(inputs)
-            exports = [f for f in map(exchange.export_folder, inputs) if f is not None]
-            rest = [p for p in inputs if exchange.export_folder(p) is None]
+            exports = [f for f in map(restore.export_folder, inputs) if f is not None]
+            rest = [p for p in inputs if restore.export_folder(p) is None]
             report = ImportReport()
             for folder in exports:
-                restored = exchange.Restorer(self.db, self.files, self._sync_index).run(
+                restored = restore.Restorer(self.db, self.files, self._sync_index).run(
                     folder, progress=progress, cancel=cancel
                 )
                 report.outcomes += restored.outcomes
@@ -573,10 +574,23 @@ class Library:
         return problems
 
     def export(self, dest: str | Path, fmt: str = "json", *, query: str | None = None) -> ExportReport:
-        """Export the articles `query` finds (all when None) as json, csv, markdown or html; see `export`."""
-        from .export import export_library
+        """Export the articles `query` finds (all when None) as json, csv, markdown or html; see `exchange.export`."""
+        from .exchange.export import check_target, export_articles
 
-        return export_library(self, dest, fmt, query=query)
+        dest = check_target(dest, fmt)
+        ids = self._export_ids(query)
+        if query is not None and not ids:
+            raise LibraryError(f"the search {query!r} finds no article; nothing exported")
+        return export_articles(self.db, self.files, dest, fmt, ids, query=query)
+
+    def _export_ids(self, query: str | None) -> list[int]:
+        """The ids to export, in id order: every article, or those the search finds."""
+        if query is None:
+            return [r[0] for r in self.db.query("SELECT id FROM articles ORDER BY id")]
+        total = self.search(query, limit=1).total
+        if not total:
+            return []
+        return sorted(hit.id for hit in self.search(query, limit=total).hits)
 
     def backup(self, dest: str | Path) -> int:
         """Write the whole library (database and files) to a zip; consistent while the window is open."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from indexer import paths
-from indexer.catalog import name_key
+from indexer.store.catalog import name_key
 
 
 @dataclass(frozen=True)

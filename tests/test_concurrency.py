@@ -78,7 +78,7 @@ def test_window_imports_and_tags_while_a_cli_import_runs(tmp_path: Path) -> None
 
 def test_an_import_running_elsewhere_keeps_its_files_when_the_library_is_opened(tmp_path: Path) -> None:
     """Files a running import stored a moment before their rows are not debris for another process."""
-    from indexer import markers
+    from indexer.store import markers
 
     library = tmp_path / "library"
     Library(library).close()

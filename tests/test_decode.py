@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.decode import decode, decode_detailed, web_encoding
+from indexer.ingest.decode import decode, decode_detailed, web_encoding
 
 UKRAINIAN = (
     "У Львові відкрили нову бібліотеку для дітей. Міська рада виділила кошти на ремонт старої будівлі, "

@@ -255,7 +255,7 @@ def test_a_crash_between_the_commit_and_the_file_removal_leaves_orphans_the_next
 
 
 def test_files_stay_while_an_import_runs_and_go_on_a_later_open(library: Library) -> None:
-    from indexer import markers
+    from indexer.store import markers
 
     bridge = library.ids["bridge"]
     original = blob_path(library, library.article(bridge).original)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from indexer import cli
-from indexer.files import FileStore
 from indexer.library import Library
 from indexer.model import LibraryError
+from indexer.store.files import FileStore
 from tests import crashkit, integrity
 
 
@@ -58,7 +58,7 @@ def test_a_full_disk_in_the_database_stops_the_import_too(tmp_path: Path, monkey
     folder = tmp_path / "library"
     with Library(folder) as lib:
         lib.import_paths(pages[:2], workers=1)
-        from indexer import importer
+        from indexer.ingest import importer
 
         real = importer.insert_article
         calls = [0]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.extract_html import extract_html
+from indexer.ingest.extract.page import extract_html
 from indexer.model import ImportFailure
 from tests.pages import LOREM, article_html
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.extract_text import extract_text
+from indexer.ingest.extract.text import extract_text
 from indexer.model import Author, Extracted, ImportFailure
 
 SEED = "seed/000_ca0a0fc979f8b174"

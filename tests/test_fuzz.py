@@ -18,12 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.decode import decode
-from indexer.extract_html import extract_html
-from indexer.extract_text import extract_text
+from indexer.ingest.decode import decode
+from indexer.ingest.extract.page import extract_html
+from indexer.ingest.extract.text import extract_text
+from indexer.ingest.read import read_saved
+from indexer.ingest.sanitize import sanitize_reader_html
 from indexer.model import ImportFailure
-from indexer.read import read_saved
-from indexer.sanitize import sanitize_reader_html
 from tests.conftest import SHARED
 from tests.pages import LOREM, article_html
 

@@ -11,7 +11,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 
 def test_indexer_never_imports_qt_or_desktop() -> None:
     code = (
-        "import sys, indexer, indexer.cli, indexer.library, indexer.importer, indexer.pipeline\n"
+        "import sys, indexer, indexer.cli, indexer.library, indexer.ingest.importer, indexer.ingest.pipeline\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'desktop'))\n"
         "print(','.join(bad))\n"
     )
@@ -40,3 +40,58 @@ def test_only_one_module_imports_appdirs() -> None:
         )
     ]
     assert users == ["indexer/paths.py"]
+
+
+# What each part of indexer/ may import from indexer/ (besides itself). Imports point one way:
+# the facade and the CLI sit on top; the pipeline and the exporters use the store; the store and
+# the search index know nothing above them.
+ALLOWED = {
+    "cli": {"library", "model", "paths", "ingest", "exchange", "store", "search"},
+    "library": {"model", "paths", "ingest", "exchange", "store", "search"},
+    "ingest": {"model", "paths", "store"},
+    "exchange": {"model", "paths", "store", "ingest"},
+    "store": {"model", "paths"},
+    "search": set(),
+    "model": set(),
+    "paths": set(),
+    "__init__": {"model", "library"},
+}
+
+
+def _indexer_imports(path: Path) -> set[str]:
+    """The parts of indexer/ (first name under `indexer.`) that a module imports, wherever the import is."""
+    import ast
+
+    module = path.relative_to(PROJECT).with_suffix("").parts
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = list(module[: len(module) - node.level])
+                target = base + (node.module.split(".") if node.module else [])
+                names = [".".join(target)] if node.module else [".".join([*target, a.name]) for a in node.names]
+            elif node.module:
+                names = [node.module] if node.module != "indexer" else [f"indexer.{a.name}" for a in node.names]
+        found |= {n.split(".")[1] for n in names if n.startswith("indexer.") and len(n.split(".")) > 1}
+    return found
+
+
+def test_indexer_parts_import_only_downwards() -> None:
+    offenders = []
+    for path in sorted((PROJECT / "indexer").rglob("*.py")):
+        parts = path.relative_to(PROJECT / "indexer").with_suffix("").parts
+        part = parts[0]
+        allowed = ALLOWED[part] | {part}
+        for used in sorted(_indexer_imports(path) - allowed):
+            offenders.append(f"{path.relative_to(PROJECT).as_posix()} imports indexer.{used}")
+    assert offenders == []
+
+
+def test_indexer_top_level_reads_like_the_architecture() -> None:
+    top = sorted(p.stem for p in (PROJECT / "indexer").glob("*.py"))
+    folders = sorted(p.name for p in (PROJECT / "indexer").iterdir() if (p / "__init__.py").is_file())
+    assert set(top) <= set(ALLOWED), top
+    assert folders == ["exchange", "ingest", "search", "store"]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.extract_html import extract_html, parse_html
-from indexer.metadata import normalise_date, normalise_language, read_metadata, strip_site_name
+from indexer.ingest.extract.metadata import normalise_date, normalise_language, read_metadata, strip_site_name
+from indexer.ingest.extract.page import extract_html, parse_html
 from indexer.model import Author
 from tests.pages import LOREM
 
@@ -260,8 +260,8 @@ def test_metadata_agreement_with_readability_pages(shared_dir: Path) -> None:
 
 
 def test_lead_image_is_the_saved_copy_the_page_shows_not_the_remote_original() -> None:
-    from indexer.extract_html import parse_html
-    from indexer.metadata import read_metadata
+    from indexer.ingest.extract.metadata import read_metadata
+    from indexer.ingest.extract.page import parse_html
 
     page = """<html><head><meta property="og:image" content="https://cdn.example/img/harbour-dawn.jpg"></head>
     <body><article><figure><img src="story_files/harbour-dawn.jpg" alt="">
@@ -272,8 +272,8 @@ def test_lead_image_is_the_saved_copy_the_page_shows_not_the_remote_original() -
 
 
 def test_a_malformed_canonical_address_is_ignored_not_fatal() -> None:
-    from indexer.extract_html import parse_html
-    from indexer.metadata import read_metadata
+    from indexer.ingest.extract.metadata import read_metadata
+    from indexer.ingest.extract.page import parse_html
 
     page = '<html><head><link rel="canonical" href="http://[broken/story"><title>T</title></head><body></body></html>'
     assert read_metadata(parse_html(page), "https://example.org/a").url is None

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer import schema, store
 from indexer.library import Library
+from indexer.store import database, schema
 from tests import integrity
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("library-v*"))
@@ -60,8 +60,8 @@ def test_a_migration_of_an_old_library_takes_a_snapshot_first(
     version = int(fixture.name.removeprefix("library-v"))
     # A next schema version, as a release would add it.
     upgraded = [*schema.MIGRATIONS, "ALTER TABLE articles ADD COLUMN reading_minutes INTEGER;"]
-    monkeypatch.setattr(store, "MIGRATIONS", upgraded)
-    monkeypatch.setattr(store, "SCHEMA_VERSION", len(upgraded))
+    monkeypatch.setattr(database, "MIGRATIONS", upgraded)
+    monkeypatch.setattr(database, "SCHEMA_VERSION", len(upgraded))
     with Library(copy) as lib:
         assert lib.count() == 2 and lib.doctor() == []
         columns = {r[1] for r in lib.db.query("PRAGMA table_info(articles)")}

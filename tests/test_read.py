@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.decode import decode
+from indexer.ingest.decode import decode
+from indexer.ingest.read import MAX_RESOURCE_BYTES, MAX_RESOURCES, read_saved
 from indexer.model import ImportFailure, Saved
-from indexer.read import MAX_RESOURCE_BYTES, MAX_RESOURCES, read_saved
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="

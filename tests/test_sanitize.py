@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import lxml.html
 import pytest
 
-from indexer.sanitize import MAX_DATA_IMAGE_BYTES, data_uri_image, sanitize_reader_html
+from indexer.ingest.sanitize import MAX_DATA_IMAGE_BYTES, data_uri_image, sanitize_reader_html
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from indexer import schema, store
-from indexer.files import FileStore, sha256_of
 from indexer.model import LibraryError
+from indexer.store import database, schema
+from indexer.store.files import FileStore, sha256_of
 
 
 def test_new_database_is_wal_at_the_current_schema_version(tmp_path: Path) -> None:
-    conn = store.open_database(tmp_path / "library.sqlite3", tmp_path / "backups")
+    conn = database.open_database(tmp_path / "library.sqlite3", tmp_path / "backups")
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -24,13 +24,13 @@ def test_new_database_is_wal_at_the_current_schema_version(tmp_path: Path) -> No
 
 def test_migration_takes_a_snapshot_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "library.sqlite3"
-    conn = store.open_database(path, tmp_path / "backups")
+    conn = database.open_database(path, tmp_path / "backups")
     conn.execute("INSERT INTO meta(key, value) VALUES ('before', 'yes')")
     conn.close()
     monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, "ALTER TABLE articles ADD COLUMN extra TEXT;"])
-    monkeypatch.setattr(store, "MIGRATIONS", schema.MIGRATIONS)
-    monkeypatch.setattr(store, "SCHEMA_VERSION", len(schema.MIGRATIONS))
-    conn = store.open_database(path, tmp_path / "backups")
+    monkeypatch.setattr(database, "MIGRATIONS", schema.MIGRATIONS)
+    monkeypatch.setattr(database, "SCHEMA_VERSION", len(schema.MIGRATIONS))
+    conn = database.open_database(path, tmp_path / "backups")
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(schema.MIGRATIONS)
     conn.close()
     (snap,) = (tmp_path / "backups").glob("*.sqlite3")
@@ -42,12 +42,12 @@ def test_migration_takes_a_snapshot_first(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_failed_migration_leaves_the_database_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "library.sqlite3"
-    store.open_database(path, tmp_path / "backups").close()
+    database.open_database(path, tmp_path / "backups").close()
     broken = [*schema.MIGRATIONS, "ALTER TABLE articles ADD COLUMN fine TEXT;\nTHIS IS NOT SQL;"]
-    monkeypatch.setattr(store, "MIGRATIONS", broken)
-    monkeypatch.setattr(store, "SCHEMA_VERSION", len(broken))
+    monkeypatch.setattr(database, "MIGRATIONS", broken)
+    monkeypatch.setattr(database, "SCHEMA_VERSION", len(broken))
     with pytest.raises(sqlite3.Error):
-        store.open_database(path, tmp_path / "backups")
+        database.open_database(path, tmp_path / "backups")
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     columns = {r[1] for r in conn.execute("PRAGMA table_info(articles)")}
@@ -57,22 +57,22 @@ def test_failed_migration_leaves_the_database_as_it_was(tmp_path: Path, monkeypa
 
 def test_library_from_a_newer_version_is_refused_with_a_message(tmp_path: Path) -> None:
     path = tmp_path / "library.sqlite3"
-    conn = store.open_database(path, tmp_path / "backups")
+    conn = database.open_database(path, tmp_path / "backups")
     conn.execute(f"PRAGMA user_version={schema.SCHEMA_VERSION + 5}")
     conn.close()
     with pytest.raises(LibraryError, match="newer News Archive"):
-        store.open_database(path, tmp_path / "backups")
+        database.open_database(path, tmp_path / "backups")
 
 
 def test_not_a_database_is_refused_with_a_message(tmp_path: Path) -> None:
     path = tmp_path / "library.sqlite3"
     path.write_bytes(b"this is a text file, not SQLite" * 100)
     with pytest.raises(LibraryError, match="not a readable library database"):
-        store.open_database(path, tmp_path / "backups")
+        database.open_database(path, tmp_path / "backups")
 
 
 def test_transaction_is_all_or_nothing(tmp_path: Path) -> None:
-    db = store.Database(tmp_path / "library.sqlite3", tmp_path / "backups")
+    db = database.Database(tmp_path / "library.sqlite3", tmp_path / "backups")
     with pytest.raises(RuntimeError):
         with db.transaction() as conn:
             conn.execute("INSERT INTO sources(name) VALUES ('Kept?')")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.walk import Refused, Source, walk
+from indexer.ingest.walk import Refused, Source, walk
 
 
 def _displays(items: list) -> list[str]:

@@ -7,8 +7,8 @@ DEST/archive.json      {"format": "newsarchive-export", "version": 1, ...}: ever
                        sources, files and import history
 DEST/files/ab/<sha>    the original files and their resources, byte for byte
 ```
-`exchange.restore_export` reads such a folder back (it is what `newsarchive import DEST` runs).
-The markdown, HTML and CSV exports are for reading elsewhere; they live in `export_reading`.
+`restore.Restorer` reads such a folder back (it is what `newsarchive import DEST` runs).
+The markdown, HTML and CSV exports are for reading elsewhere; they live in `reading`.
 
 Every export is written into a temporary sibling and renamed into place at the end, so a crash or a
 full disk never leaves a half export under the name the user asked for; a DEST that exists and is
@@ -30,12 +30,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import paths
-from .model import LibraryError
-from .store import now_iso
+from indexer import paths
+from indexer.model import LibraryError
+from indexer.store.database import now_iso
 
 if TYPE_CHECKING:
-    from .library import Library
+    from indexer.store.database import Database
+    from indexer.store.files import FileStore
 
 FORMAT_MARKER = "newsarchive-export"
 FORMAT_VERSION = 1
@@ -54,21 +55,26 @@ class ExportReport:
     missing: list[str] = field(default_factory=list)  # library files absent or damaged, left out
 
 
-def export_library(library: Library, dest: str | Path, fmt: str, *, query: str | None = None) -> ExportReport:
-    """Export the articles `query` finds (every article when None) from `library` to `dest` in `fmt`."""
+def check_target(dest: str | Path, fmt: str) -> Path:
+    """The export's destination, once `fmt` is known and `dest` is free: refused before any work starts."""
     if fmt not in FORMATS:
         raise LibraryError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     dest = Path(dest).expanduser()
     refuse_existing(dest)
-    ids = select_articles(library, query)
-    if query is not None and not ids:
-        raise LibraryError(f"the search {query!r} finds no article; nothing exported")
-    with read_snapshot(library.db.conn):
-        if fmt == "json":
-            return _export_json(library, dest, ids, query)
-        from . import export_reading
+    return dest
 
-        return export_reading.export_for_reading(library, dest, fmt, ids)
+
+def export_articles(
+    db: Database, files: FileStore, dest: str | Path, fmt: str, ids: list[int], *, query: str | None = None
+) -> ExportReport:
+    """Export the articles `ids` (the ones `query` found, or every article when None) to `dest` in `fmt`."""
+    dest = check_target(dest, fmt)
+    with read_snapshot(db.conn):
+        if fmt == "json":
+            return _export_json(db, files, dest, ids, query)
+        from . import reading
+
+        return reading.export_for_reading(db, files, dest, fmt, ids)
 
 
 def refuse_existing(dest: Path) -> None:
@@ -78,16 +84,6 @@ def refuse_existing(dest: Path) -> None:
             raise LibraryError(f"{dest} exists and is not empty; export into a new or empty folder")
     elif dest.exists():
         raise LibraryError(f"{dest} already exists; choose a new name")
-
-
-def select_articles(library: Library, query: str | None) -> list[int]:
-    """The ids to export, in id order: every article, or those the search finds."""
-    if query is None:
-        return [r[0] for r in library.db.query("SELECT id FROM articles ORDER BY id")]
-    total = library.search(query, limit=1).total
-    if not total:
-        return []
-    return sorted(hit.id for hit in library.search(query, limit=total).hits)
 
 
 @contextmanager
@@ -226,18 +222,18 @@ def _article(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
     return data
 
 
-def _export_json(library: Library, dest: Path, ids: list[int], query: str | None) -> ExportReport:
-    conn = library.db.conn
+def _export_json(db: Database, files: FileStore, dest: Path, ids: list[int], query: str | None) -> ExportReport:
+    conn = db.conn
     report = ExportReport("json", dest, articles=len(ids))
     everything = query is None
     with staging_folder(dest) as temp:
         side = _collect(conn, ids, everything)
         for entry in side["files"]:
             sha = entry["sha256"]
-            if copy_verified(library.files.path(sha), temp / entry["path"], sha):
+            if copy_verified(files.path(sha), temp / entry["path"], sha):
                 report.files += 1
             else:
-                report.missing.append(library.files.relative_path(sha))
+                report.missing.append(files.relative_path(sha))
         head = {
             "format": FORMAT_MARKER,
             "version": FORMAT_VERSION,

@@ -27,11 +27,15 @@ from typing import TYPE_CHECKING
 
 from lxml import html as lxml_html
 
+from indexer.model import ArticleRecord, LibraryError
+from indexer.paths import FILES_DIR
+from indexer.store.catalog import get_article
+
 from .export import ExportReport, copy_verified, staging_folder
-from .model import ArticleRecord, LibraryError
 
 if TYPE_CHECKING:
-    from .library import Library
+    from indexer.store.database import Database
+    from indexer.store.files import FileStore
 
 IMAGES_DIR = "images"
 _LIBRARY_IMAGE = re.compile(r'(<img\b[^>]*?\ssrc=")files/([0-9a-f]{2})/([0-9a-f]{64})(")')
@@ -52,13 +56,13 @@ _IMAGE_TYPES = {
 _MAGIC = ((b"\xff\xd8\xff", ".jpg"), (b"\x89PNG", ".png"), (b"GIF8", ".gif"), (b"BM", ".bmp"))
 
 
-def export_for_reading(library: Library, dest: Path, fmt: str, ids: list[int]) -> ExportReport:
-    records = [r for r in (library.article(i) for i in ids) if r is not None]
+def export_for_reading(db: Database, files: FileStore, dest: Path, fmt: str, ids: list[int]) -> ExportReport:
+    records = [r for r in (get_article(db.conn, i, FILES_DIR) for i in ids) if r is not None]
     if fmt == "csv":
         return _export_csv(dest, records)
     report = ExportReport(fmt, dest, articles=len(records))
     with staging_folder(dest) as temp:
-        images = _ImageCopier(library, temp / IMAGES_DIR, report)
+        images = _ImageCopier(db, files, temp / IMAGES_DIR, report)
         used: set[str] = set()
         listing: list[tuple[str, ArticleRecord]] = []
         suffix = ".md" if fmt == "markdown" else ".html"
@@ -92,8 +96,9 @@ def unique_name(record: ArticleRecord, used: set[str]) -> str:
 class _ImageCopier:
     """Copies each library image once into `images/`, named by its content, with a matching suffix."""
 
-    def __init__(self, library: Library, folder: Path, report: ExportReport) -> None:
-        self.library = library
+    def __init__(self, db: Database, files: FileStore, folder: Path, report: ExportReport) -> None:
+        self.db = db
+        self.files = files
         self.folder = folder
         self.report = report
         self.names: dict[str, str] = {}
@@ -102,18 +107,18 @@ class _ImageCopier:
         if sha not in self.names:
             name = sha[:20] + self._suffix(sha)
             self.names[sha] = f"{IMAGES_DIR}/{name}"
-            if copy_verified(self.library.files.path(sha), self.folder / name, sha):
+            if copy_verified(self.files.path(sha), self.folder / name, sha):
                 self.report.files += 1
             else:
-                self.report.missing.append(self.library.files.relative_path(sha))
+                self.report.missing.append(self.files.relative_path(sha))
         return self.names[sha]
 
     def _suffix(self, sha: str) -> str:
-        mime = self.library.db.scalar("SELECT mime FROM files WHERE sha256 = ?", (sha,))
+        mime = self.db.scalar("SELECT mime FROM files WHERE sha256 = ?", (sha,))
         if isinstance(mime, str) and mime.lower() in _IMAGE_TYPES:
             return _IMAGE_TYPES[mime.lower()]
         try:
-            with self.library.files.path(sha).open("rb") as handle:
+            with self.files.path(sha).open("rb") as handle:
                 head = handle.read(16)
         except OSError:
             return ""

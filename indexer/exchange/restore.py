@@ -26,14 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .catalog import name_key, text_fingerprint, url_key
+from indexer.ingest.importer import INDEX_BATCH, CancelCheck, ImportProgress, IndexCallback, ProgressCallback
+from indexer.ingest.sanitize import sanitize_reader_html
+from indexer.model import ImportFailure, ImportOutcome, ImportReport
+from indexer.store.catalog import name_key, text_fingerprint, url_key
+from indexer.store.database import Database, now_iso
+from indexer.store.files import FileStore, sha256_of
+from indexer.store.tags import TagError, normalise_tag
+
 from .export import ARCHIVE_NAME, FORMAT_MARKER, FORMAT_VERSION
-from .files import FileStore, sha256_of
-from .importer import INDEX_BATCH, CancelCheck, ImportProgress, IndexCallback, ProgressCallback
-from .model import ImportFailure, ImportOutcome, ImportReport
-from .sanitize import sanitize_reader_html
-from .store import Database, now_iso
-from .tags import TagError, normalise_tag
 
 _MARKER = re.compile(rb'"format"\s*:\s*"' + FORMAT_MARKER.encode() + rb'"')
 _SHA = re.compile(r"[0-9a-f]{64}\Z")

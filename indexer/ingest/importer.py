@@ -30,11 +30,12 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog import insert_article, match_existing
-from .files import FileStore
-from .model import ArticleDraft, ImportFailure, ImportOutcome, ImportReport, LibraryError
+from indexer.model import ArticleDraft, ImportFailure, ImportOutcome, ImportReport, LibraryError
+from indexer.store.catalog import insert_article, match_existing
+from indexer.store.database import Database, now_iso
+from indexer.store.files import FileStore
+
 from .pipeline import prepare
-from .store import Database, now_iso
 from .walk import Refused, Source, walk
 
 log = logging.getLogger(__name__)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import html as htmllib
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .catalog import text_fingerprint
+from indexer.model import ArticleDraft, Blob, Extracted, ImportFailure, Resource, Saved
+from indexer.store.catalog import text_fingerprint
+from indexer.store.files import sha256_of
+
 from .decode import decode
-from .extract_html import extract_html
-from .extract_text import extract_text
-from .files import sha256_of
-from .model import ArticleDraft, Blob, Extracted, ImportFailure, Resource, Saved
+from .extract.page import extract_html
+from .extract.text import extract_text
 from .read import read_saved
 from .sanitize import data_uri_image, sanitize_reader_html
 from .walk import Source

@@ -2,7 +2,7 @@
 
 The kind is told from the content, never from the file name (which only breaks ties):
 
-- MHTML ("Webpage, Single File"): a MIME message; see `indexer.mhtml`.
+- MHTML ("Webpage, Single File"): a MIME message; see `indexer.ingest.mhtml`.
 - SingleFile: one HTML file with everything inlined as data: URIs, and a comment near the top
   giving the page URL and the save date.
 - "Web Page, Complete": x.html beside an x_files/ folder. The images and stylesheets the page
@@ -25,8 +25,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from urllib.parse import unquote
 
-from indexer.decode import decode, unicode_encoding
-from indexer.mhtml import looks_like_mhtml, read_mhtml
+from indexer.ingest.decode import decode, unicode_encoding
+from indexer.ingest.mhtml import looks_like_mhtml, read_mhtml
 from indexer.model import ImportFailure, Resource, Saved
 
 __all__ = ["MAX_RESOURCE_BYTES", "MAX_RESOURCES", "read_saved"]

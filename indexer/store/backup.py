@@ -15,9 +15,10 @@ import zipfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 
-from . import paths
-from .model import LibraryError
-from .store import Database, snapshot
+from indexer import paths
+from indexer.model import LibraryError
+
+from .database import Database, snapshot
 
 DAILY_LABEL = "daily"
 DAILY_KEEP = 7

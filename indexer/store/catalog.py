@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from .model import ArticleDraft, ArticleRecord, Author, AuthorRecord, LibraryError
+from indexer.model import ArticleDraft, ArticleRecord, Author, AuthorRecord, LibraryError
+
 from .tags import drop_unused_tags
 
 _WORD = re.compile(r"\w+")

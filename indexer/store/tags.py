@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from .model import LibraryError
+from indexer.model import LibraryError
 
 
 class TagError(LibraryError):

@@ -21,7 +21,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT))
 
-from indexer.importer import ImportProgress  # noqa: E402
+from indexer.ingest.importer import ImportProgress  # noqa: E402
 from indexer.library import Library  # noqa: E402
 from tests.pages import article_html  # noqa: E402
 

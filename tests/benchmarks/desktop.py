@@ -78,10 +78,10 @@ def _words(rng: random.Random, n: int) -> list[str]:
 
 def build_library(folder: Path, articles: int) -> None:
     """Write `articles` synthetic articles straight into a new library and index them."""
-    from indexer import catalog
-    from indexer.files import sha256_of
     from indexer.library import Library
     from indexer.model import ArticleDraft, Author, Blob, Extracted
+    from indexer.store import catalog
+    from indexer.store.files import sha256_of
 
     rng = random.Random(SEED)
     vocab = _words(rng, 30000)

@@ -30,7 +30,7 @@ from tests.benchmarks.corpus import SEED, aeb_pages, available, macro_f1, readab
 
 
 def _decode(data: bytes) -> str:
-    from indexer.decode import decode
+    from indexer.ingest.decode import decode
 
     return decode(data, None, html=True)
 
@@ -39,7 +39,7 @@ def html_body_scores(limit: int | None) -> dict[str, dict]:
     import trafilatura
     from readability import Document
 
-    from indexer.extract_html import extract_html
+    from indexer.ingest.extract.page import extract_html
     from indexer.model import ImportFailure
 
     pages = aeb_pages()[:limit]
@@ -89,8 +89,8 @@ def html_body_scores(limit: int | None) -> dict[str, dict]:
 
 
 def text_body_score(limit: int | None) -> dict:
-    from indexer.decode import decode
-    from indexer.extract_text import extract_text
+    from indexer.ingest.decode import decode
+    from indexer.ingest.extract.text import extract_text
     from indexer.model import ImportFailure
 
     pairs = []
@@ -111,7 +111,7 @@ def _lenient(value: object) -> str:
 
 
 def metadata_agreement() -> dict:
-    from indexer.extract_html import extract_html
+    from indexer.ingest.extract.page import extract_html
     from indexer.model import ImportFailure
 
     fields = {"title": "title", "byline": "authors", "siteName": "source", "publishedTime": "published"}
@@ -141,8 +141,8 @@ def metadata_agreement() -> dict:
 
 
 def seed_check() -> dict:
-    from indexer.decode import decode
-    from indexer.extract_text import extract_text
+    from indexer.ingest.decode import decode
+    from indexer.ingest.extract.text import extract_text
 
     expected_path = next(SEED.glob("*.expected.json"))
     expected = json.loads(expected_path.read_text(encoding="utf-8"))

@@ -4,7 +4,7 @@
 
 `score_html(extractor)` returns every figure as a dict; the main benchmark and the quality gates in
 tests/test_extract_html.py and tests/test_metadata.py call it. An extractor is a function
-`(html: str, url: str | None) -> Extracted`, such as `indexer.extract_html.extract_html`.
+`(html: str, url: str | None) -> Extracted`, such as `indexer.ingest.extract.page.extract_html`.
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def score_html(extractor: Extractor, limit: int | None = None) -> dict:
 
 
 def main() -> int:
-    from indexer.extract_html import extract_html
+    from indexer.ingest.extract.page import extract_html
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", choices=FIELDS, action="append", default=[], help="list the misses of a field")

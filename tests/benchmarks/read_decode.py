@@ -19,8 +19,8 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT))
 
-from indexer.decode import decode_detailed  # noqa: E402
-from indexer.read import read_saved  # noqa: E402
+from indexer.ingest.decode import decode_detailed  # noqa: E402
+from indexer.ingest.read import read_saved  # noqa: E402
 
 PARAGRAPH_EN = "<p>The river rose two metres overnight and the old bridge was closed to traffic for the week.</p>\n"
 PARAGRAPH_UK = "<p>Річка піднялася на два метри за ніч, і старий міст закрили для руху на тиждень.</p>\n"

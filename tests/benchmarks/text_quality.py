@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from indexer.extract_text import extract_text
+from indexer.ingest.extract.text import extract_text
 from indexer.model import ImportFailure
 from tests.benchmarks.corpus import aeb_pages, body_prf, macro_f1
 

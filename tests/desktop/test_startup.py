@@ -48,7 +48,15 @@ def test_the_window_starts_without_loading_the_import_pipeline(library: Path, tm
     assert shown["all"] == f"All articles  ({len(STORIES)})"
     # Extraction and exports load when an import or export runs, not to show what is already there.
     loaded = set(shown["modules"])
-    pipeline = ("indexer.importer", "indexer.pipeline", "indexer.export", "lxml", "trafilatura", "chardet", "courlan")
+    pipeline = (
+        "indexer.ingest.importer",
+        "indexer.ingest.pipeline",
+        "indexer.exchange.export",
+        "lxml",
+        "trafilatura",
+        "chardet",
+        "courlan",
+    )
     for module in pipeline:
         assert module not in loaded, f"{module} was imported at start-up"
 

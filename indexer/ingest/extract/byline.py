@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from lxml import etree
 from lxml.html import HtmlElement
 
-from .model import Author
+from indexer.model import Author
 
 MAX_NAME = 80
 

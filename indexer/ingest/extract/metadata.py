@@ -16,10 +16,11 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from indexer.model import Author
+
 from .byline import authors_from_markup, clean_authors, merge_author, tidy
 from .dates import modified_date, published_date
 from .dates import normalise_date as normalise_date  # re-exported: callers import it from here
-from .model import Author
 
 ARTICLE_TYPES = (
     "NewsArticle",

@@ -21,9 +21,10 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser
 
+from indexer.model import Author, Extracted, ImportFailure
+
 from .byline import tidy
 from .metadata import read_metadata
-from .model import Author, Extracted, ImportFailure
 
 MAX_TOKEN = 1_000_000  # characters; libxml2 refuses one text or attribute over 10 MB without huge_tree
 MIN_PRECISE_TEXT = 500  # characters; a shorter precision-first result is retried favouring recall

@@ -17,8 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from indexer.model import Author, Extracted, ImportFailure
-from indexer.textlines import (
+from indexer.ingest.extract.textlines import (
     END,
     NEAR,
     NOISE,
@@ -34,7 +33,7 @@ from indexer.textlines import (
     split_lines,
     weight,
 )
-from indexer.textmeta import (
+from indexer.ingest.extract.textmeta import (
     date_statement,
     is_credit,
     is_date_only,
@@ -48,6 +47,7 @@ from indexer.textmeta import (
     starts_with_by,
     tidy_caption,
 )
+from indexer.model import Author, Extracted, ImportFailure
 
 __all__ = ["WORDS_PER_MINUTE", "extract_text"]
 

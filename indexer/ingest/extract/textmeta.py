@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.textlines import MAX_PATTERN_LINE
+from indexer.ingest.extract.textlines import MAX_PATTERN_LINE
 
 _MONTHS = {
     # English, with the usual abbreviations
