@@ -48,6 +48,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--workers", type=int, default=None, help="extraction processes (default: one per core)")
+    p.add_argument(
+        "--progress",
+        choices=("auto", "bar", "lines", "none"),
+        default="auto",
+        help="progress on stderr: a bar, one JSON line per finished file (for scripts), or none "
+        "(default: a bar on a terminal unless --json)",
+    )
 
     p = sub.add_parser("show", parents=[common], help="show articles")
     p.add_argument("ids", nargs="+", type=int, metavar="ID")
@@ -166,7 +173,7 @@ def cmd_import(args: argparse.Namespace, library_dir: Path | None) -> int:
     previous = signal.signal(signal.SIGINT, on_interrupt)
     try:
         with _open(library_dir, must_exist=False) as library:
-            with _progress_bar(enabled=sys.stderr.isatty() and not args.json) as progress:
+            with _progress(args.progress, as_json=args.json) as progress:
                 report = library.import_paths(
                     args.paths, progress=progress, cancel=lambda: interrupted["now"], workers=args.workers
                 )
@@ -177,11 +184,35 @@ def cmd_import(args: argparse.Namespace, library_dir: Path | None) -> int:
 
 
 @contextmanager
-def _progress_bar(enabled: bool) -> Iterator[Callable[[ImportProgress], None] | None]:
-    """A rich progress bar on stderr (count, rate, current file), or nothing when stderr is not a terminal."""
-    if not enabled:
+def _progress(kind: str, *, as_json: bool) -> Iterator[Callable[[ImportProgress], None] | None]:
+    """The import's progress on stderr, as `--progress` asks: a bar, JSON lines, or nothing."""
+    if kind == "auto":
+        kind = "bar" if sys.stderr.isatty() and not as_json else "none"
+    if kind == "lines":
+        yield _progress_lines
+    elif kind == "bar":
+        with _progress_bar() as update:
+            yield update
+    else:
         yield None
-        return
+
+
+def _progress_lines(p: ImportProgress) -> None:
+    """One JSON object per finished input, written when the outcome is stored (so a reader can act on it)."""
+    line = {
+        "done": p.done,
+        "total": p.total,
+        "path": p.current,
+        "imported": p.imported,
+        "duplicates": p.duplicates,
+        "failed": p.failed,
+    }
+    print(json.dumps(line, ensure_ascii=False), file=sys.stderr, flush=True)
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[ImportProgress], None]]:
+    """A rich progress bar on stderr: count, rate, current file."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import gzip
 import os
+import queue
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -94,21 +96,116 @@ def start_cli(library: Path, out: Path, *args: str) -> subprocess.Popen:
     return start([sys.executable, "-m", "desktop", "--library", str(library), *args], out)
 
 
-def kill_at(proc: subprocess.Popen, after_s: float) -> bool:
-    """SIGKILL the process `after_s` seconds after it started, as a crash or power cut would; False if it
-    had finished by then. Worker processes it leaves behind are killed too (they hold no library state)."""
-    deadline = time.monotonic() + after_s
-    while time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.01)
-    killed = proc.poll() is None
-    if killed:
-        os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+def group_members(pgid: int) -> set[int]:
+    """Processes of the process group `pgid` that still run (zombies, which hold nothing, left out)."""
+    members = set()
+    proc = Path("/proc")
+    if proc.is_dir():
+        for entry in proc.iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if fields[0] != "Z" and int(fields[2]) == pgid:
+                members.add(int(entry.name))
+        return members
+    out = subprocess.run(["ps", "-axo", "pid=,pgid=,stat="], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        pid, group, state = line.split()[:3]
+        if int(group) == pgid and not state.startswith("Z"):
+            members.add(int(pid))
+    return members
+
+
+# A process that outlives its parent by this much has not noticed at all: it was left behind.
+LEFT_BEHIND_S = 60.0
+
+
+def wait_for_empty_group(pgid: int) -> set[int]:
+    """Wait until every process of group `pgid` has ended on its own; what still runs after
+    LEFT_BEHIND_S is returned (an empty set when nothing was left behind)."""
+    deadline = time.monotonic() + LEFT_BEHIND_S
+    while (members := group_members(pgid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return members
+
+
+def kill_group(pgid: int) -> None:
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
+        os.killpg(pgid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    return killed
+
+
+class Watched:
+    """A started process (in a session of its own) whose output is read line by line as it comes, so that
+    a test can kill it at a point of its work: after the N-th article it reports, say. The output is
+    also kept in `log`."""
+
+    def __init__(self, argv: list[str], log: Path) -> None:
+        self.log = log
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(
+            argv,
+            cwd=PROJECT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=child_env(),
+        )
+        self._lines: queue.Queue[tuple[float, str] | None] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self.seen: list[tuple[float, str]] = []  # (seconds since start, line) of every line taken so far
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        with self.log.open("wb") as out:
+            for raw in self.proc.stdout:
+                out.write(raw)
+                out.flush()
+                self._lines.put((time.monotonic() - self.started, raw.decode("utf-8", "replace")))
+        self._lines.put(None)
+
+    def next_line(self, startswith: str = "") -> tuple[float, str] | None:
+        """The next output line starting with `startswith`, with its time since start; None once the
+        output has ended (the process and everything that shared its output are gone)."""
+        while True:
+            item = self._lines.get()
+            if item is None:
+                self._lines.put(None)
+                return None
+            self.seen.append(item)
+            if item[1].startswith(startswith):
+                return item
+
+    def kill(self) -> bool:
+        """SIGKILL the process now, as a crash or a force-quit would end it; False if it had ended."""
+        killed = self.proc.poll() is None
+        if killed:
+            self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+        return killed
+
+    def sleep_then_kill(self, seconds: float) -> bool:
+        """Kill after `seconds` more, unless the process ends first (then False)."""
+        try:
+            self.proc.wait(timeout=max(0.0, seconds))
+        except subprocess.TimeoutExpired:
+            pass
+        return self.kill()
+
+    def left_behind(self) -> set[int]:
+        """Processes of this run still running once it has ended (waited for as in `wait_for_empty_group`);
+        they are killed before returning, so that one failure does not spoil the runs after it."""
+        self.proc.wait()
+        left = wait_for_empty_group(self.proc.pid)
+        kill_group(self.proc.pid)
+        self._reader.join(timeout=LEFT_BEHIND_S)
+        return left
 
 
 TAG_BURST = textwrap.dedent(

@@ -48,10 +48,11 @@ def test_only_one_module_imports_appdirs() -> None:
 ALLOWED = {
     "cli": {"library", "model", "paths", "ingest", "exchange", "store", "search"},
     "library": {"model", "paths", "ingest", "exchange", "store", "search"},
-    "ingest": {"model", "paths", "store"},
+    "ingest": {"model", "paths", "store", "lifeline"},
     "exchange": {"model", "paths", "store", "ingest"},
     "store": {"model", "paths"},
-    "search": set(),
+    "search": {"lifeline"},
+    "lifeline": set(),
     "model": set(),
     "paths": set(),
     "__init__": {"model", "library"},

@@ -175,6 +175,7 @@ def test_searches_answer_while_an_import_runs(library: Library, tmp_path: Path) 
     seen: list[int] = []
     errors: list[BaseException] = []
     done = threading.Event()
+    answered = threading.Semaphore(0)
 
     def search_all_the_time() -> None:
         while not done.is_set():
@@ -186,15 +187,22 @@ def test_searches_answer_while_an_import_runs(library: Library, tmp_path: Path) 
             except BaseException as e:  # noqa: BLE001 - reported by the test below
                 errors.append(e)
                 return
+            finally:
+                answered.release()
+
+    def after_each_article(progress: object) -> None:
+        # The import goes on only once a search has answered since its last article: searches are
+        # interleaved with the whole import however fast either side runs.
+        assert answered.acquire(timeout=60)
 
     searcher = threading.Thread(target=search_all_the_time)
     searcher.start()
     try:
-        report = library.import_paths([folder], workers=1)
+        report = library.import_paths([folder], workers=1, progress=after_each_article)
     finally:
         done.set()
         searcher.join()
     assert errors == []
     assert [o.status for o in report.outcomes] == ["imported"] * 12
-    assert len(seen) > 3 and seen == sorted(seen)  # searched throughout, and never went back
+    assert len(seen) >= 12 and seen == sorted(seen)  # searched throughout, and never went back
     assert library.search("harbour ferry").total == 12

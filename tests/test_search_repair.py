@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -140,10 +141,17 @@ def test_updates_and_deletes_reach_the_index(tmp_path: Path, library: Library) -
 def test_searches_run_while_a_write_is_committing(tmp_path: Path, library: Library) -> None:
     ix = fresh(tmp_path, library)
     done = threading.Event()
+    searched = threading.Event()
     seen: list[int] = []
 
+    def documents() -> Iterator[IndexDoc]:
+        for n in range(100, 1100):
+            if n == 600:
+                assert searched.wait(60)  # half-way through the write, until a search has answered
+            yield article(n)
+
     def write() -> None:
-        ix.update(article(n) for n in range(100, 1100))
+        ix.update(documents())
         done.set()
 
     writer = threading.Thread(target=write)
@@ -151,10 +159,11 @@ def test_searches_run_while_a_write_is_committing(tmp_path: Path, library: Libra
     while not done.is_set():
         total = ix.search("harbour").total
         seen.append(total)
+        searched.set()
         assert total in (40, 1040)  # the old snapshot or the new one, never half a commit
         time.sleep(0.005)
     writer.join()
-    assert seen and seen[0] == 40  # searching went on while the commit ran
+    assert seen and seen[0] == 40  # searching went on while the write was under way
     assert ix.search("harbour").total == 1040
     ix.close()
 

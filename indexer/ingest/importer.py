@@ -30,6 +30,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer.lifeline import tie_to_parent
 from indexer.model import ArticleDraft, ImportFailure, ImportOutcome, ImportReport, LibraryError
 from indexer.store.catalog import insert_article, match_existing
 from indexer.store.database import Database, now_iso
@@ -67,8 +68,10 @@ CancelCheck = Callable[[], bool]
 IndexCallback = Callable[[list[int]], None]
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl+C to the main process, which stops cleanly after the current article."""
+def _start_worker() -> None:
+    """A worker ends with the process that started it (a crash or force-quit included), and leaves Ctrl+C
+    to that process, which stops cleanly after the current article."""
+    tie_to_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
@@ -283,7 +286,7 @@ class _Pool:
 
     def _start(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("spawn")  # fork is unsafe under Qt's threads
-        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_ignore_interrupts)
+        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker)
 
     def submit(self, source: Source) -> Future:
         return self._pool.submit(_prepare_safely, source)

@@ -16,6 +16,7 @@ from typing import Any
 
 from whoosh.index import TOC, LockError, clean_files
 
+from indexer.lifeline import tie_to_parent
 from indexer.search.schema import IndexDoc, fields_of
 from indexer.search.storage import BulkWriter
 
@@ -92,6 +93,7 @@ BATCH = 50  # documents per message to a worker process
 
 def _work(ix: Any, jobs: Any, results: Any, per_segment: int, me: int) -> None:
     """A worker process: index the batches it is sent, reporting each segment it closes."""
+    tie_to_parent()  # a rebuild killed with its process must not leave its workers waiting for batches
     try:
         docs = (doc for batch in iter(jobs.get, None) for doc in batch)
         _fill(ix, docs, per_segment, lambda segment: results.put((me, "segment", segment)))

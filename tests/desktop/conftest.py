@@ -6,8 +6,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from tests.pages import article_html, write
+
+# pytest-qt waits 5 s by default for a condition or a signal. Tests here wait for work to be done (a
+# search answered, an import stored), and a loaded machine may take longer than that without anything
+# being wrong: only a wait this long means the work will not come.
+WAIT_MS = 60_000
+for _wait in (QtBot.waitUntil, QtBot.waitSignal, QtBot.waitSignals, QtBot.waitCallback):
+    if _wait.__kwdefaults__ and "timeout" in _wait.__kwdefaults__:
+        _wait.__kwdefaults__["timeout"] = WAIT_MS
 
 # The offscreen platform says this once per top-level window; it is about the platform, not the app.
 OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
@@ -103,7 +112,7 @@ def window(qtbot, library: Path):  # noqa: ANN001, ANN201 - pytest-qt fixture
     win.activateWindow()
     assert win.open_library(library)
     # Hits first, then the sidebar's counts (counted on their own thread): the tests see both.
-    qtbot.waitUntil(lambda: win.library is not None and win.flow.searches_done > 0 and not win.flow.busy, timeout=20000)
+    qtbot.waitUntil(lambda: win.library is not None and win.flow.searches_done > 0 and not win.flow.busy)
     yield win
     win.close()
 
@@ -116,10 +125,7 @@ def search(qtbot, win, text: str) -> None:  # noqa: ANN001
     qtbot.keyClicks(win.search_field, text)
     if not win.flow.timer.isActive():
         win.flow.search_now()  # the text did not change (an empty query again): search anyway
-    qtbot.waitUntil(
-        lambda: win.flow.searches_done > before and not win.flow.busy,
-        timeout=10000,
-    )
+    qtbot.waitUntil(lambda: win.flow.searches_done > before and not win.flow.busy)
 
 
 def titles(win) -> list[str]:  # noqa: ANN001

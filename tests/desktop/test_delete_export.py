@@ -54,8 +54,8 @@ def test_delete_a_selected_result_after_confirming(qtbot, window) -> None:  # no
     assert box.defaultButton() is box.escapeButton()  # Enter and Esc both cancel
     qtbot.keyClick(box, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)  # the Delete button's mnemonic
 
-    qtbot.waitUntil(lambda: window.library.article(article) is None, timeout=10000)
-    qtbot.waitUntil(lambda: titles(window) == [] and not window.flow.searcher.busy, timeout=10000)
+    qtbot.waitUntil(lambda: window.library.article(article) is None)
+    qtbot.waitUntil(lambda: titles(window) == [] and not window.flow.searcher.busy)
     assert window.status_label.text() == "Deleted 1 article."
     search(qtbot, window, "")
     assert SEAWALL not in titles(window) and len(titles(window)) == len(STORIES) - 1
@@ -86,8 +86,8 @@ def test_several_selected_results_go_in_one_delete(qtbot, window) -> None:  # no
     delete = next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole)
     delete.setFocus()
     qtbot.keyClick(delete, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: window.library.count() == 1, timeout=10000)
-    qtbot.waitUntil(lambda: titles(window) == [keep] and not window.flow.searcher.busy, timeout=10000)
+    qtbot.waitUntil(lambda: window.library.count() == 1)
+    qtbot.waitUntil(lambda: titles(window) == [keep] and not window.flow.searcher.busy)
     # The keyboard stays in the list, on what is left.
     assert window.results_view.currentIndex().row() == 0
 
@@ -100,7 +100,7 @@ def test_delete_in_the_reader_deletes_the_open_article(qtbot, window) -> None:  
     box = press_delete(qtbot, window, window.reader)
     assert "Community orchestra plays its fiftieth summer" in box.text()
     qtbot.keyClick(box, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(lambda: window.library.article(article) is None, timeout=10000)
+    qtbot.waitUntil(lambda: window.library.article(article) is None)
     qtbot.waitUntil(lambda: "The article was deleted." in window.reader.toPlainText())
     assert window.current is None
     window.go_back()  # nothing to go back to: no error about a missing article
@@ -130,7 +130,7 @@ def test_rename_an_author_from_their_page(qtbot, window) -> None:  # noqa: ANN00
     field.selectAll()
     qtbot.keyClicks(field, "Tomasz Brandtner")
     qtbot.keyClick(field, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "Tomasz Brandtner" in page.heading.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "Tomasz Brandtner" in page.heading.text())
     assert window.current == ("author", "Tomasz Brandtner")
     assert window.library.author("Tomas Brandt") is None
     search(qtbot, window, "author:brandtner")
@@ -149,7 +149,7 @@ def test_export_writes_a_file_for_every_article_or_only_the_results(qtbot, windo
         if dialog.only_results.isEnabled():
             dialog.only_results.setChecked(only_results)
         qtbot.keyClick(dialog.dest_field, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: dest.exists() and window.status_label.text().startswith("Exported"), timeout=20000)
+        qtbot.waitUntil(lambda: dest.exists() and window.status_label.text().startswith("Exported"))
         with dest.open(encoding="utf-8-sig", newline="") as handle:
             return list(csv.DictReader(handle))
 

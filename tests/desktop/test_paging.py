@@ -27,7 +27,7 @@ def big_window(qtbot, tmp_path: Path):  # noqa: ANN001, ANN201 - pytest-qt fixtu
     win.show()
     qtbot.waitExposed(win)
     assert win.open_library(folder)
-    qtbot.waitUntil(lambda: win.library is not None and win.flow.searches_done > 0 and not win.flow.busy, timeout=30000)
+    qtbot.waitUntil(lambda: win.library is not None and win.flow.searches_done > 0 and not win.flow.busy)
     yield win
     win.close()
 
@@ -52,7 +52,7 @@ def test_scrolling_to_the_end_brings_every_result_off_the_ui_thread(qtbot, big_w
         if model.rowCount() == ARTICLES:
             break
         qtbot.keyClick(view, Qt.Key.Key_End)
-        qtbot.waitUntil(lambda: not model.fetching, timeout=10000)
+        qtbot.waitUntil(lambda: not model.fetching)
     assert model.rowCount() == ARTICLES
     assert len(set(model.ids())) == ARTICLES  # every article once, none missing
     assert searched_on and ui not in searched_on
@@ -67,5 +67,5 @@ def test_a_page_asked_for_an_earlier_query_is_dropped(qtbot, big_window) -> None
     model.fetchMore(QModelIndex())  # a page is on its way ...
     assert model.fetching and model.rowCount() == first  # ... and nothing waited for it
     search(qtbot, win, "nothing-matches-this-zzzz")  # ... when the query changes
-    qtbot.waitUntil(lambda: not win.flow.snippet_runner.busy, timeout=10000)
+    qtbot.waitUntil(lambda: not win.flow.snippet_runner.busy)
     assert model.rowCount() == 0 and model.ids() == []  # the late page of the old query did not land

@@ -63,7 +63,7 @@ def test_the_window_starts_without_loading_the_import_pipeline(library: Path, tm
 
 def test_the_days_snapshot_is_written_after_the_first_results(qtbot, window) -> None:  # noqa: ANN001
     backups = Path(window.library.folder) / "backups"
-    qtbot.waitUntil(lambda: any(backups.glob("library-*-daily.sqlite3")), timeout=10000)
+    qtbot.waitUntil(lambda: any(backups.glob("library-*-daily.sqlite3")))
     window.writer.wait_idle(10)
     assert len(list(backups.glob("library-*-daily.sqlite3"))) == 1
     assert window.library.daily_snapshot() is None  # one a day
@@ -103,7 +103,7 @@ def test_snippets_are_those_of_the_last_query_typed(qtbot, window) -> None:  # n
         window.flow.search_now()
     qtbot.waitUntil(lambda: not window.flow.busy and titles(window) == ["New seawall holds against the king tide"])
     window.results_view.viewport().repaint()  # painting a row asks for its snippet
-    qtbot.waitUntil(lambda: window.results_model.index(0).data(SnippetRole) is not None, timeout=10000)
+    qtbot.waitUntil(lambda: window.results_model.index(0).data(SnippetRole) is not None)
     marked = [text.lower() for text, mark in window.results_model.index(0).data(SnippetRole) if mark]
     assert marked and all("seawall" in word for word in marked)
 
@@ -151,10 +151,10 @@ def test_a_bookmark_made_while_a_search_runs_shows_in_its_results(qtbot, window,
     window.flow.search_now()
     assert read.wait(10)
     window.toggle_bookmark()
-    qtbot.waitUntil(lambda: library.article(article).bookmarked, timeout=10000)
-    qtbot.waitUntil(lambda: not window.writer.busy, timeout=10000)
+    qtbot.waitUntil(lambda: library.article(article).bookmarked)
+    qtbot.waitUntil(lambda: not window.writer.busy)
     release.set()
-    qtbot.waitUntil(lambda: window.flow.searches_done > before, timeout=10000)
+    qtbot.waitUntil(lambda: window.flow.searches_done > before)
     assert window.results_model.index(0).data(BookmarkedRole) is True
 
 
@@ -163,8 +163,8 @@ def test_the_fuzzy_vocabulary_is_loaded_after_the_first_results(qtbot, window) -
 
     snap = window.library.index._snap
     wanted = {(key, field) for _, _, _, key in snap.leaves for field in snapshot.FUZZY_FIELDS}
-    qtbot.waitUntil(lambda: wanted <= set(snapshot._GROUPS), timeout=10000)
-    qtbot.waitUntil(lambda: not window.flow.snippet_runner.busy, timeout=10000)
+    qtbot.waitUntil(lambda: wanted <= set(snapshot._GROUPS))
+    qtbot.waitUntil(lambda: not window.flow.snippet_runner.busy)
     assert window.library.warm_search() is False  # nothing was left for a search to load
 
 
@@ -174,7 +174,7 @@ def test_with_nothing_typed_rows_show_the_opening_lines(qtbot, window) -> None: 
     model = window.results_model
     assert window.search_field.text() == "" and model.rowCount() > 1
     window.results_view.viewport().update()  # painting asks for the rows' snippets
-    qtbot.waitUntil(lambda: all(model.index(r).data(SnippetRole) for r in range(2)), timeout=10000)
+    qtbot.waitUntil(lambda: all(model.index(r).data(SnippetRole) for r in range(2)))
     for row in range(2):
         shown = "".join(text for text, _mark in model.index(row).data(SnippetRole))
         opening = window.library.article(model.article_id(row)).text

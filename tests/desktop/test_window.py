@@ -55,7 +55,7 @@ def test_keyboard_only_search_open_tag_bookmark_back(qtbot, window) -> None:  # 
     editor = window.tag_editor
     qtbot.keyClicks(editor.field, "music/classical")
     qtbot.keyClick(editor.field, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.library.article(article).tags == ["music/classical"], timeout=10000)
+    qtbot.waitUntil(lambda: window.library.article(article).tags == ["music/classical"])
     qtbot.keyClick(editor.field, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not editor.isVisible())
 
@@ -64,7 +64,7 @@ def test_keyboard_only_search_open_tag_bookmark_back(qtbot, window) -> None:  # 
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     window.reader.setFocus()
     qtbot.keyClick(window.reader, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.library.article(article).bookmarked, timeout=10000)
+    qtbot.waitUntil(lambda: window.library.article(article).bookmarked)
     qtbot.waitUntil(lambda: "★" in window.reader.toPlainText())
     assert "#music/classical" in window.reader.toPlainText()
 
@@ -155,9 +155,9 @@ def test_dropping_files_imports_them_and_the_list_refreshes(qtbot, window, tmp_p
     mime.setUrls([QUrl.fromLocalFile(str(new))])
     before = window.flow.searches_done
     assert _drop(window, mime)
-    qtbot.waitUntil(lambda: not window.imports.running and window.flow.searches_done > before, timeout=30000)
+    qtbot.waitUntil(lambda: not window.imports.running and window.flow.searches_done > before)
     # The list refreshes by itself (a search may still be on its way when the import ends).
-    qtbot.waitUntil(lambda: "Lighthouse keeper retires after forty winters" in titles(window), timeout=10000)
+    qtbot.waitUntil(lambda: "Lighthouse keeper retires after forty winters" in titles(window))
     assert window.reports and window.reports[-1].summary.text().startswith("1 imported")
 
 
@@ -172,7 +172,7 @@ def test_a_browser_selection_dropped_becomes_an_article_with_its_url(qtbot, wind
     mime.setData("chromium/x-source-url", b"https://estuary.example/marsh-volunteers")
     before = window.flow.searches_done
     assert _drop(window, mime)
-    qtbot.waitUntil(lambda: not window.imports.running and window.flow.searches_done > before, timeout=30000)
+    qtbot.waitUntil(lambda: not window.imports.running and window.flow.searches_done > before)
     report = window.reports[-1].report
     imported = report.of("imported")
     assert len(imported) == 1, report
