@@ -30,7 +30,27 @@ __all__ = [
     "ImportReport",
     "Library",
     "LibraryError",
+    "app_version",
 ]
+
+
+def app_version() -> str:
+    """The version of News Archive, as pyproject.toml states it (its one source)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("newsarchive")
+    except PackageNotFoundError:  # a source tree used without installing it
+        import re
+        from pathlib import Path
+
+        pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+        found = (
+            re.search(r'^version = "([^"]+)"', pyproject.read_text(encoding="utf-8"), re.M)
+            if pyproject.is_file()
+            else None
+        )
+        return found.group(1) if found else "unknown"
 
 
 def __getattr__(name: str) -> Any:

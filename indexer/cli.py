@@ -20,7 +20,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from . import paths
+from . import app_version, paths
 from .model import ArticleRecord, AuthorRecord, ImportFailure, ImportReport, LibraryError
 
 if TYPE_CHECKING:
@@ -30,6 +30,17 @@ if TYPE_CHECKING:
 
 class UsageError(Exception):
     """Exit 2: the command line asks for something that does not make sense."""
+
+
+class _VersionAction(argparse.Action):
+    """`--version`: `newsarchive <version>`, looked up only when asked for (it reads package metadata)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        print(f"newsarchive {app_version()}")
+        parser.exit()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--demo", action="store_true", help="open the window on the bundled demo library")
+    parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("import", parents=[common], help="import saved pages, folders and zips")

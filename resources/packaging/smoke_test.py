@@ -1,0 +1,183 @@
+"""Smoke test of a frozen bundle: the app people install, not the virtual environment.
+
+    python resources/packaging/smoke_test.py [BUNDLE]     (default: dist/newsarchive, from build-linux.sh)
+
+Against BUNDLE's executable, in a fresh home and library: import the demo folder (and the seed
+article from ../shared, when it is there), search, `show --json`, `doctor`, and `screenshot`
+(the window rendered offscreen). The seed must come out field for field as this environment's own
+import gives it. Any Python or Qt warning on stderr fails the test, and so does any attempt to reach
+the network: every command runs under strace, watching connect/sendto/sendmsg of every process.
+Then prints the bundle's sizes and the frozen cold start beside the environment's (medians).
+Exit 0 when everything passed; otherwise each failure is printed on a line of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT.parent / "shared" / "seed" / "000_ca0a0fc979f8b174.txt"
+# Said once per top-level window by Qt's offscreen platform; about the platform, not the app.
+PLATFORM_NOISE = ("This plugin does not support propagateSizeHints",)
+# Fields of `show --json` that differ between two imports of the same file by design.
+PER_IMPORT = {"id", "imported_at", "original", "versions", "previous"}
+NETWORK = re.compile(r"sa_family=AF_INET6?\b|AF_INET6?,")
+
+
+class Smoke:
+    def __init__(self, executable: Path, work: Path) -> None:
+        self.exe = executable
+        self.work = work
+        self.failures: list[str] = []
+        self.strace = shutil.which("strace")
+        self.env = dict(
+            os.environ,
+            HOME=str(work / "home"),
+            XDG_DATA_HOME=str(work / "home" / "data"),
+            XDG_CONFIG_HOME=str(work / "home" / "config"),
+            NEWSARCHIVE_CONFIG=str(work / "config"),
+            QT_QPA_PLATFORM="offscreen",
+            PYTHONWARNINGS="default",  # a frozen app shows no warning unless asked; ask, to see them
+        )
+        self.env.pop("NEWSARCHIVE_LIBRARY", None)
+        (work / "home").mkdir(parents=True, exist_ok=True)
+
+    def run(self, name: str, *args: str, command: list[str] | None = None) -> subprocess.CompletedProcess:
+        argv = [str(self.exe), *args] if command is None else [*command, *args]
+        trace = self.work / f"strace-{name}.log"
+        if self.strace:
+            argv = [self.strace, "-f", "-qq", "-e", "trace=connect,sendto,sendmsg", "-o", str(trace), *argv]
+        done = subprocess.run(argv, capture_output=True, text=True, env=self.env, cwd=self.work, timeout=600)
+        if done.returncode != 0:
+            self.fail(f"{name}: exit {done.returncode}: {(done.stderr or done.stdout)[-800:]}")
+        for line in done.stderr.splitlines():
+            if line.strip() and not line.startswith(PLATFORM_NOISE):
+                self.fail(f"{name}: stderr: {line}")
+        if self.strace and trace.exists():
+            for line in trace.read_text(errors="replace").splitlines():
+                if NETWORK.search(line):
+                    self.fail(f"{name}: network attempt: {line.strip()[:200]}")
+        return done
+
+    def fail(self, message: str) -> None:
+        self.failures.append(message)
+        print(f"FAIL {message}", flush=True)
+
+
+def seed_fields(record: dict) -> dict:
+    return {k: v for k, v in record.items() if k not in PER_IMPORT}
+
+
+def timed(argv: list[str], env: dict[str, str], runs: int = 5) -> float:
+    """Median wall time of `argv` over `runs` runs, in seconds."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, capture_output=True, env=env, check=True, timeout=300)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def size_mb(path: Path) -> float:
+    if path.is_file():
+        return path.stat().st_size / 2**20
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink()) / 2**20
+
+
+def check_commands(smoke: Smoke, venv: list[str]) -> None:
+    """Import, search, show, compare the seed, doctor and screenshot, all through the bundle."""
+    library = str(smoke.work / "library")
+    version = smoke.run("version", "--version").stdout.strip()
+    if not re.fullmatch(r"newsarchive \d+\.\d+\.\d+\S*", version):
+        smoke.fail(f"--version printed {version!r}")
+
+    inputs = [str(ROOT / "resources" / "demo")] + ([str(SEED)] if SEED.is_file() else [])
+    report = json.loads(smoke.run("import", "--library", library, "import", "--json", *inputs).stdout or "{}")
+    imported = report.get("imported", [])
+    if report.get("failed") or len(imported) < 10:
+        smoke.fail(f"import: {len(imported)} imported, failed: {report.get('failed')}")
+
+    found = json.loads(smoke.run("search", "--library", library, "search", "--json", "seawall").stdout or "{}")
+    if not found.get("hits"):
+        smoke.fail("search 'seawall' found nothing in the demo library")
+    else:
+        first = str(found["hits"][0]["id"])
+        shown = json.loads(smoke.run("show", "--library", library, "show", "--json", first).stdout or "{}")
+        if "seawall" not in shown.get("text", "").lower():
+            smoke.fail("show --json: the article found for 'seawall' does not say it")
+
+    if SEED.is_file():
+        check_seed(smoke, venv, library, next((o for o in imported if o["path"].endswith(SEED.name)), None))
+    else:
+        print("note: ../shared/seed is not beside the project; the seed comparison was skipped")
+
+    smoke.run("doctor", "--library", library, "doctor")
+    shots = smoke.work / "shots"
+    smoke.run("screenshot", "screenshot", str(shots))  # renders a demo library of its own
+    pngs = sorted(p.name for p in shots.glob("*.png"))
+    if len(pngs) < 5:
+        smoke.fail(f"screenshot wrote {pngs}")
+
+
+def check_seed(smoke: Smoke, venv: list[str], library: str, outcome: dict | None) -> None:
+    """The seed, imported by the bundle, must equal this environment's import of it, field for field."""
+    if outcome is None:
+        smoke.fail("the seed article was not imported by the bundle")
+        return
+    mine = str(smoke.work / "venv-library")
+    subprocess.run([*venv, "--library", mine, "import", str(SEED)], capture_output=True, check=True)
+    shown = subprocess.run([*venv, "--library", mine, "show", "--json", "1"], capture_output=True, check=True)
+    expected = seed_fields(json.loads(shown.stdout))
+    got = seed_fields(json.loads(smoke.run("seed", "--library", library, "show", "--json", str(outcome["id"])).stdout))
+    for key in sorted(set(expected) | set(got)):
+        if expected.get(key) != got.get(key):
+            smoke.fail(f"seed field {key!r}: bundle {got.get(key)!r:.120} != environment {expected.get(key)!r:.120}")
+
+
+def report_figures(smoke: Smoke, bundle: Path, venv: list[str]) -> None:
+    """The bundle's sizes, and its cold starts beside this environment's (medians)."""
+    print("\nbundle:")
+    print(f"  onedir                                   {size_mb(bundle):7.1f} MB  ({bundle})")
+    for package in sorted(bundle.parent.glob("newsarchive_*.deb")) + sorted(bundle.parent.glob("newsarchive-*.tar.gz")):
+        print(f"  {package.name:<40} {size_mb(package):7.1f} MB")
+    env = dict(smoke.env, NEWSARCHIVE_LIBRARY=str(smoke.work / "library"))
+    for label, args in (("--version", ["--version"]), ("search", ["search", "seawall"])):
+        frozen, source = timed([str(smoke.exe), *args], env), timed([*venv, *args], env)
+        print(f"  cold start, {label:<9} frozen {frozen:.2f} s, environment {source:.2f} s ({frozen / source:.2f}x)")
+    frozen = timed([str(smoke.exe), "screenshot", str(smoke.work / "s1")], env, runs=3)
+    source = timed([*venv, "screenshot", str(smoke.work / "s2")], env, runs=3)
+    print(f"  window offscreen, every state rendered: frozen {frozen:.2f} s, environment {source:.2f} s")
+
+
+def main(bundle: Path) -> int:
+    exe = bundle / ("newsarchive-cli.exe" if os.name == "nt" else "newsarchive")
+    if not exe.is_file():
+        print(f"smoke test: no executable at {exe}; build the bundle first", file=sys.stderr)
+        return 2
+    # This environment's own `newsarchive` (the console script beside its Python), to compare with.
+    script = Path(sys.executable).with_name("newsarchive.exe" if os.name == "nt" else "newsarchive")
+    venv = [str(script)] if script.is_file() else [sys.executable, "-m", "newsarchive"]
+    with tempfile.TemporaryDirectory(prefix="newsarchive-smoke-") as tmp:
+        smoke = Smoke(exe, Path(tmp))
+        if not smoke.strace:
+            smoke.fail("strace is not installed: network attempts cannot be watched (apt-get install strace)")
+        check_commands(smoke, venv)
+        report_figures(smoke, bundle, venv)
+    if smoke.failures:
+        print(f"\nsmoke test FAILED: {len(smoke.failures)} problem(s)")
+        return 1
+    print("\nsmoke test passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "dist" / "newsarchive"))
