@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent
 
 from desktop import shortcuts
-from desktop.results import ArticleIdRole
+from desktop.panes.results import ArticleIdRole
 
 if TYPE_CHECKING:
     from desktop.window import MainWindow

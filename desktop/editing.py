@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication, QInputDialog, QListView, QMessageBox, QPushButton
 
-from desktop.results import ArticleIdRole
+from desktop.panes.results import ArticleIdRole
 
 DELETED = "<div style='color:gray; margin-top:40px' align='center'><p>The article was deleted.</p></div>"
 

@@ -17,7 +17,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from desktop import drops
-from desktop.import_report import ImportReportDialog, summary_line
+from desktop.dialogs.import_report import ImportReportDialog, summary_line
 from desktop.worker import TaskRunner
 
 
@@ -138,7 +138,7 @@ class ImportController(QObject):
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMainWindow
 
-    from desktop.results import ResultsModel
+    from desktop.panes.results import ResultsModel
     from desktop.search_flow import SearchFlow
 
     _Window = QMainWindow

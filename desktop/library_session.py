@@ -24,10 +24,10 @@ if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
     from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
 
-    from desktop.author_page import AuthorPage
     from desktop.importing import ImportController
-    from desktop.reader import ReaderView
-    from desktop.results import ResultsModel
+    from desktop.panes.author_page import AuthorPage
+    from desktop.panes.reader import ReaderView
+    from desktop.panes.results import ResultsModel
     from desktop.search_flow import SearchFlow
     from desktop.worker import TaskRunner
 

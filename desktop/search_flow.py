@@ -21,8 +21,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
-from desktop.reader import highlight_terms
-from desktop.results import PAGE
+from desktop.panes.reader import highlight_terms
+from desktop.panes.results import PAGE
 from desktop.worker import LatestRunner, TaskRunner
 
 DEBOUNCE_MS = 150

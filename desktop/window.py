@@ -31,19 +31,19 @@ from PySide6.QtWidgets import (
 
 from desktop import actions, settings, shortcuts
 from desktop.actions import SORTS
-from desktop.author_page import AuthorPage
+from desktop.dialogs.export_dialog import WindowExport
+from desktop.dialogs.import_report import ImportReportDialog
+from desktop.dialogs.tag_editor import TagEditor
 from desktop.editing import WindowEdits
-from desktop.export_dialog import WindowExport
-from desktop.find_bar import FindBar
-from desktop.import_report import ImportReportDialog
 from desktop.importing import ImportController, ImportProgressBar, WindowImports
 from desktop.library_session import LibrarySession
 from desktop.lock import LibraryLock
-from desktop.reader import ReaderView
-from desktop.results import ArticleIdRole, ResultDelegate, ResultsModel
+from desktop.panes.author_page import AuthorPage
+from desktop.panes.find_bar import FindBar
+from desktop.panes.reader import ReaderView
+from desktop.panes.results import ArticleIdRole, ResultDelegate, ResultsModel
+from desktop.panes.sidebar import Sidebar
 from desktop.search_flow import SearchFlow
-from desktop.sidebar import Sidebar
-from desktop.tag_editor import TagEditor
 from desktop.worker import TaskRunner
 
 __all__ = ["SORTS", "FindBar", "MainWindow"]

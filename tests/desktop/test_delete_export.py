@@ -192,7 +192,7 @@ def test_f1_lists_delete_export_and_rename(qtbot, window) -> None:  # noqa: ANN0
 
 
 def test_f2_on_an_author_in_the_sidebar_asks_to_rename_that_author(qtbot, window) -> None:  # noqa: ANN001
-    from desktop.sidebar import FilterRole, _key
+    from desktop.panes.sidebar import FilterRole, _key
 
     sidebar = window.sidebar
     model = sidebar.model()
