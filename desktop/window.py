@@ -33,6 +33,7 @@ from desktop import actions, settings, shortcuts
 from desktop.actions import SORTS
 from desktop.dialogs.export_dialog import WindowExport
 from desktop.dialogs.import_report import ImportReportDialog
+from desktop.dialogs.shortcuts_help import ShortcutsDialog
 from desktop.dialogs.tag_editor import TagEditor
 from desktop.editing import WindowEdits
 from desktop.importing import ImportController, ImportProgressBar, WindowImports
@@ -444,7 +445,7 @@ class MainWindow(LibrarySession, WindowImports, WindowEdits, WindowExport, QMain
             QMessageBox.warning(self, "News Archive", message)
 
     def show_shortcuts(self) -> None:
-        dialog = shortcuts.ShortcutsDialog(self)
+        dialog = ShortcutsDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 

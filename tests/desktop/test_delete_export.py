@@ -182,8 +182,9 @@ def test_export_refuses_a_destination_that_is_in_use(qtbot, window, tmp_path: Pa
 
 def test_f1_lists_delete_export_and_rename(qtbot, window) -> None:  # noqa: ANN001
     from desktop import shortcuts
+    from desktop.dialogs.shortcuts_help import help_html
 
-    html = shortcuts.help_html()
+    html = help_html()
     for name in ("delete", "export", "rename_author"):
         assert shortcuts.BY_NAME[name].description in html
     assert "Del" in shortcuts.label("delete")

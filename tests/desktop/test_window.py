@@ -226,8 +226,9 @@ def test_results_model_passes_the_model_tester(qtbot, qtmodeltester, window) -> 
 
 def test_shortcut_list_names_every_action(qtbot, window) -> None:  # noqa: ANN001
     from desktop import shortcuts
+    from desktop.dialogs.shortcuts_help import help_html
 
-    html = shortcuts.help_html()
+    html = help_html()
     for s in shortcuts.SHORTCUTS:
         assert s.description in html
         assert shortcuts.label(s.name)
