@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -44,6 +43,7 @@ from desktop.panes.find_bar import FindBar
 from desktop.panes.reader import ReaderView
 from desktop.panes.results import ArticleIdRole, ResultDelegate, ResultsModel
 from desktop.panes.sidebar import Sidebar
+from desktop.panes.welcome import WelcomePage
 from desktop.search_flow import SearchFlow
 from desktop.worker import TaskRunner
 
@@ -119,7 +119,9 @@ class MainWindow(LibrarySession, WindowImports, WindowEdits, WindowExport, QMain
         self.results_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.results_view.customContextMenuRequested.connect(self._results_menu)
 
-        self.welcome = self._build_welcome()
+        self.welcome = WelcomePage()
+        self.welcome.import_requested.connect(self.choose_import)
+        self.welcome.demo_requested.connect(self.open_demo)
         self.middle_stack = QStackedWidget()
         self.middle_stack.addWidget(self.results_view)
         self.middle_stack.addWidget(self.welcome)
@@ -189,30 +191,6 @@ class MainWindow(LibrarySession, WindowImports, WindowEdits, WindowExport, QMain
         order = [self.search_field, self.results_view, self.reader, self.find_bar.field, self.sidebar, self.sort_box]
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
-
-    def _build_welcome(self) -> QWidget:
-        page = QWidget()
-        page.setObjectName("welcome")
-        text = QLabel(
-            "<h2>Your archive is empty</h2>"
-            "<p>Drop saved articles here: web pages (.html, .mhtml), text files, whole folders or zips. "
-            "A selection dragged out of a browser becomes an article too.</p>"
-            "<p>Nothing is ever fetched from the internet.</p>"
-        )
-        text.setWordWrap(True)
-        text.setTextFormat(Qt.TextFormat.RichText)
-        self.import_button = QPushButton("Import files…")
-        self.import_button.clicked.connect(self.choose_import)
-        self.demo_button = QPushButton("Open the demo articles")
-        self.demo_button.setObjectName("demoButton")
-        self.demo_button.clicked.connect(self.open_demo)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(24, 24, 24, 24)
-        layout.addWidget(text)
-        layout.addWidget(self.import_button)
-        layout.addWidget(self.demo_button)
-        layout.addStretch(1)
-        return page
 
     # -- settings ------------------------------------------------------------------------------
 
