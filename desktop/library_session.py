@@ -133,13 +133,6 @@ class LibrarySession(_Window):
 
         folder = paths.demo_library()
         if self.library is not None and Path(self.library.folder) == folder:
-            self._import_demo_if_empty(self.library)
+            self.imports.import_demo_if_empty(self.library)
             return
-        self.open_library(folder, then=self._import_demo_if_empty)
-
-    def _import_demo_if_empty(self, library: Any) -> None:
-        from indexer import paths
-
-        if library.count() == 0 and paths.demo_articles_dir().is_dir():
-            # The demo's own import needs no report: the articles appearing say it all.
-            self._quiet_import = self.imports.start(library, paths.demo_article_paths())
+        self.open_library(folder, then=self.imports.import_demo_if_empty)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,11 +31,10 @@ from PySide6.QtWidgets import (
 from desktop import actions, settings, shortcuts
 from desktop.actions import SORTS
 from desktop.dialogs.export_dialog import WindowExport
-from desktop.dialogs.import_report import ImportReportDialog
 from desktop.dialogs.shortcuts_help import ShortcutsDialog
 from desktop.dialogs.tag_editor import TagEditor
 from desktop.editing import WindowEdits
-from desktop.importing import ImportController, ImportProgressBar, WindowImports
+from desktop.importing import ImportController
 from desktop.library_session import LibrarySession
 from desktop.lock import LibraryLock
 from desktop.panes.author_page import AuthorPage
@@ -50,9 +49,10 @@ from desktop.worker import TaskRunner
 __all__ = ["SORTS", "FindBar", "MainWindow"]
 
 
-class MainWindow(LibrarySession, WindowImports, WindowEdits, WindowExport, QMainWindow):
-    """The window. Opening libraries (`LibrarySession`), imports (`WindowImports`), deleting and renaming
-    (`WindowEdits`) and exports (`WindowExport`) are mixed in; menus and keys are built by `desktop.actions`."""
+class MainWindow(LibrarySession, WindowEdits, WindowExport, QMainWindow):
+    """The window. Opening libraries (`LibrarySession`), deleting and renaming (`WindowEdits`) and exports
+    (`WindowExport`) are mixed in; imports are `imports` (an `ImportController`); menus and keys are built by
+    `desktop.actions`."""
 
     library_changed = Signal(object)
     article_shown = Signal(int)
@@ -68,9 +68,10 @@ class MainWindow(LibrarySession, WindowImports, WindowEdits, WindowExport, QMain
         self.writer.failed.connect(self.show_error)
         self.history: list[tuple[str, Any]] = []
         self.current: tuple[str, Any] | None = None  # ("article", id) or ("author", name)
-        self.reports: list[ImportReportDialog] = []
+        self.imports = ImportController(self.writer, lambda: self.library, self)
         self._build()
         self.flow = SearchFlow(self)
+        self._connect_parts()
         self.actions_by_name = actions.build_actions(self)
         self._restore_state()
 
@@ -120,7 +121,7 @@ class MainWindow(LibrarySession, WindowImports, WindowEdits, WindowExport, QMain
         self.results_view.customContextMenuRequested.connect(self._results_menu)
 
         self.welcome = WelcomePage()
-        self.welcome.import_requested.connect(self.choose_import)
+        self.welcome.import_requested.connect(self.imports.choose_files)
         self.welcome.demo_requested.connect(self.open_demo)
         self.middle_stack = QStackedWidget()
         self.middle_stack.addWidget(self.results_view)
@@ -167,14 +168,7 @@ class MainWindow(LibrarySession, WindowImports, WindowEdits, WindowExport, QMain
 
         self.status_label = QLabel()
         self.statusBar().addWidget(self.status_label, 1)
-        self.progress = ImportProgressBar()
-        self.statusBar().addPermanentWidget(self.progress)
-        self.imports = ImportController(self.writer, self.progress, self)
-        self.imports.finished.connect(self._import_finished)
-        self.imports.progressed.connect(self._import_progressed)
-        self._last_refresh = 0.0
-        self._quiet_import = False
-        self.imports.failed.connect(self.show_error)
+        self.statusBar().addPermanentWidget(self.imports.bar)
 
         self.reader.author_clicked.connect(self.open_author)
         self.reader.tag_clicked.connect(lambda tag: self.set_filter("tag", tag))
@@ -191,6 +185,14 @@ class MainWindow(LibrarySession, WindowImports, WindowEdits, WindowExport, QMain
         order = [self.search_field, self.results_view, self.reader, self.find_bar.field, self.sidebar, self.sort_box]
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
+
+    def _connect_parts(self) -> None:
+        """What the window does when its parts report: redraw, open an article, say so in the status bar."""
+        self.imports.articles_arrived.connect(self.flow.search_now)
+        self.imports.finished.connect(self._import_finished)
+        self.imports.article_opened.connect(self.open_article)
+        self.imports.status.connect(self.status_label.setText)
+        self.imports.warning.connect(self.show_error)
 
     # -- settings ------------------------------------------------------------------------------
 
@@ -289,6 +291,12 @@ class MainWindow(LibrarySession, WindowImports, WindowEdits, WindowExport, QMain
     def zoom(self, step: int) -> None:
         self.reader.set_font_size(self.reader.font_size + step if step else settings.FONT_SIZE.default)
         settings.put(settings.FONT_SIZE, self.reader.font_size)
+
+    def _import_finished(self, _report: Any) -> None:
+        self.flow.invalidate_totals()
+        self.results_model.forget()
+        self.flow.refresh_sidebar()
+        self.flow.search_now()
 
     # -- organising ----------------------------------------------------------------------------
 
@@ -427,11 +435,21 @@ class MainWindow(LibrarySession, WindowImports, WindowEdits, WindowExport, QMain
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 
+    # Qt hands drags to the window (its children pass them up, see `_build`); the import part decides.
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        self.imports.consider_drag(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        # Some platforms ask again on every move; without accepting here the drop is refused.
+        self.imports.consider_drag(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        self.imports.drop(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_state()
-        self.imports.cancel()
-        for dialog in list(self.reports):
-            dialog.close()
+        self.imports.shutdown()
         self._close_library()
         self.flow.shutdown()
         self.writer.shutdown()
