@@ -276,6 +276,13 @@ class SearchFlow(QObject):
             return list(last.marks)
         return highlight_terms(text)
 
+    def query_on_screen(self) -> tuple[str | None, int]:
+        """The query behind the results on screen and its hit count; None when they are not one search."""
+        last = self.last
+        if last is None or self.kind == "recent" or not last.query.strip():
+            return None, 0  # every article, or a list (Recently imported) no query stands for
+        return last.query, last.total
+
     # -- snippets and the sidebar --------------------------------------------------------------
 
     def _load_snippets(self, query: str, ids: list[int]) -> None:

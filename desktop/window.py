@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 
 from desktop import actions, settings, shortcuts
 from desktop.actions import SORTS
-from desktop.dialogs.export_dialog import WindowExport
 from desktop.dialogs.shortcuts_help import ShortcutsDialog
 from desktop.dialogs.tag_editor import TagEditor
 from desktop.editing import WindowEdits
+from desktop.exporting import ExportController
 from desktop.importing import ImportController
 from desktop.library_session import LibrarySession
 from desktop.lock import LibraryLock
@@ -49,10 +49,9 @@ from desktop.worker import TaskRunner
 __all__ = ["SORTS", "FindBar", "MainWindow"]
 
 
-class MainWindow(LibrarySession, WindowEdits, WindowExport, QMainWindow):
-    """The window. Opening libraries (`LibrarySession`), deleting and renaming (`WindowEdits`) and exports
-    (`WindowExport`) are mixed in; imports are `imports` (an `ImportController`); menus and keys are built by
-    `desktop.actions`."""
+class MainWindow(LibrarySession, WindowEdits, QMainWindow):
+    """The window. Opening libraries (`LibrarySession`) and deleting and renaming (`WindowEdits`) are mixed in;
+    imports and exports are its parts `imports` and `exports`; menus and keys are built by `desktop.actions`."""
 
     library_changed = Signal(object)
     article_shown = Signal(int)
@@ -69,6 +68,7 @@ class MainWindow(LibrarySession, WindowEdits, WindowExport, QMainWindow):
         self.history: list[tuple[str, Any]] = []
         self.current: tuple[str, Any] | None = None  # ("article", id) or ("author", name)
         self.imports = ImportController(self.writer, lambda: self.library, self)
+        self.exports = ExportController(self.writer, lambda: self.library, self)
         self._build()
         self.flow = SearchFlow(self)
         self._connect_parts()
@@ -193,6 +193,8 @@ class MainWindow(LibrarySession, WindowEdits, WindowExport, QMainWindow):
         self.imports.article_opened.connect(self.open_article)
         self.imports.status.connect(self.status_label.setText)
         self.imports.warning.connect(self.show_error)
+        self.exports.status.connect(self.status_label.setText)
+        self.exports.failed.connect(lambda message: self.show_error(message, dialog=True))
 
     # -- settings ------------------------------------------------------------------------------
 
@@ -379,6 +381,9 @@ class MainWindow(LibrarySession, WindowEdits, WindowExport, QMainWindow):
             else:
                 self.open_author(value, remember=False)
         self.flow.refresh_counts()
+
+    def choose_export(self) -> None:
+        self.exports.choose(*self.flow.query_on_screen())
 
     # -- focus and keys ------------------------------------------------------------------------
 

@@ -142,7 +142,7 @@ def test_rename_an_author_from_their_page(qtbot, window) -> None:  # noqa: ANN00
 def test_export_writes_a_file_for_every_article_or_only_the_results(qtbot, window, tmp_path: Path) -> None:  # noqa: ANN001
     def export(dest: Path, only_results: bool) -> list[dict]:
         window.choose_export()
-        dialog = window.export_dialog
+        dialog = window.exports.dialog
         qtbot.waitUntil(dialog.isVisible)
         dialog.format_box.setCurrentIndex(dialog.format_box.findData("csv"))
         dialog.dest_field.setText(str(dest))
@@ -169,7 +169,7 @@ def test_export_refuses_a_destination_that_is_in_use(qtbot, window, tmp_path: Pa
     taken.mkdir()
     (taken / "notes.txt").write_text("mine", encoding="utf-8")
     window.choose_export()
-    dialog = window.export_dialog
+    dialog = window.exports.dialog
     qtbot.waitUntil(dialog.isVisible)
     dialog.dest_field.setText(str(taken))
     qtbot.keyClick(dialog.dest_field, Qt.Key.Key_Return)
