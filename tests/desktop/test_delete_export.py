@@ -20,14 +20,14 @@ def sidebar_children(window, group: str) -> list[str]:  # noqa: ANN001
 
 def press_delete(qtbot, window, widget) -> QMessageBox:  # noqa: ANN001
     """Press Delete where the user is, and return the question that comes up."""
-    window.delete_box = None
+    window.edits.delete_box = None
     # After a dialog closes a desktop hands activation back to the window; offscreen needs a nudge.
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     widget.setFocus()
     qtbot.keyClick(widget, Qt.Key.Key_Delete)
-    qtbot.waitUntil(lambda: window.delete_box is not None and window.delete_box.isVisible())
-    box = window.delete_box
+    qtbot.waitUntil(lambda: window.edits.delete_box is not None and window.edits.delete_box.isVisible())
+    box = window.edits.delete_box
     # A new dialog is the active window on a desktop; the offscreen platform needs a nudge.
     box.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is box)
@@ -112,7 +112,7 @@ def test_delete_key_in_the_search_field_edits_the_text(qtbot, window) -> None:  
     window.search_field.setCursorPosition(0)
     qtbot.keyClick(window.search_field, Qt.Key.Key_Delete)
     assert window.search_field.text() == "arbour"
-    assert getattr(window, "delete_box", None) is None
+    assert window.edits.delete_box is None
     assert window.library.count() == len(STORIES)
 
 
@@ -120,8 +120,8 @@ def test_rename_an_author_from_their_page(qtbot, window) -> None:  # noqa: ANN00
     window.open_author("Tomas Brandt")
     page = window.author_page
     qtbot.keyClick(page.list, Qt.Key.Key_F2)
-    qtbot.waitUntil(lambda: getattr(window, "rename_dialog", None) is not None and window.rename_dialog.isVisible())
-    dialog = window.rename_dialog
+    qtbot.waitUntil(lambda: window.edits.rename_dialog is not None and window.edits.rename_dialog.isVisible())
+    dialog = window.edits.rename_dialog
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     assert dialog.textValue() == "Tomas Brandt"
@@ -202,6 +202,6 @@ def test_f2_on_an_author_in_the_sidebar_asks_to_rename_that_author(qtbot, window
     sidebar.setFocus()
     sidebar.setCurrentIndex(found[0])
     qtbot.keyClick(sidebar, Qt.Key.Key_F2)
-    qtbot.waitUntil(lambda: getattr(window, "rename_dialog", None) is not None and window.rename_dialog.isVisible())
-    assert window.rename_dialog.textValue() == "Tomas Brandt"
-    window.rename_dialog.reject()
+    qtbot.waitUntil(lambda: window.edits.rename_dialog is not None and window.edits.rename_dialog.isVisible())
+    assert window.edits.rename_dialog.textValue() == "Tomas Brandt"
+    window.edits.rename_dialog.reject()

@@ -51,8 +51,8 @@ def test_keyboard_only_search_open_tag_bookmark_back(qtbot, window) -> None:  # 
     assert window.reader.hasFocus()
 
     qtbot.keyClick(window.reader, Qt.Key.Key_T)
-    qtbot.waitUntil(lambda: getattr(window, "tag_editor", None) is not None and window.tag_editor.isVisible())
-    editor = window.tag_editor
+    qtbot.waitUntil(lambda: window.edits.tag_editor is not None and window.edits.tag_editor.isVisible())
+    editor = window.edits.tag_editor
     qtbot.keyClicks(editor.field, "music/classical")
     qtbot.keyClick(editor.field, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.library.article(article).tags == ["music/classical"])
