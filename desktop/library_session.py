@@ -1,7 +1,9 @@
 """Which library the window has open: lock, open on the writer thread, show, close; the demo library.
 
-`LibrarySession` is mixed into `MainWindow`; it uses the window's writer thread, search flow, results
-model, reader and author page, and keeps `window.library` and `window.lock`.
+`LibrarySession` is mixed into `MainWindow` rather than being a part of its own: the open library
+(`window.library`) is the state every part of the window reads (the parts are handed `lambda: window.library`),
+and showing another library resets every pane, the search and the way back (`current`, `history`), so a
+separate object would hand each of those steps back to the window. It keeps `window.library` and `window.lock`.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ else:
 
 
 class LibrarySession(_Window):
-    """Opening and closing the window's library (a mixin for `MainWindow`)."""
+    """Opening and closing the window's library (a mixin for `MainWindow`: see the module's docstring)."""
 
     library: Any
     lock: LibraryLock | None

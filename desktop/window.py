@@ -3,6 +3,12 @@
 Reads (a result row, an article) run on the UI thread because each is one indexed SQLite lookup;
 searches run on their own thread (newest request wins), snippets on another, and every change to
 the library (import, tag, bookmark, rename, delete) and every export on the single writer thread.
+
+The window builds the panes (`desktop.panes`) and wires its parts: `SearchFlow` searches as the user types;
+`ImportController`, `EditController` and `ExportController` each own their dialogs and the work they start,
+and report back through signals. The window keeps what is shown (`current`, `history`) and redraws after a
+change. Its drag-and-drop overrides stay here because Qt delivers drags to the window; the import part
+decides what to accept.
 """
 
 from __future__ import annotations
