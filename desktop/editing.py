@@ -3,8 +3,9 @@ change cannot be undone, change on the writer thread, then say what changed.
 
 `EditController` is the window's editing part. It owns the dialogs (the delete question, the renames, the tag
 editor) and runs each change; the window says what a change acts on (the article or author shown, the
-results selected) and redraws on `changed`, `deleted` and `author_renamed`. The dialogs are opened
-window-modal with `open()`, not `exec()`, so that the keyboard (and a test) drives them like any other window.
+results selected) and redraws on `changed`, `deleted` and `author_renamed`. The delete question and the author
+rename are opened window-modal with `open()`, not `exec()`, so that the keyboard (and a test) drives them like
+any other window.
 """
 
 from __future__ import annotations
