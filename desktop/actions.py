@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent
 
 from desktop import shortcuts
-from desktop.results import ArticleIdRole
+from desktop.panes.results import ArticleIdRole
 
 if TYPE_CHECKING:
     from desktop.window import MainWindow
@@ -42,8 +42,8 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     w = window
     bar = w.menuBar()
     file_menu = bar.addMenu("&File")
-    add(file_menu, "import", "&Import Files…", w.choose_import)
-    add(file_menu, "import_folder", "Import &Folder…", w.choose_import_folder)
+    add(file_menu, "import", "&Import Files…", w.imports.choose_files)
+    add(file_menu, "import_folder", "Import &Folder…", w.imports.choose_folder)
     add(file_menu, "cancel_import", "&Cancel Import", w.imports.cancel)
     add(file_menu, "export", "&Export…", w.choose_export)
     file_menu.addSeparator()

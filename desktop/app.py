@@ -59,7 +59,7 @@ def start_window(folder: Path, *, demo: bool = False) -> Any:
     from desktop.window import MainWindow
 
     window = MainWindow()
-    then = window._import_demo_if_empty if demo else None
+    then = window.imports.import_demo_if_empty if demo else None
     if not window.open_library(folder, then=then):
         window.close()
         return None

@@ -1,19 +1,25 @@
-"""Deleting articles and renaming authors from the window: ask first, change on the writer thread, redraw after.
+"""Changes the user makes from the window: tags, bookmarks, follows, renames and deletes; ask first where a
+change cannot be undone, change on the writer thread, then say what changed.
 
-`WindowEdits` is mixed into `MainWindow` (as `LibrarySession` and `WindowImports` are); it uses the window's
-writer thread, results, reader, author page and search flow. Its dialogs are opened window-modal with
-`open()`, not `exec()`, so that the keyboard (and a test) drives them like any other window.
+`EditController` is the window's editing part. It owns the dialogs (the delete question, the renames, the tag
+editor) and runs each change; the window says what a change acts on (the article or author shown, the
+results selected) and redraws on `changed`, `deleted` and `author_renamed`. The delete question and the author
+rename are opened window-modal with `open()`, not `exec()`, so that the keyboard (and a test) drives them like
+any other window.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QApplication, QInputDialog, QListView, QMessageBox, QPushButton
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QPushButton, QWidget
 
-from desktop.results import ArticleIdRole
+from desktop.dialogs.tag_editor import TagEditor
+from desktop.worker import TaskRunner
 
-DELETED = "<div style='color:gray; margin-top:40px' align='center'><p>The article was deleted.</p></div>"
+Shown = tuple[str, Any]  # what the window shows: ("article", id) or ("author", name)
 
 
 def confirm_delete(parent: Any, count: int, title: str | None) -> tuple[QMessageBox, QPushButton]:
@@ -34,52 +40,104 @@ def confirm_delete(parent: Any, count: int, title: str | None) -> tuple[QMessage
     return box, delete
 
 
-def selected_ids(view: QListView) -> list[int]:
-    """The articles selected in a result list, in list order; the current row when nothing is selected."""
-    model = view.selectionModel()
-    indexes = sorted(model.selectedIndexes() if model is not None else [], key=lambda i: i.row())
-    if not indexes and view.currentIndex().isValid():
-        indexes = [view.currentIndex()]
-    ids = [i.data(ArticleIdRole) for i in indexes]
-    return [i for i in ids if i is not None]
+class EditController(QObject):
+    """Tags, bookmarks, follows, tag and author renames and deletes, on the window's open library."""
 
+    changed = Signal()  # a tag, bookmark or follow changed: redraw what shows it
+    deleted = Signal(object)  # the ids of the articles deleted from the open library
+    author_renamed = Signal(str, object)  # the old name and the author's record now (the one kept, after a merge)
+    status = Signal(str)  # a line for the status bar
+    warning = Signal(str)  # a problem to show in the status bar
+    failed = Signal(str)  # a problem the user must read: shown in a dialog
 
-class WindowEdits:
-    """Delete articles and rename authors (a mixin for `MainWindow`)."""
+    def __init__(self, writer: TaskRunner, library: Callable[[], Any], window: QWidget) -> None:
+        """`library` answers the window's open library (None when there is none); `window` parents the dialogs."""
+        super().__init__(window)
+        self.writer = writer
+        self._library = library
+        self._window = window
+        self.tag_editor: TagEditor | None = None
+        self.delete_box: QMessageBox | None = None
+        self.rename_dialog: QInputDialog | None = None
 
-    library: Any
-    current: tuple[str, Any] | None
-    history: list[tuple[str, Any]]
+    # -- tags and bookmarks --------------------------------------------------------------------
+
+    def edit_tags(self, shown: Shown | None) -> None:
+        """Open the tag editor on the article or author shown."""
+        library = self._library()
+        if library is None or shown is None:
+            return
+        kind, value = shown
+        known = [name for name, _a, _b in library.tags()]
+        if kind == "article":
+            record = library.article(value)
+            if record is None:
+                return
+            subject, current = record.title, record.tags
+
+            def change(names: list[str], remove: bool) -> Any:
+                return lambda: self._library().tag(value, names, remove=remove)
+        else:
+            author = library.author(value)
+            if author is None:
+                return
+            subject, current = author.name, author.tags
+
+            def change(names: list[str], remove: bool) -> Any:
+                return lambda: self._library().tag_author(value, names, remove=remove)
+
+        editor = TagEditor(subject, current, known, self._window)
+        editor.added.connect(lambda name: self.writer.run(change([name], False), self._changed))
+        editor.removed.connect(lambda name: self.writer.run(change([name], True), self._changed))
+        self.tag_editor = editor
+        editor.show()
+        editor.field.setFocus()
+
+    def toggle_bookmark(self, shown: Shown | None) -> None:
+        """Bookmark the article shown, or follow the author shown; again to undo."""
+        library = self._library()
+        if library is None or shown is None:
+            return
+        kind, value = shown
+        if kind == "article":
+            record = library.article(value)
+            if record is not None:
+                self.writer.run(lambda: self._library().bookmark(value, not record.bookmarked), self._changed)
+        else:
+            author = library.author(value)
+            if author is not None:
+                self.follow(author.name, not author.bookmarked)
+
+    def follow(self, name: str, on: bool) -> None:
+        self.writer.run(lambda: self._library().bookmark_author(name, on), self._changed)
+
+    def rename_tag(self, old: str) -> None:
+        if self._library() is None:
+            return
+        new, ok = QInputDialog.getText(
+            self._window, "Rename tag", f"New name for “{old}” (an existing name merges the two):", text=old
+        )
+        if ok and new.strip() and new.strip() != old:
+            self.writer.run(lambda: self._library().rename_tag(old, new.strip()), self._changed)
+
+    def _changed(self, _result: Any) -> None:
+        self.changed.emit()
 
     # -- deleting ------------------------------------------------------------------------------
 
-    def delete_targets(self) -> list[int]:
-        """What Delete acts on: the selection of the list that has the focus, else the open article."""
-        w: Any = self
-        focus = QApplication.focusWidget()
-        lists: list[QListView] = [w.results_view, w.author_page.list]
-        for view in lists:
-            chosen = selected_ids(view)
-            if focus is view and chosen:
-                return chosen
-        if self.current is not None and self.current[0] == "article" and w.right_stack.currentIndex() == 0:
-            return [self.current[1]]
-        return selected_ids(w.results_view) if focus is not w.author_page.list else []
-
-    def ask_delete(self) -> None:
-        """Ask, then delete the target articles (see `delete_targets`)."""
-        w: Any = self
-        if self.library is None:
+    def ask_delete(self, ids: list[int]) -> None:
+        """Ask, then delete these articles (the window says which: see `MainWindow.delete_targets`)."""
+        library = self._library()
+        if library is None:
             return
-        ids = self.delete_targets()
         if not ids:
-            w.show_error("Select the articles to delete, or open one.")
+            self.warning.emit("Select the articles to delete, or open one.")
             return
-        if self.library.read_only:
-            w.show_error(f"This library is open read-only ({self.library.read_only_reason}); nothing can be deleted.")
+        if library.read_only:
+            self.warning.emit(f"This library is open read-only ({library.read_only_reason}); nothing can be deleted.")
             return
-        record = self.library.article(ids[0]) if len(ids) == 1 else None
-        box, delete = confirm_delete(w, len(ids), record.title if record is not None else None)
+        record = library.article(ids[0]) if len(ids) == 1 else None
+        box, delete = confirm_delete(self._window, len(ids), record.title if record is not None else None)
 
         def answered(_result: int) -> None:
             if box.clickedButton() is delete:
@@ -91,58 +149,35 @@ class WindowEdits:
 
     def delete_now(self, ids: list[int]) -> None:
         """Delete without asking (the confirmation has been given)."""
-        w: Any = self
-        library = self.library
+        library = self._library()
         if library is None:
             return
-        w.status_label.setText(f"Deleting {len(ids)} article{'s' if len(ids) != 1 else ''}…")
-        w.writer.run(
+        self.status.emit(f"Deleting {len(ids)} article{'s' if len(ids) != 1 else ''}…")
+        self.writer.run(
             lambda: library.delete_articles(ids),
             lambda count: self._deleted(library, ids, count),
-            lambda exc: w.show_error(f"Could not delete: {exc or type(exc).__name__}", dialog=True),
+            lambda exc: self.failed.emit(f"Could not delete: {exc or type(exc).__name__}"),
         )
 
     def _deleted(self, library: Any, ids: list[int], count: int) -> None:
-        w: Any = self
-        if library is not self.library:
+        if library is not self._library():
             return
-        gone = set(ids)
-        # Out of the lists at once, the selection moving to a neighbour; the search below redoes counts.
-        w.results_model.remove_ids(ids)
-        w.author_page.model.remove_ids(ids)
-        self.history = [h for h in self.history if not (h[0] == "article" and h[1] in gone)]
-        if self.current is not None and self.current[0] == "article" and self.current[1] in gone:
-            self.current = None
-            w.reader.show_message(DELETED)
-        elif self.current is not None and self.current[0] == "author":
-            self._reopen_author(self.current[1])
-        w.flow.invalidate_totals()
-        w.flow.search_now()
-        w.status_label.setText(f"Deleted {count} article{'s' if count != 1 else ''}.")
-
-    def _reopen_author(self, name: str) -> None:
-        w: Any = self
-        if self.library.author(name) is not None:
-            w.open_author(name, remember=False)
-        else:  # their last article went and nothing kept them (no follow, no tags)
-            self.current = None
-            w.right_stack.setCurrentIndex(0)
-            w.reader.show_message(DELETED)
+        self.deleted.emit(ids)
+        self.status.emit(f"Deleted {count} article{'s' if count != 1 else ''}.")
 
     # -- renaming authors ----------------------------------------------------------------------
 
-    def ask_rename_author(self, name: str | None = None) -> None:
-        """Ask for a new name for the author (the one whose page is open when `name` is None)."""
-        w: Any = self
-        if self.library is None:
+    def ask_rename_author(self, name: str | None, shown: Shown | None = None) -> None:
+        """Ask for a new name for the author `name`; when it is None, for the author whose page is `shown`."""
+        if self._library() is None:
             return
         if name is None:
-            if self.current is None or self.current[0] != "author":
-                w.show_error("Open an author's page to rename them (click their name in a byline).")
+            if shown is None or shown[0] != "author":
+                self.warning.emit("Open an author's page to rename them (click their name in a byline).")
                 return
-            name = str(self.current[1])
+            name = str(shown[1])
         old = name
-        dialog = QInputDialog(w)
+        dialog = QInputDialog(self._window)
         dialog.setObjectName("renameAuthorDialog")
         dialog.setWindowTitle("Rename author")
         dialog.setLabelText(f"New name for “{old}” (the name of another author merges the two):")
@@ -152,32 +187,21 @@ class WindowEdits:
         dialog.open()
 
     def rename_author(self, old: str, new: str) -> None:
-        """Rename (or merge) on the writer thread, then redraw what shows the name."""
-        w: Any = self
+        """Rename (or merge) on the writer thread; `author_renamed` follows."""
         new = " ".join(new.split())
-        library = self.library
+        library = self._library()
         if library is None or not new or new == old:
             return
         before = library.author(old)
-        w.writer.run(
+        self.writer.run(
             lambda: library.rename_author(old, new),
             lambda record: self._author_renamed(library, old, record, before is not None and before.id != record.id),
-            lambda exc: w.show_error(f"Could not rename {old}: {exc or type(exc).__name__}", dialog=True),
+            lambda exc: self.failed.emit(f"Could not rename {old}: {exc or type(exc).__name__}"),
         )
 
     def _author_renamed(self, library: Any, old: str, record: Any, merged: bool) -> None:
-        w: Any = self
-        if library is not self.library:
+        if library is not self._library():
             return
-        self.history = [("author", record.name) if h == ("author", old) else h for h in self.history]
-        if self.current == ("author", old):
-            self.current = ("author", record.name)
-        w.results_model.forget()  # bylines in the list show the old name
-        w.flow.invalidate_totals()
-        w._changed()
-        if w.flow.kind == "author" and w.flow.value == old:
-            w.set_filter("author", record.name)
-        else:
-            w.flow.search_now()
+        self.author_renamed.emit(old, record)
         verb = "Merged" if merged else "Renamed"
-        w.status_label.setText(f"{verb} {old} {'into' if merged else 'to'} {record.name}.")
+        self.status.emit(f"{verb} {old} {'into' if merged else 'to'} {record.name}.")

@@ -1,7 +1,9 @@
-"""Imports from the window: run on the writer thread, progress in the status bar, a report at the end.
+"""Imports from the window: one at a time on the writer thread, progress in the status bar, a report at the end.
 
-`ImportController` runs one import at a time; `WindowImports`, mixed into `MainWindow`, is where imports come
-from (the File menu, drops) and what the window does when one progresses and finishes.
+`ImportController` is the window's importing part. It owns the status-bar progress widget, the running
+import, the report dialogs, the file choosers and what a drag may drop. The window puts `bar` in its status
+bar, hands its drag-and-drop events here (Qt delivers them to the window, so the overrides stay there) and
+redraws its lists on `articles_arrived` and `finished`.
 """
 
 from __future__ import annotations
@@ -9,16 +11,19 @@ from __future__ import annotations
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from desktop import drops
-from desktop.import_report import ImportReportDialog, summary_line
+from desktop.dialogs.import_report import ImportReportDialog, summary_line
 from desktop.worker import TaskRunner
+
+REFRESH_SECONDS = 3  # a long import shows the articles stored so far this often, not only at the end
 
 
 class ImportProgressBar(QWidget):
@@ -70,27 +75,93 @@ class _Bridge(QObject):
 
 
 class ImportController(QObject):
-    """One import at a time, on the library's writer thread."""
+    """One import at a time, on the library's writer thread, and the reports the imports end with."""
 
     started = Signal()
-    finished = Signal(object)  # ImportReport
-    failed = Signal(str)
-    progressed = Signal(object)  # ImportProgress, on the UI thread
+    articles_arrived = Signal()  # a running import has stored articles since the last time: show them
+    finished = Signal(object)  # ImportReport, before its report opens
+    article_opened = Signal(int)  # an article chosen in a report
+    status = Signal(str)  # a line for the status bar
+    warning = Signal(str)  # a problem to show in the status bar
 
-    def __init__(self, writer: TaskRunner, progress_bar: ImportProgressBar, parent: Any = None) -> None:
-        super().__init__(parent)
+    def __init__(self, writer: TaskRunner, library: Callable[[], Any], window: QWidget) -> None:
+        """`library` answers the window's open library (None when there is none); `window` parents the dialogs."""
+        super().__init__(window)
         self.writer = writer
-        self.bar = progress_bar
+        self._library = library
+        self._window = window
+        self.bar = ImportProgressBar()
+        self.reports: list[ImportReportDialog] = []
         self._cancel = threading.Event()
         self._running = False
+        self._quiet = False  # the demo's own import: a report only when something went wrong
+        self._last_refresh = 0.0
         self._bridge = _Bridge(self)
         self._bridge.progress.connect(self.bar.update_progress)
-        self._bridge.progress.connect(self.progressed)
+        self._bridge.progress.connect(self._progressed)
         self.bar.cancel_requested.connect(self.cancel)
 
     @property
     def running(self) -> bool:
         return self._running
+
+    # -- where imports come from ---------------------------------------------------------------
+
+    def choose_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self._window,
+            "Import saved articles",
+            "",
+            "Saved pages (*.html *.htm *.mhtml *.mht *.txt *.zip);;All files (*)",
+        )
+        if files:
+            self.import_paths([Path(f) for f in files])
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self._window, "Import a folder of saved articles")
+        if folder:
+            self.import_paths([Path(folder)])
+
+    def import_paths(self, paths: list[Path], cleanup: list[Path] | None = None) -> bool:
+        """Import into the open library; False (with a word in the status bar) when an import is running."""
+        library = self._library()
+        if library is None:
+            return False
+        if not self.start(library, paths, cleanup):
+            self.warning.emit("An import is already running; drop again when it has finished.")
+            return False
+        return True
+
+    def import_demo_if_empty(self, library: Any) -> None:
+        from indexer import paths
+
+        if library.count() == 0 and paths.demo_articles_dir().is_dir():
+            # The demo's own import needs no report: the articles appearing say it all.
+            self._quiet = self.start(library, paths.demo_article_paths())
+
+    def consider_drag(self, event: QDragMoveEvent) -> None:
+        """Accept a drag (entering or moving over the window) that carries something to import."""
+        if self._library() is not None and drops.read_drop(event.mimeData()).importable:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def drop(self, event: QDropEvent) -> None:
+        contents = drops.read_drop(event.mimeData())
+        if contents.paths:
+            self.import_paths(contents.paths)
+        elif contents.selection is not None:
+            path = drops.write_selection(contents.selection)
+            self.import_paths([path], cleanup=[path.parent])
+        elif contents.links:
+            self.warning.emit(
+                "Links are not downloaded (the archive works offline): save the page, then drop the file."
+            )
+            event.ignore()
+            return
+        event.acceptProposedAction()
+
+    # -- running -------------------------------------------------------------------------------
 
     def start(self, library: Any, paths: list[Path], cleanup: list[Path] | None = None) -> bool:
         """Import these paths; temporary folders in `cleanup` are removed afterwards. False if one is running."""
@@ -124,109 +195,37 @@ class ImportController(QObject):
             self._cancel.set()
             self.bar.cancelling()
 
+    def shutdown(self) -> None:
+        """The window is closing: stop the running import after its current article and close the reports."""
+        self.cancel()
+        for dialog in list(self.reports):
+            dialog.close()
+
+    def _progressed(self, progress: Any) -> None:
+        now = time.monotonic()
+        if now - self._last_refresh > REFRESH_SECONDS and progress.imported:
+            self._last_refresh = now
+            self.articles_arrived.emit()
+
     def _done(self, report: Any) -> None:
         self._running = False
         self.bar.hide()
+        self.status.emit(summary_line(report))
         self.finished.emit(report)
+        self._show_report(report)
 
-    def _error(self, exc: BaseException) -> None:
-        self._running = False
-        self.bar.hide()
-        self.failed.emit(f"Import stopped: {exc}".splitlines()[0])
-
-
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QMainWindow
-
-    from desktop.results import ResultsModel
-    from desktop.search_flow import SearchFlow
-
-    _Window = QMainWindow
-else:
-    _Window = object
-
-
-class WindowImports(_Window):
-    """The window's side of importing (a mixin for `MainWindow`): choosing files, drops, progress, the report."""
-
-    library: Any
-    imports: ImportController
-    reports: list[ImportReportDialog]
-    _last_refresh: float
-    _quiet_import: bool
-    if TYPE_CHECKING:  # what `MainWindow` provides
-        flow: SearchFlow
-        results_model: ResultsModel
-        status_label: QLabel
-
-        def show_error(self, message: str, dialog: bool = False) -> None: ...
-        def open_article(self, article: int, *, remember: bool = True) -> bool: ...
-
-    def choose_import(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Import saved articles", "", "Saved pages (*.html *.htm *.mhtml *.mht *.txt *.zip);;All files (*)"
-        )
-        if files:
-            self.import_paths([Path(f) for f in files])
-
-    def choose_import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import a folder of saved articles")
-        if folder:
-            self.import_paths([Path(folder)])
-
-    def import_paths(self, paths: list[Path], cleanup: list[Path] | None = None) -> bool:
-        if self.library is None:
-            return False
-        if not self.imports.start(self.library, paths, cleanup):
-            self.show_error("An import is already running; drop again when it has finished.")
-            return False
-        return True
-
-    def _import_progressed(self, progress: Any) -> None:
-        # A long import shows its articles as they arrive, every few seconds, not only at the end.
-        now = time.monotonic()
-        if now - self._last_refresh > 3 and progress.imported:
-            self._last_refresh = now
-            self.flow.search_now()
-
-    def _import_finished(self, report: Any) -> None:
-        self.status_label.setText(summary_line(report))
-        self.flow.invalidate_totals()
-        self.results_model.forget()
-        self.flow.refresh_sidebar()
-        self.flow.search_now()
-        if self._quiet_import and report.ok:
-            self._quiet_import = False
+    def _show_report(self, report: Any) -> None:
+        if self._quiet and report.ok:
+            self._quiet = False
             return
-        self._quiet_import = False
-        dialog = ImportReportDialog(report, self)
-        dialog.article_opened.connect(self.open_article)
+        self._quiet = False
+        dialog = ImportReportDialog(report, self._window)
+        dialog.article_opened.connect(self.article_opened)
         dialog.destroyed.connect(lambda *_: self.reports.remove(dialog) if dialog in self.reports else None)
         self.reports.append(dialog)
         dialog.show()
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        self._consider_drag(event)
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
-        # Some platforms ask again on every move; without accepting here the drop is refused.
-        self._consider_drag(event)
-
-    def _consider_drag(self, event: QDragMoveEvent) -> None:
-        if self.library is not None and drops.read_drop(event.mimeData()).importable:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        contents = drops.read_drop(event.mimeData())
-        if contents.paths:
-            self.import_paths(contents.paths)
-        elif contents.selection is not None:
-            path = drops.write_selection(contents.selection)
-            self.import_paths([path], cleanup=[path.parent])
-        elif contents.links:
-            self.show_error("Links are not downloaded (the archive works offline): save the page, then drop the file.")
-            event.ignore()
-            return
-        event.acceptProposedAction()
+    def _error(self, exc: BaseException) -> None:
+        self._running = False
+        self.bar.hide()
+        self.warning.emit(f"Import stopped: {exc}".splitlines()[0])

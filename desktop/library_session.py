@@ -1,7 +1,9 @@
 """Which library the window has open: lock, open on the writer thread, show, close; the demo library.
 
-`LibrarySession` is mixed into `MainWindow`; it uses the window's writer thread, search flow, results
-model, reader and author page, and keeps `window.library` and `window.lock`.
+`LibrarySession` is mixed into `MainWindow` rather than being a part of its own: the open library
+(`window.library`) is the state every part of the window reads (the parts are handed `lambda: window.library`),
+and showing another library resets every pane, the search and the way back (`current`, `history`), so a
+separate object would hand each of those steps back to the window. It keeps `window.library` and `window.lock`.
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
     from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
 
-    from desktop.author_page import AuthorPage
     from desktop.importing import ImportController
-    from desktop.reader import ReaderView
-    from desktop.results import ResultsModel
+    from desktop.panes.author_page import AuthorPage
+    from desktop.panes.reader import ReaderView
+    from desktop.panes.results import ResultsModel
     from desktop.search_flow import SearchFlow
     from desktop.worker import TaskRunner
 
@@ -37,7 +39,7 @@ else:
 
 
 class LibrarySession(_Window):
-    """Opening and closing the window's library (a mixin for `MainWindow`)."""
+    """Opening and closing the window's library (a mixin for `MainWindow`: see the module's docstring)."""
 
     library: Any
     lock: LibraryLock | None
@@ -133,13 +135,6 @@ class LibrarySession(_Window):
 
         folder = paths.demo_library()
         if self.library is not None and Path(self.library.folder) == folder:
-            self._import_demo_if_empty(self.library)
+            self.imports.import_demo_if_empty(self.library)
             return
-        self.open_library(folder, then=self._import_demo_if_empty)
-
-    def _import_demo_if_empty(self, library: Any) -> None:
-        from indexer import paths
-
-        if library.count() == 0 and paths.demo_articles_dir().is_dir():
-            # The demo's own import needs no report: the articles appearing say it all.
-            self._quiet_import = self.imports.start(library, paths.demo_article_paths())
+        self.open_library(folder, then=self.imports.import_demo_if_empty)

@@ -57,7 +57,7 @@ def _render(out: Path, folder: Path, query: str) -> int:
         report = library.import_paths([*later, again, broken], workers=1)
 
     from desktop.app import application, apply_theme
-    from desktop.import_report import ImportReportDialog
+    from desktop.dialogs.import_report import ImportReportDialog
     from desktop.window import MainWindow
 
     app = application()
@@ -115,7 +115,7 @@ def _render(out: Path, folder: Path, query: str) -> int:
 
 
 def _snippets_shown(window: object) -> bool:
-    from desktop.results import SnippetRole
+    from desktop.panes.results import SnippetRole
 
     model = window.results_model  # type: ignore[attr-defined]
     return model.rowCount() == 0 or model.index(0).data(SnippetRole) is not None

@@ -21,8 +21,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
-from desktop.reader import highlight_terms
-from desktop.results import PAGE
+from desktop.panes.reader import highlight_terms
+from desktop.panes.results import PAGE
 from desktop.worker import LatestRunner, TaskRunner
 
 DEBOUNCE_MS = 150
@@ -275,6 +275,13 @@ class SearchFlow(QObject):
         if last is not None and last.marks is not None and last.text == text:
             return list(last.marks)
         return highlight_terms(text)
+
+    def query_on_screen(self) -> tuple[str | None, int]:
+        """The query behind the results on screen and its hit count; None when they are not one search."""
+        last = self.last
+        if last is None or self.kind == "recent" or not last.query.strip():
+            return None, 0  # every article, or a list (Recently imported) no query stands for
+        return last.query, last.total
 
     # -- snippets and the sidebar --------------------------------------------------------------
 

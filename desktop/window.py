@@ -3,6 +3,12 @@
 Reads (a result row, an article) run on the UI thread because each is one indexed SQLite lookup;
 searches run on their own thread (newest request wins), snippets on another, and every change to
 the library (import, tag, bookmark, rename, delete) and every export on the single writer thread.
+
+The window builds the panes (`desktop.panes`) and wires its parts: `SearchFlow` searches as the user types;
+`ImportController`, `EditController` and `ExportController` each own their dialogs and the work they start,
+and report back through signals. The window keeps what is shown (`current`, `history`) and redraws after a
+change. Its drag-and-drop overrides stay here because Qt delivers drags to the window; the import part
+decides what to accept.
 """
 
 from __future__ import annotations
@@ -10,19 +16,18 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListView,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -31,27 +36,30 @@ from PySide6.QtWidgets import (
 
 from desktop import actions, settings, shortcuts
 from desktop.actions import SORTS
-from desktop.author_page import AuthorPage
-from desktop.editing import WindowEdits
-from desktop.export_dialog import WindowExport
-from desktop.find_bar import FindBar
-from desktop.import_report import ImportReportDialog
-from desktop.importing import ImportController, ImportProgressBar, WindowImports
+from desktop.dialogs.shortcuts_help import ShortcutsDialog
+from desktop.editing import EditController
+from desktop.exporting import ExportController
+from desktop.importing import ImportController
 from desktop.library_session import LibrarySession
 from desktop.lock import LibraryLock
-from desktop.reader import ReaderView
-from desktop.results import ArticleIdRole, ResultDelegate, ResultsModel
+from desktop.panes.author_page import AuthorPage
+from desktop.panes.find_bar import FindBar
+from desktop.panes.reader import ReaderView
+from desktop.panes.results import ArticleIdRole, ResultDelegate, ResultsModel, selected_ids
+from desktop.panes.sidebar import Sidebar
+from desktop.panes.welcome import WelcomePage
 from desktop.search_flow import SearchFlow
-from desktop.sidebar import Sidebar
-from desktop.tag_editor import TagEditor
 from desktop.worker import TaskRunner
 
 __all__ = ["SORTS", "FindBar", "MainWindow"]
 
+DELETED = "<div style='color:gray; margin-top:40px' align='center'><p>The article was deleted.</p></div>"
 
-class MainWindow(LibrarySession, WindowImports, WindowEdits, WindowExport, QMainWindow):
-    """The window. Opening libraries (`LibrarySession`), imports (`WindowImports`), deleting and renaming
-    (`WindowEdits`) and exports (`WindowExport`) are mixed in; menus and keys are built by `desktop.actions`."""
+
+class MainWindow(LibrarySession, QMainWindow):
+    """The window: it builds the panes, wires its parts (`imports`, `edits`, `exports`, the search `flow`) and
+    keeps what is shown and the way back to it. Opening libraries is mixed in (`LibrarySession`); menus and
+    keys are built by `desktop.actions`."""
 
     library_changed = Signal(object)
     article_shown = Signal(int)
@@ -67,9 +75,12 @@ class MainWindow(LibrarySession, WindowImports, WindowEdits, WindowExport, QMain
         self.writer.failed.connect(self.show_error)
         self.history: list[tuple[str, Any]] = []
         self.current: tuple[str, Any] | None = None  # ("article", id) or ("author", name)
-        self.reports: list[ImportReportDialog] = []
+        self.imports = ImportController(self.writer, lambda: self.library, self)
+        self.edits = EditController(self.writer, lambda: self.library, self)
+        self.exports = ExportController(self.writer, lambda: self.library, self)
         self._build()
         self.flow = SearchFlow(self)
+        self._connect_parts()
         self.actions_by_name = actions.build_actions(self)
         self._restore_state()
 
@@ -118,7 +129,9 @@ class MainWindow(LibrarySession, WindowImports, WindowEdits, WindowExport, QMain
         self.results_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.results_view.customContextMenuRequested.connect(self._results_menu)
 
-        self.welcome = self._build_welcome()
+        self.welcome = WelcomePage()
+        self.welcome.import_requested.connect(self.imports.choose_files)
+        self.welcome.demo_requested.connect(self.open_demo)
         self.middle_stack = QStackedWidget()
         self.middle_stack.addWidget(self.results_view)
         self.middle_stack.addWidget(self.welcome)
@@ -164,24 +177,17 @@ class MainWindow(LibrarySession, WindowImports, WindowEdits, WindowExport, QMain
 
         self.status_label = QLabel()
         self.statusBar().addWidget(self.status_label, 1)
-        self.progress = ImportProgressBar()
-        self.statusBar().addPermanentWidget(self.progress)
-        self.imports = ImportController(self.writer, self.progress, self)
-        self.imports.finished.connect(self._import_finished)
-        self.imports.progressed.connect(self._import_progressed)
-        self._last_refresh = 0.0
-        self._quiet_import = False
-        self.imports.failed.connect(self.show_error)
+        self.statusBar().addPermanentWidget(self.imports.bar)
 
         self.reader.author_clicked.connect(self.open_author)
         self.reader.tag_clicked.connect(lambda tag: self.set_filter("tag", tag))
         self.author_page.article_opened.connect(self.open_article)
-        self.author_page.follow_toggled.connect(self._follow)
+        self.author_page.follow_toggled.connect(self.edits.follow)
         self.author_page.tags_requested.connect(lambda name: self.edit_tags())
         self.author_page.tag_clicked.connect(lambda tag: self.set_filter("tag", tag))
         self.author_page.rename_requested.connect(self.ask_rename_author)
         self.sidebar.author_chosen.connect(self.open_author)
-        self.sidebar.rename_tag_requested.connect(self.rename_tag)
+        self.sidebar.rename_tag_requested.connect(self.edits.rename_tag)
         self.sidebar.rename_author_requested.connect(self.ask_rename_author)
         self.suggestion_label.linkActivated.connect(lambda _link: self.flow.use_suggestion())
         # Tab goes where the eye goes: search, results, article, then the filters and the sort order.
@@ -189,29 +195,21 @@ class MainWindow(LibrarySession, WindowImports, WindowEdits, WindowExport, QMain
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
-    def _build_welcome(self) -> QWidget:
-        page = QWidget()
-        page.setObjectName("welcome")
-        text = QLabel(
-            "<h2>Your archive is empty</h2>"
-            "<p>Drop saved articles here: web pages (.html, .mhtml), text files, whole folders or zips. "
-            "A selection dragged out of a browser becomes an article too.</p>"
-            "<p>Nothing is ever fetched from the internet.</p>"
-        )
-        text.setWordWrap(True)
-        text.setTextFormat(Qt.TextFormat.RichText)
-        self.import_button = QPushButton("Import files…")
-        self.import_button.clicked.connect(self.choose_import)
-        self.demo_button = QPushButton("Open the demo articles")
-        self.demo_button.setObjectName("demoButton")
-        self.demo_button.clicked.connect(self.open_demo)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(24, 24, 24, 24)
-        layout.addWidget(text)
-        layout.addWidget(self.import_button)
-        layout.addWidget(self.demo_button)
-        layout.addStretch(1)
-        return page
+    def _connect_parts(self) -> None:
+        """What the window does when its parts report: redraw, open an article, say so in the status bar."""
+        self.imports.articles_arrived.connect(self.flow.search_now)
+        self.imports.finished.connect(self._import_finished)
+        self.imports.article_opened.connect(self.open_article)
+        self.imports.status.connect(self.status_label.setText)
+        self.imports.warning.connect(self.show_error)
+        self.edits.changed.connect(self._changed)
+        self.edits.deleted.connect(self._articles_deleted)
+        self.edits.author_renamed.connect(self._author_renamed)
+        self.edits.status.connect(self.status_label.setText)
+        self.edits.warning.connect(self.show_error)
+        self.edits.failed.connect(lambda message: self.show_error(message, dialog=True))
+        self.exports.status.connect(self.status_label.setText)
+        self.exports.failed.connect(lambda message: self.show_error(message, dialog=True))
 
     # -- settings ------------------------------------------------------------------------------
 
@@ -311,61 +309,36 @@ class MainWindow(LibrarySession, WindowImports, WindowEdits, WindowExport, QMain
         self.reader.set_font_size(self.reader.font_size + step if step else settings.FONT_SIZE.default)
         settings.put(settings.FONT_SIZE, self.reader.font_size)
 
-    # -- organising ----------------------------------------------------------------------------
+    # -- organising: the `edits` and `exports` parts do it; the window says what it acts on ----
 
     def edit_tags(self) -> None:
-        if self.library is None or self.current is None:
-            return
-        kind, value = self.current
-        known = [name for name, _a, _b in self.library.tags()]
-        if kind == "article":
-            record = self.library.article(value)
-            if record is None:
-                return
-            subject, current = record.title, record.tags
-
-            def change(names: list[str], remove: bool) -> Any:
-                return lambda: self.library.tag(value, names, remove=remove)
-        else:
-            author = self.library.author(value)
-            if author is None:
-                return
-            subject, current = author.name, author.tags
-
-            def change(names: list[str], remove: bool) -> Any:
-                return lambda: self.library.tag_author(value, names, remove=remove)
-
-        editor = TagEditor(subject, current, known, self)
-        editor.added.connect(lambda name: self.writer.run(change([name], False), lambda _r: self._changed()))
-        editor.removed.connect(lambda name: self.writer.run(change([name], True), lambda _r: self._changed()))
-        self.tag_editor = editor
-        editor.show()
-        editor.field.setFocus()
+        self.edits.edit_tags(self.current)
 
     def toggle_bookmark(self) -> None:
-        if self.library is None or self.current is None:
-            return
-        kind, value = self.current
-        if kind == "article":
-            record = self.library.article(value)
-            if record is not None:
-                self.writer.run(lambda: self.library.bookmark(value, not record.bookmarked), lambda _r: self._changed())
-        else:
-            author = self.library.author(value)
-            if author is not None:
-                self._follow(author.name, not author.bookmarked)
+        self.edits.toggle_bookmark(self.current)
 
-    def _follow(self, name: str, on: bool) -> None:
-        self.writer.run(lambda: self.library.bookmark_author(name, on), lambda _r: self._changed())
+    def ask_rename_author(self, name: str | None = None) -> None:
+        """Ask for a new name for the author (the one whose page is open when `name` is None)."""
+        self.edits.ask_rename_author(name, self.current)
 
-    def rename_tag(self, old: str) -> None:
-        if self.library is None:
-            return
-        new, ok = QInputDialog.getText(
-            self, "Rename tag", f"New name for “{old}” (an existing name merges the two):", text=old
-        )
-        if ok and new.strip() and new.strip() != old:
-            self.writer.run(lambda: self.library.rename_tag(old, new.strip()), lambda _r: self._changed())
+    def delete_targets(self) -> list[int]:
+        """What Delete acts on: the selection of the list that has the focus, else the open article."""
+        focus = QApplication.focusWidget()
+        lists: list[QListView] = [self.results_view, self.author_page.list]
+        for view in lists:
+            chosen = selected_ids(view)
+            if focus is view and chosen:
+                return chosen
+        if self.current is not None and self.current[0] == "article" and self.right_stack.currentIndex() == 0:
+            return [self.current[1]]
+        return selected_ids(self.results_view) if focus is not self.author_page.list else []
+
+    def ask_delete(self) -> None:
+        """Ask, then delete the target articles (see `delete_targets`)."""
+        self.edits.ask_delete(self.delete_targets())
+
+    def choose_export(self) -> None:
+        self.exports.choose(*self.flow.query_on_screen())
 
     def _results_menu(self, pos: Any) -> None:
         index = self.results_view.indexAt(pos)
@@ -376,6 +349,8 @@ class MainWindow(LibrarySession, WindowImports, WindowEdits, WindowExport, QMain
         delete = self.actions_by_name["delete"]
         menu.addAction(f"{delete.text()}\t{shortcuts.label('delete')}", self.ask_delete)
         menu.exec(self.results_view.viewport().mapToGlobal(pos))
+
+    # -- after a change: redraw what shows it --------------------------------------------------
 
     def _changed(self) -> None:
         """After a change on the writer thread: redraw what shows it."""
@@ -392,6 +367,46 @@ class MainWindow(LibrarySession, WindowImports, WindowEdits, WindowExport, QMain
             else:
                 self.open_author(value, remember=False)
         self.flow.refresh_counts()
+
+    def _articles_deleted(self, ids: list[int]) -> None:
+        gone = set(ids)
+        # Out of the lists at once, the selection moving to a neighbour; the search below redoes counts.
+        self.results_model.remove_ids(ids)
+        self.author_page.model.remove_ids(ids)
+        self.history = [h for h in self.history if not (h[0] == "article" and h[1] in gone)]
+        if self.current is not None and self.current[0] == "article" and self.current[1] in gone:
+            self.current = None
+            self.reader.show_message(DELETED)
+        elif self.current is not None and self.current[0] == "author":
+            self._reopen_author(self.current[1])
+        self.flow.invalidate_totals()
+        self.flow.search_now()
+
+    def _reopen_author(self, name: str) -> None:
+        if self.library.author(name) is not None:
+            self.open_author(name, remember=False)
+        else:  # their last article went and nothing kept them (no follow, no tags)
+            self.current = None
+            self.right_stack.setCurrentIndex(0)
+            self.reader.show_message(DELETED)
+
+    def _author_renamed(self, old: str, record: Any) -> None:
+        self.history = [("author", record.name) if h == ("author", old) else h for h in self.history]
+        if self.current == ("author", old):
+            self.current = ("author", record.name)
+        self.results_model.forget()  # bylines in the list show the old name
+        self.flow.invalidate_totals()
+        self._changed()
+        if self.flow.kind == "author" and self.flow.value == old:
+            self.set_filter("author", record.name)
+        else:
+            self.flow.search_now()
+
+    def _import_finished(self, _report: Any) -> None:
+        self.flow.invalidate_totals()
+        self.results_model.forget()
+        self.flow.refresh_sidebar()
+        self.flow.search_now()
 
     # -- focus and keys ------------------------------------------------------------------------
 
@@ -444,15 +459,25 @@ class MainWindow(LibrarySession, WindowImports, WindowEdits, WindowExport, QMain
             QMessageBox.warning(self, "News Archive", message)
 
     def show_shortcuts(self) -> None:
-        dialog = shortcuts.ShortcutsDialog(self)
+        dialog = ShortcutsDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 
+    # Qt hands drags to the window (its children pass them up, see `_build`); the import part decides.
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        self.imports.consider_drag(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        # Some platforms ask again on every move; without accepting here the drop is refused.
+        self.imports.consider_drag(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        self.imports.drop(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_state()
-        self.imports.cancel()
-        for dialog in list(self.reports):
-            dialog.close()
+        self.imports.shutdown()
         self._close_library()
         self.flow.shutdown()
         self.writer.shutdown()

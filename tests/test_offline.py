@@ -174,7 +174,7 @@ def blocked(monkeypatch: pytest.MonkeyPatch) -> Iterator[Blocked]:
 
 def test_facade_and_reader_render_never_connect(qtbot, tmp_path: Path, blocked: Blocked) -> None:  # noqa: ANN001
     pytest.importorskip("PySide6")
-    from desktop.reader import ReaderView
+    from desktop.panes.reader import ReaderView
 
     pages = remote_pages(tmp_path / "pages", 3)
     with Library(tmp_path / "library") as lib:

@@ -164,7 +164,7 @@ def child(folder: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from desktop.app import application, start_window
-    from desktop.results import SnippetRole
+    from desktop.panes.results import SnippetRole
 
     app = application()
     window = start_window(folder)

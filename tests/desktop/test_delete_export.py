@@ -20,14 +20,14 @@ def sidebar_children(window, group: str) -> list[str]:  # noqa: ANN001
 
 def press_delete(qtbot, window, widget) -> QMessageBox:  # noqa: ANN001
     """Press Delete where the user is, and return the question that comes up."""
-    window.delete_box = None
+    window.edits.delete_box = None
     # After a dialog closes a desktop hands activation back to the window; offscreen needs a nudge.
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     widget.setFocus()
     qtbot.keyClick(widget, Qt.Key.Key_Delete)
-    qtbot.waitUntil(lambda: window.delete_box is not None and window.delete_box.isVisible())
-    box = window.delete_box
+    qtbot.waitUntil(lambda: window.edits.delete_box is not None and window.edits.delete_box.isVisible())
+    box = window.edits.delete_box
     # A new dialog is the active window on a desktop; the offscreen platform needs a nudge.
     box.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is box)
@@ -112,7 +112,7 @@ def test_delete_key_in_the_search_field_edits_the_text(qtbot, window) -> None:  
     window.search_field.setCursorPosition(0)
     qtbot.keyClick(window.search_field, Qt.Key.Key_Delete)
     assert window.search_field.text() == "arbour"
-    assert getattr(window, "delete_box", None) is None
+    assert window.edits.delete_box is None
     assert window.library.count() == len(STORIES)
 
 
@@ -120,8 +120,8 @@ def test_rename_an_author_from_their_page(qtbot, window) -> None:  # noqa: ANN00
     window.open_author("Tomas Brandt")
     page = window.author_page
     qtbot.keyClick(page.list, Qt.Key.Key_F2)
-    qtbot.waitUntil(lambda: getattr(window, "rename_dialog", None) is not None and window.rename_dialog.isVisible())
-    dialog = window.rename_dialog
+    qtbot.waitUntil(lambda: window.edits.rename_dialog is not None and window.edits.rename_dialog.isVisible())
+    dialog = window.edits.rename_dialog
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     assert dialog.textValue() == "Tomas Brandt"
@@ -142,7 +142,7 @@ def test_rename_an_author_from_their_page(qtbot, window) -> None:  # noqa: ANN00
 def test_export_writes_a_file_for_every_article_or_only_the_results(qtbot, window, tmp_path: Path) -> None:  # noqa: ANN001
     def export(dest: Path, only_results: bool) -> list[dict]:
         window.choose_export()
-        dialog = window.export_dialog
+        dialog = window.exports.dialog
         qtbot.waitUntil(dialog.isVisible)
         dialog.format_box.setCurrentIndex(dialog.format_box.findData("csv"))
         dialog.dest_field.setText(str(dest))
@@ -169,7 +169,7 @@ def test_export_refuses_a_destination_that_is_in_use(qtbot, window, tmp_path: Pa
     taken.mkdir()
     (taken / "notes.txt").write_text("mine", encoding="utf-8")
     window.choose_export()
-    dialog = window.export_dialog
+    dialog = window.exports.dialog
     qtbot.waitUntil(dialog.isVisible)
     dialog.dest_field.setText(str(taken))
     qtbot.keyClick(dialog.dest_field, Qt.Key.Key_Return)
@@ -182,8 +182,9 @@ def test_export_refuses_a_destination_that_is_in_use(qtbot, window, tmp_path: Pa
 
 def test_f1_lists_delete_export_and_rename(qtbot, window) -> None:  # noqa: ANN001
     from desktop import shortcuts
+    from desktop.dialogs.shortcuts_help import help_html
 
-    html = shortcuts.help_html()
+    html = help_html()
     for name in ("delete", "export", "rename_author"):
         assert shortcuts.BY_NAME[name].description in html
     assert "Del" in shortcuts.label("delete")
@@ -192,7 +193,7 @@ def test_f1_lists_delete_export_and_rename(qtbot, window) -> None:  # noqa: ANN0
 
 
 def test_f2_on_an_author_in_the_sidebar_asks_to_rename_that_author(qtbot, window) -> None:  # noqa: ANN001
-    from desktop.sidebar import FilterRole, _key
+    from desktop.panes.sidebar import FilterRole, _key
 
     sidebar = window.sidebar
     model = sidebar.model()
@@ -201,6 +202,6 @@ def test_f2_on_an_author_in_the_sidebar_asks_to_rename_that_author(qtbot, window
     sidebar.setFocus()
     sidebar.setCurrentIndex(found[0])
     qtbot.keyClick(sidebar, Qt.Key.Key_F2)
-    qtbot.waitUntil(lambda: getattr(window, "rename_dialog", None) is not None and window.rename_dialog.isVisible())
-    assert window.rename_dialog.textValue() == "Tomas Brandt"
-    window.rename_dialog.reject()
+    qtbot.waitUntil(lambda: window.edits.rename_dialog is not None and window.edits.rename_dialog.isVisible())
+    assert window.edits.rename_dialog.textValue() == "Tomas Brandt"
+    window.edits.rename_dialog.reject()

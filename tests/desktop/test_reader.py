@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QImage, QTextDocument
 
-from desktop.reader import ReaderView, library_file
+from desktop.panes.reader import ReaderView, library_file
 from indexer.model import ArticleRecord
 
 IMAGE = QTextDocument.ResourceType.ImageResource.value
@@ -114,7 +114,7 @@ def test_query_words_are_marked_and_f3_moves_between_them(qtbot, tmp_path: Path)
 
 def test_web_links_are_not_followed_inside_the_reader(qtbot, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
     opened: list[str] = []
-    monkeypatch.setattr("desktop.reader.QDesktopServices.openUrl", lambda url: opened.append(url.toString()))
+    monkeypatch.setattr("desktop.panes.reader.QDesktopServices.openUrl", lambda url: opened.append(url.toString()))
     reader = ReaderView()
     qtbot.addWidget(reader)
     reader.library_folder = tmp_path

@@ -95,7 +95,7 @@ def test_a_chosen_filter_stays_selected_while_its_counts_change(qtbot, window) -
 
 
 def test_snippets_are_those_of_the_last_query_typed(qtbot, window) -> None:  # noqa: ANN001
-    from desktop.results import SnippetRole
+    from desktop.panes.results import SnippetRole
 
     window.search_field.setFocus()
     for text in ("ferry", "orchestra", "seawall"):
@@ -130,7 +130,7 @@ def test_opening_an_article_never_waits_on_the_index_in_the_ui_thread(qtbot, win
 def test_a_bookmark_made_while_a_search_runs_shows_in_its_results(qtbot, window, monkeypatch) -> None:  # noqa: ANN001
     import threading
 
-    from desktop.results import BookmarkedRole
+    from desktop.panes.results import BookmarkedRole
 
     search(qtbot, window, "seawall")
     article = window.results_model.article_id(0)
@@ -169,7 +169,7 @@ def test_the_fuzzy_vocabulary_is_loaded_after_the_first_results(qtbot, window) -
 
 
 def test_with_nothing_typed_rows_show_the_opening_lines(qtbot, window) -> None:  # noqa: ANN001
-    from desktop.results import SnippetRole
+    from desktop.panes.results import SnippetRole
 
     model = window.results_model
     assert window.search_field.text() == "" and model.rowCount() > 1

@@ -51,8 +51,8 @@ def test_keyboard_only_search_open_tag_bookmark_back(qtbot, window) -> None:  # 
     assert window.reader.hasFocus()
 
     qtbot.keyClick(window.reader, Qt.Key.Key_T)
-    qtbot.waitUntil(lambda: getattr(window, "tag_editor", None) is not None and window.tag_editor.isVisible())
-    editor = window.tag_editor
+    qtbot.waitUntil(lambda: window.edits.tag_editor is not None and window.edits.tag_editor.isVisible())
+    editor = window.edits.tag_editor
     qtbot.keyClicks(editor.field, "music/classical")
     qtbot.keyClick(editor.field, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.library.article(article).tags == ["music/classical"])
@@ -158,7 +158,7 @@ def test_dropping_files_imports_them_and_the_list_refreshes(qtbot, window, tmp_p
     qtbot.waitUntil(lambda: not window.imports.running and window.flow.searches_done > before)
     # The list refreshes by itself (a search may still be on its way when the import ends).
     qtbot.waitUntil(lambda: "Lighthouse keeper retires after forty winters" in titles(window))
-    assert window.reports and window.reports[-1].summary.text().startswith("1 imported")
+    assert window.imports.reports and window.imports.reports[-1].summary.text().startswith("1 imported")
 
 
 def test_a_browser_selection_dropped_becomes_an_article_with_its_url(qtbot, window) -> None:  # noqa: ANN001
@@ -173,7 +173,7 @@ def test_a_browser_selection_dropped_becomes_an_article_with_its_url(qtbot, wind
     before = window.flow.searches_done
     assert _drop(window, mime)
     qtbot.waitUntil(lambda: not window.imports.running and window.flow.searches_done > before)
-    report = window.reports[-1].report
+    report = window.imports.reports[-1].report
     imported = report.of("imported")
     assert len(imported) == 1, report
     record = window.library.article(imported[0].id)
@@ -208,9 +208,9 @@ def test_cancelling_a_running_import_leaves_a_consistent_library(qtbot, window, 
         window.imports.cancel()
 
     window.imports._bridge.progress.connect(cancel_on_first)
-    assert window.import_paths([folder])
+    assert window.imports.import_paths([folder])
     qtbot.waitUntil(lambda: not window.imports.running, timeout=60000)
-    report = window.reports[-1].report
+    report = window.imports.reports[-1].report
     assert report.cancelled
     assert len(report.outcomes) < 40
     assert window.library.doctor() == []
@@ -226,8 +226,9 @@ def test_results_model_passes_the_model_tester(qtbot, qtmodeltester, window) -> 
 
 def test_shortcut_list_names_every_action(qtbot, window) -> None:  # noqa: ANN001
     from desktop import shortcuts
+    from desktop.dialogs.shortcuts_help import help_html
 
-    html = shortcuts.help_html()
+    html = help_html()
     for s in shortcuts.SHORTCUTS:
         assert s.description in html
         assert shortcuts.label(s.name)

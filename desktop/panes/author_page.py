@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
 
 from desktop import shortcuts
-from desktop.results import ArticleIdRole, ResultDelegate, ResultsModel
+from desktop.panes.results import ArticleIdRole, ResultDelegate, ResultsModel
 
 
 class AuthorPage(QWidget):

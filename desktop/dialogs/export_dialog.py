@@ -1,7 +1,6 @@
 """File ▸ Export…: choose a format, a destination and whether to export only the current results.
 
-The export itself is `Library.export`, run on the writer thread like every other long library task;
-`WindowExport` (mixed into `MainWindow`) opens the dialog and reports the outcome in the status bar.
+The export itself is `Library.export`, run on the writer thread by `desktop.exporting.ExportController`.
 """
 
 from __future__ import annotations
@@ -144,52 +143,3 @@ class ExportDialog(QDialog):
         self.error_label.setText(message)
         self.error_label.show()
         self.dest_field.setFocus()
-
-
-class WindowExport:
-    """File ▸ Export… (a mixin for `MainWindow`)."""
-
-    library: Any
-
-    def export_query(self) -> tuple[str | None, int]:
-        """The query behind the results on screen and its hit count; None when they are not one search."""
-        w: Any = self
-        last = w.flow.last
-        if last is None or w.flow.kind == "recent" or not last.query.strip():
-            return None, 0  # every article, or a list (Recently imported) no query stands for
-        return last.query, last.total
-
-    def choose_export(self) -> None:
-        w: Any = self
-        if self.library is None:
-            return
-        query, total = self.export_query()
-        dialog = ExportDialog(w, query=query, results=total)
-        dialog.accepted.connect(lambda: self.export(*dialog.chosen()))
-        self.export_dialog = dialog
-        dialog.open()
-
-    def export(self, fmt: str, dest: Path, query: str | None) -> None:
-        """Export on the writer thread; the outcome goes to the status bar (and a dialog if files were missing)."""
-        w: Any = self
-        library = self.library
-        if library is None:
-            return
-        w.status_label.setText(f"Exporting to {dest}…")
-        w.writer.run(
-            lambda: library.export(dest, fmt, query=query),
-            self._exported,
-            lambda exc: w.show_error(f"Could not export: {exc or type(exc).__name__}", dialog=True),
-        )
-
-    def _exported(self, report: Any) -> None:
-        w: Any = self
-        files = f" and {report.files:,} file(s)" if report.files else ""
-        w.status_label.setText(f"Exported {report.articles:,} article(s){files} to {report.dest}.")
-        self.last_export = report
-        if report.missing:
-            w.show_error(
-                f"Exported to {report.dest}, but {len(report.missing)} file(s) were missing or damaged in the "
-                "library and were left out (`newsarchive doctor` lists them).",
-                dialog=True,
-            )

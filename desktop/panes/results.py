@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QFont, QFontMetrics, QPainter, QPalette, QTextDocument
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop import theme
 
@@ -65,6 +65,16 @@ def meta_line(summary: dict) -> str:
     date = (summary.get("published") or "")[:10]
     authors = ", ".join(summary.get("authors") or [])
     return " · ".join(x for x in (summary.get("source"), date, authors) if x)
+
+
+def selected_ids(view: QListView) -> list[int]:
+    """The articles selected in a result list, in list order; the current row when nothing is selected."""
+    model = view.selectionModel()
+    indexes = sorted(model.selectedIndexes() if model is not None else [], key=lambda i: i.row())
+    if not indexes and view.currentIndex().isValid():
+        indexes = [view.currentIndex()]
+    ids = [i.data(ArticleIdRole) for i in indexes]
+    return [i for i in ids if i is not None]
 
 
 class ResultsModel(QAbstractListModel):
