@@ -70,7 +70,7 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     add(article, "bookmark", "&Bookmark", w.toggle_bookmark)
     add(article, "original", "Open &Original File", w.open_original)
     add(article, "delete", "&Delete…", w.ask_delete)
-    add(article, "rename_author_menu", "Rename &Author…", w.ask_rename_author)
+    add(article, "rename_author_menu", "Rename &Author…", lambda: w.ask_rename_author())
     article.addSeparator()
     add(article, "next_mark", "Next &Marked Word", lambda: w.reader.next_mark())
     add(article, "previous_mark", "Previous Marked &Word", lambda: w.reader.next_mark(backwards=True))
@@ -85,6 +85,8 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
 
     help_menu = bar.addMenu("&Help")
     add(help_menu, "help", "&Keyboard Shortcuts", w.show_shortcuts)
+    about = add(help_menu, "about", "&About News Archive", w.show_about)
+    about.setMenuRole(QAction.MenuRole.AboutRole)  # macOS puts it in the application menu
 
     w.sort_box.currentIndexChanged.connect(lambda _i: w.set_sort(w.sort_box.currentData()))
     escape = QAction(window)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from desktop import (
+    logs,
     settings,
     theme,
 )
@@ -52,14 +53,19 @@ def library_to_open(library_dir: Path | None, demo: bool) -> Path:
     return paths.default_library()
 
 
-def start_window(folder: Path, *, demo: bool = False) -> Any:
+def start_window(folder: Path, *, demo: bool = False, files: list[Path] | None = None) -> Any:
     """The main window on `folder`, shown, its library opening on the writer thread; None when another
-    window has that library (the user has been told). With `demo`, an empty library gets the demo articles."""
+    window has that library (the user has been told). `files` are imported once the library is open;
+    without them, with `demo`, an empty library gets the demo articles."""
     application()
     from desktop.window import MainWindow
 
     window = MainWindow()
-    then = window.imports.import_demo_if_empty if demo else None
+    then: Any = None
+    if files:
+        then = lambda library: window.imports.import_paths(files)  # noqa: E731 - one call, named by its use
+    elif demo:
+        then = window.imports.import_demo_if_empty
     if not window.open_library(folder, then=then):
         window.close()
         return None
@@ -67,9 +73,23 @@ def start_window(folder: Path, *, demo: bool = False) -> Any:
     return window
 
 
-def run_app(library_dir: Path | None, demo: bool = False) -> int:
+def run_app(library_dir: Path | None, demo: bool = False, files: list[Path] | None = None) -> int:
+    """Open the window, unless a window has this library open already: then hand it `files` (or just
+    bring it to the front) and end here."""
+    from desktop import instance
+
     app = application()
-    window = start_window(library_to_open(library_dir, demo), demo=demo)
+    logs.start()
+    folder = library_to_open(library_dir, demo)
+    opened = instance.FileOpenEvents(app)
+    app.installEventFilter(opened)
+    # A window that has the library is asked first; one that is starting up gets a few seconds to listen.
+    from desktop.lock import LibraryLock
+
+    if instance.hand_over(folder, files or [], wait_s=0 if LibraryLock.free(folder) else 5):
+        return 0
+    window = start_window(folder, demo=demo, files=[*(files or []), *opened.deliver()])
     if window is None:
         return 1
+    opened.files_opened.connect(window.receive_files)
     return app.exec()

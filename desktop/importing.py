@@ -96,6 +96,7 @@ class ImportController(QObject):
         self._running = False
         self._quiet = False  # the demo's own import: a report only when something went wrong
         self._last_refresh = 0.0
+        self._waiting: list[tuple[list[Path], list[Path] | None]] = []  # imports asked for while one ran
         self._bridge = _Bridge(self)
         self._bridge.progress.connect(self.bar.update_progress)
         self._bridge.progress.connect(self._progressed)
@@ -123,13 +124,14 @@ class ImportController(QObject):
             self.import_paths([Path(folder)])
 
     def import_paths(self, paths: list[Path], cleanup: list[Path] | None = None) -> bool:
-        """Import into the open library; False (with a word in the status bar) when an import is running."""
+        """Import into the open library; while an import runs, these wait for it (False when no library)."""
         library = self._library()
         if library is None:
             return False
         if not self.start(library, paths, cleanup):
-            self.warning.emit("An import is already running; drop again when it has finished.")
-            return False
+            self._waiting.append((paths, cleanup))
+            count = sum(len(p) for p, _ in self._waiting)
+            self.status.emit(f"{count} more item(s) will be imported when the running import has finished.")
         return True
 
     def import_demo_if_empty(self, library: Any) -> None:
@@ -213,6 +215,18 @@ class ImportController(QObject):
         self.status.emit(summary_line(report))
         self.finished.emit(report)
         self._show_report(report)
+        self._next()
+
+    def _next(self) -> None:
+        """Start the import that waited for the one just ended (none after a cancel: the user said stop)."""
+        if self._cancel.is_set():
+            for _, cleanup in self._waiting:
+                for folder in cleanup or []:
+                    shutil.rmtree(folder, ignore_errors=True)
+            self._waiting.clear()
+        elif self._waiting:
+            paths, cleanup = self._waiting.pop(0)
+            self.start(self._library(), paths, cleanup)
 
     def _show_report(self, report: Any) -> None:
         if self._quiet and report.ok:
@@ -229,3 +243,4 @@ class ImportController(QObject):
         self._running = False
         self.bar.hide()
         self.warning.emit(f"Import stopped: {exc}".splitlines()[0])
+        self._next()

@@ -1,8 +1,9 @@
 """The `newsarchive` console script.
 
 Subcommands run headless through `indexer.cli` without importing Qt, so the CLI works on a machine
-with no display. With no subcommand the window opens; if Qt cannot start there, the user gets the
-system packages to install instead of Qt's bare abort.
+with no display. With no subcommand the window opens, and `newsarchive FILE...` opens it importing
+those files (handing them to the window that already has the library open, if one does); if Qt
+cannot start there, the user gets the system packages to install instead of Qt's bare abort.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def load_backend() -> None:
     import indexer.library  # noqa: F401
 
 
-def open_window(library_dir: Path | None, demo: bool) -> int:
+def open_window(library_dir: Path | None, demo: bool, files: Sequence[Path] = ()) -> int:
     from desktop.platform import qt_platform_problem
 
     problem = qt_platform_problem()
@@ -42,7 +43,35 @@ def open_window(library_dir: Path | None, demo: bool) -> int:
     load_backend()
     from desktop.app import run_app
 
-    return run_app(library_dir, demo=demo)
+    return run_app(library_dir, demo=demo, files=list(files))
+
+
+def files_to_open(args: list[str]) -> tuple[Path | None, bool, list[Path]] | None:
+    """`newsarchive [--library DIR] [--demo] FILE...`: what the menu entry and "Open with" run. The library,
+    the demo flag and the files; None when the arguments are a subcommand's (or a mistake argparse explains)."""
+    library: Path | None = None
+    demo = False
+    rest: list[str] = []
+    it = iter(args)
+    for arg in it:
+        if arg == "--library":
+            value = next(it, None)
+            if value is None:
+                return None
+            library = Path(value)
+        elif arg.startswith("--library="):
+            library = Path(arg.split("=", 1)[1])
+        elif arg == "--demo":
+            demo = True
+        elif arg.startswith("-psn_"):
+            continue  # a process serial number older macOS versions pass to apps
+        elif arg.startswith("-"):
+            return None
+        else:
+            rest.append(arg)
+    if not rest or rest[0] in cli.COMMANDS or not all(Path(a).exists() for a in rest):
+        return None
+    return library, demo, [Path(a) for a in rest]
 
 
 def screenshot(argv: list[str]) -> int:
@@ -65,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "screenshot":
         return screenshot(args[1:])
+    opening = files_to_open(args)
+    if opening is not None:
+        return open_window(*opening)
     return cli.main(args, open_window=open_window)
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QFileDialog
 
 from desktop import settings
+from desktop.instance import InstanceServer
 from desktop.lock import LibraryInUse, LibraryLock
 
 PLACEHOLDER = (
@@ -43,6 +44,8 @@ class LibrarySession(_Window):
 
     library: Any
     lock: LibraryLock | None
+    instance: InstanceServer | None  # where a second `newsarchive` hands its files over
+    files_waiting: list[Path]  # handed over before the library was open: imported once it is
     current: tuple[str, Any] | None
     if TYPE_CHECKING:  # what `MainWindow` provides
         writer: TaskRunner
@@ -58,6 +61,8 @@ class LibrarySession(_Window):
 
         def show_error(self, message: str, dialog: bool = False) -> None: ...
 
+        def receive_files(self, files: list[Path]) -> None: ...
+
     def open_library(self, folder: Path, *, then: Any = None) -> bool:
         """Lock and open a library on the writer thread; False (with a message) when another window has it."""
         folder = Path(folder)
@@ -69,6 +74,10 @@ class LibrarySession(_Window):
             return False
         self._close_library()
         self.lock = lock
+        # Listening while holding the lock: a socket of this name can only be left by a crashed window.
+        self.instance = InstanceServer(folder, self)
+        if self.instance.listen():
+            self.instance.files_received.connect(self.receive_files)
         self.status_label.setText(f"Opening {folder}…")
 
         def open_it() -> Any:
@@ -84,6 +93,7 @@ class LibrarySession(_Window):
                 then(library)
 
         def failed(exc: BaseException) -> None:
+            self._stop_listening()
             lock.release()
             self.lock = None
             self.show_error(f"Could not open the library at {folder}: {exc or type(exc).__name__}", dialog=True)
@@ -97,7 +107,8 @@ class LibrarySession(_Window):
         self.results_model.set_library(library)
         self.author_page.model.library = library
         settings.put(settings.LAST_LIBRARY, str(library.folder))
-        self.setWindowTitle(f"News Archive — {Path(library.folder).name}")
+        # Qt adds " — News Archive" (the application's display name) where the system shows titles that way.
+        self.setWindowTitle(Path(library.folder).name)
         self.history.clear()
         self.current = None
         self.reader.show_message(PLACEHOLDER)
@@ -105,6 +116,9 @@ class LibrarySession(_Window):
         self.status_label.setText("; ".join(library.repairs) if library.repairs else "")
         self.library_changed.emit(library)
         self.flow.library_opened(then=lambda: self._snapshot(library))
+        waiting, self.files_waiting = self.files_waiting, []
+        if waiting:
+            self.imports.import_paths(waiting)
 
     def _snapshot(self, library: Any) -> None:
         """The day's database snapshot, on the writer thread, once the first results are on screen."""
@@ -121,9 +135,15 @@ class LibrarySession(_Window):
         if library is not None:
             self.writer.run(library.close)
             self.writer.wait_idle(30)
+        self._stop_listening()
         if self.lock is not None:
             self.lock.release()
             self.lock = None
+
+    def _stop_listening(self) -> None:
+        if self.instance is not None:
+            self.instance.close()
+            self.instance = None
 
     def choose_library(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open or create a library folder")

@@ -33,3 +33,15 @@ class LibraryLock:
 
     def release(self) -> None:
         self._lock.unlock()
+
+    @staticmethod
+    def free(folder: Path) -> bool:
+        """Whether no running window holds the library's lock (one left by a crash counts as free)."""
+        if not (folder / LOCK_NAME).exists():
+            return True
+        probe = QLockFile(str(folder / LOCK_NAME))
+        probe.setStaleLockTime(0)
+        if probe.tryLock(0):
+            probe.unlock()
+            return True
+        return False

@@ -13,6 +13,7 @@ decides what to accept.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
@@ -36,10 +37,12 @@ from PySide6.QtWidgets import (
 
 from desktop import actions, settings, shortcuts
 from desktop.actions import SORTS
+from desktop.dialogs.about import AboutDialog
 from desktop.dialogs.shortcuts_help import ShortcutsDialog
 from desktop.editing import EditController
 from desktop.exporting import ExportController
 from desktop.importing import ImportController
+from desktop.instance import InstanceServer
 from desktop.library_session import LibrarySession
 from desktop.lock import LibraryLock
 from desktop.panes.author_page import AuthorPage
@@ -71,6 +74,8 @@ class MainWindow(LibrarySession, QMainWindow):
         self.setAcceptDrops(True)
         self.library: Any = None
         self.lock: LibraryLock | None = None
+        self.instance: InstanceServer | None = None
+        self.files_waiting: list[Path] = []
         self.writer = TaskRunner("library-writer", self)
         self.writer.failed.connect(self.show_error)
         self.history: list[tuple[str, Any]] = []
@@ -453,6 +458,19 @@ class MainWindow(LibrarySession, QMainWindow):
 
     # -- messages ------------------------------------------------------------------------------
 
+    def receive_files(self, files: list[Path]) -> None:
+        """Files handed over by `newsarchive FILE...` or by the system ("Open with"): come to the front
+        and import them, with the usual progress and report. No files: only come to the front."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        if files and self.library is None:
+            self.files_waiting += files  # the library is still opening: imported once it is open
+        elif files:
+            self.imports.import_paths(files)
+
     def show_error(self, message: str, dialog: bool = False) -> None:
         self.status_label.setText(message.splitlines()[0] if message else "")
         if dialog:
@@ -462,6 +480,14 @@ class MainWindow(LibrarySession, QMainWindow):
         dialog = ShortcutsDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
+
+    def show_about(self) -> None:
+        from desktop import logs
+
+        folder = Path(self.library.folder) if self.library is not None else None
+        self.about = AboutDialog(folder, logs.log_file(), self)
+        self.about.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.about.show()
 
     # Qt hands drags to the window (its children pass them up, see `_build`); the import part decides.
 

@@ -1,6 +1,7 @@
 """Every location the application uses, in one place; the only module that imports appdirs.
 
-`NEWSARCHIVE_LIBRARY` (or `--library DIR`) moves the library; `NEWSARCHIVE_CONFIG` moves settings.
+`NEWSARCHIVE_LIBRARY` (or `--library DIR`) moves the library; `NEWSARCHIVE_CONFIG` moves settings and
+`NEWSARCHIVE_LOG_DIR` the window's log.
 """
 
 from __future__ import annotations
@@ -41,6 +42,14 @@ def config_dir() -> Path:
     if override:
         return Path(override).expanduser()
     return Path(appdirs.user_config_dir(APP_NAME, APP_AUTHOR))
+
+
+def log_dir() -> Path:
+    """Where the window writes its log (`NEWSARCHIVE_LOG_DIR` moves it)."""
+    override = os.environ.get("NEWSARCHIVE_LOG_DIR")
+    if override:
+        return Path(override).expanduser()
+    return Path(appdirs.user_log_dir(APP_NAME, APP_AUTHOR))
 
 
 def resources_dir() -> Path:

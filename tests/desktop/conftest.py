@@ -18,8 +18,9 @@ for _wait in (QtBot.waitUntil, QtBot.waitSignal, QtBot.waitSignals, QtBot.waitCa
     if _wait.__kwdefaults__ and "timeout" in _wait.__kwdefaults__:
         _wait.__kwdefaults__["timeout"] = WAIT_MS
 
-# The offscreen platform says this once per top-level window; it is about the platform, not the app.
-OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
+# The offscreen platform says these (once per top-level window, and when a window is brought to the
+# front); they are about the platform, not the app.
+OFFSCREEN_NOISE = "This plugin does not support (propagateSizeHints|raise)"
 
 STORIES = [
     {

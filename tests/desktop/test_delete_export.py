@@ -205,3 +205,11 @@ def test_f2_on_an_author_in_the_sidebar_asks_to_rename_that_author(qtbot, window
     qtbot.waitUntil(lambda: window.edits.rename_dialog is not None and window.edits.rename_dialog.isVisible())
     assert window.edits.rename_dialog.textValue() == "Tomas Brandt"
     window.edits.rename_dialog.reject()
+
+
+def test_the_rename_author_menu_item_asks_about_the_author_whose_page_is_open(qtbot, window) -> None:  # noqa: ANN001
+    window.open_author("Tomas Brandt")
+    window.actions_by_name["rename_author_menu"].trigger()  # as a click on Article ▸ Rename Author… does
+    qtbot.waitUntil(lambda: window.edits.rename_dialog is not None and window.edits.rename_dialog.isVisible())
+    assert window.edits.rename_dialog.textValue() == "Tomas Brandt"
+    window.edits.rename_dialog.reject()
