@@ -91,6 +91,8 @@ class EditController(QObject):
         editor.removed.connect(lambda name: self.writer.run(change([name], True), self._changed))
         self.tag_editor = editor
         editor.show()
+        # Ask for the keyboard: typed letters must reach the editor, not the window behind it.
+        editor.activateWindow()
         editor.field.setFocus()
 
     def toggle_bookmark(self, shown: Shown | None) -> None:
