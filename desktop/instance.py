@@ -2,10 +2,11 @@
 
 `newsarchive FILE...` (what the menu entry, "Open with" and the file associations run) must not open
 a second window on a library that is already open: the running window imports the files. Each window
-listens on a local socket named after its library (`server_name`); a new process first tries to hand
-its files over (`hand_over`) and exits when the window took them. The socket lives exactly as long as
-the library's lock (desktop.lock): the window listens only once it holds the lock, and a socket left
-by a window that crashed is removed by the next window that gets the lock, so neither blocks a start.
+listens on a local socket named after its library (`handover.server_name`); a new process first tries
+to hand its files over (`desktop.handover`, before it loads anything else) and exits when the window
+took them. The socket lives exactly as long as the library's lock (desktop.lock): the window listens
+only once it holds the lock, and a socket left by a window that crashed is removed by the next window
+that gets the lock, so neither blocks a start.
 
 macOS sends the files of "Open With" and of a drop on the Dock icon as QFileOpenEvent to the running
 app instead: `FileOpenEvents` collects those for the window.
@@ -13,9 +14,9 @@ app instead: `FileOpenEvents` collects those for the window.
 
 from __future__ import annotations
 
-import getpass
-import hashlib
 import json
+import logging
+import os
 import time
 from pathlib import Path
 
@@ -23,46 +24,44 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, Signal
 from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-# A request is one JSON line: {"files": [absolute paths]}; the window answers "ok".
+from desktop import handover
+from desktop.handover import REPLY, server_name
+
+log = logging.getLogger("newsarchive.instance")
+
 MAX_REQUEST_BYTES = 4 * 1024 * 1024
 MAX_FILES = 100_000
 CONNECT_MS = 1000
 ANSWER_MS = 5000
-REPLY = b"ok\n"
-
-
-def server_name(folder: Path) -> str:
-    """The socket name for a library: one per library folder and per user (Windows pipes are global)."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):  # no user name to be had: the folder alone still tells libraries apart
-        user = "user"
-    key = hashlib.sha256(f"{user}\0{Path(folder).expanduser().resolve()}".encode()).hexdigest()[:20]
-    return f"newsarchive-{key}"
 
 
 def hand_over(folder: Path, files: list[Path], *, wait_s: float = 0.0) -> bool:
     """Give `files` (none: just come to the front) to the window that has `folder` open; True once it
     has answered. With `wait_s`, keep trying that long (a window that is starting up listens shortly)."""
-    request = json.dumps({"files": [str(Path(f).absolute()) for f in files]}).encode() + b"\n"
     deadline = time.monotonic() + wait_s
     while True:
-        socket = QLocalSocket()
-        socket.connectToServer(server_name(folder))
-        if socket.waitForConnected(CONNECT_MS):
-            socket.write(QByteArray(request))
-            socket.flush()
-            answer = b""
-            while socket.waitForReadyRead(ANSWER_MS):
-                answer += bytes(socket.readAll().data())
-                if answer.endswith(b"\n"):
-                    break
-            socket.disconnectFromServer()
-            if answer == REPLY:
-                return True
+        if _hand_over_qt(folder, files) if os.name == "nt" else handover.hand_over_posix(folder, files):
+            return True
         if time.monotonic() >= deadline:
             return False
         time.sleep(0.1)
+
+
+def _hand_over_qt(folder: Path, files: list[Path]) -> bool:
+    """The same request through Qt's local socket (Windows: the window listens on a named pipe)."""
+    socket = QLocalSocket()
+    socket.connectToServer(server_name(folder))
+    if not socket.waitForConnected(CONNECT_MS):
+        return False
+    socket.write(QByteArray(handover.request(files)))
+    socket.flush()
+    answer = b""
+    while socket.waitForReadyRead(ANSWER_MS):
+        answer += bytes(socket.readAll().data())
+        if answer.endswith(b"\n"):
+            break
+    socket.disconnectFromServer()
+    return answer == REPLY
 
 
 class InstanceServer(QObject):
@@ -84,7 +83,11 @@ class InstanceServer(QObject):
         if self._server.listen(self.name):
             return True
         QLocalServer.removeServer(self.name)
-        return self._server.listen(self.name)
+        if self._server.listen(self.name):
+            return True
+        # The window works on; only files opened from the system will open a window of their own.
+        log.warning("cannot listen for files handed over at %s: %s", self.name, self._server.errorString())
+        return False
 
     def close(self) -> None:
         self._server.close()

@@ -96,6 +96,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return screenshot(args[1:])
     opening = files_to_open(args)
     if opening is not None:
+        library_dir, _demo, files = opening
+        if library_dir is not None:
+            from desktop import handover
+
+            # Before anything else loads: the window that has the library takes them in a moment.
+            if handover.hand_over_posix(library_dir, files):
+                return 0
         return open_window(*opening)
     return cli.main(args, open_window=open_window)
 

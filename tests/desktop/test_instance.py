@@ -64,3 +64,11 @@ def test_about_names_version_license_library_and_log(qtbot, window) -> None:  # 
     assert app_version() in text and "MIT" in text
     assert str(window.library.folder) in text and "newsarchive.log" in text
     window.about.close()
+
+
+def test_a_long_runtime_folder_does_not_stop_the_window_listening(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    deep = tmp_path / ("very-long-folder-name-" * 6)
+    deep.mkdir()
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(deep))
+    name = instance.server_name(tmp_path / "library")
+    assert len(name.encode()) <= 100  # fits a Unix socket address; the temporary folder is used instead
