@@ -97,6 +97,23 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     return by_name
 
 
+def _step(w: MainWindow, by: int) -> None:
+    rows = w.results_model.rowCount()
+    if rows:
+        row = w.results_view.currentIndex().row()
+        row = 0 if row < 0 else max(0, min(rows - 1, row + by))
+        w.results_view.setCurrentIndex(w.results_model.index(row))
+
+
+def _open_current(w: MainWindow) -> None:
+    index = w.results_view.currentIndex()
+    if not index.isValid() and w.results_model.rowCount():
+        index = w.results_model.index(0)
+        w.results_view.setCurrentIndex(index)
+    if index.isValid():
+        w._result_activated(index)
+
+
 def handle_key(window: MainWindow, watched: QObject, event: QEvent) -> bool:
     """The keys the window filters from its search field and lists; True when one was used up."""
     if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
@@ -105,21 +122,10 @@ def handle_key(window: MainWindow, watched: QObject, event: QEvent) -> bool:
     key = event.key()
     if watched is w.search_field:
         if key in RESULT_STEPS:
-            w.flow.flush()
-            rows = w.results_model.rowCount()
-            if rows:
-                row = w.results_view.currentIndex().row()
-                row = 0 if row < 0 else max(0, min(rows - 1, row + RESULT_STEPS[key]))
-                w.results_view.setCurrentIndex(w.results_model.index(row))
+            w.flow.when_results(lambda: _step(w, RESULT_STEPS[key]))
             return True
         if key in ENTER_KEYS:
-            w.flow.flush()
-            index = w.results_view.currentIndex()
-            if not index.isValid() and w.results_model.rowCount():
-                index = w.results_model.index(0)
-                w.results_view.setCurrentIndex(index)
-            if index.isValid():
-                w._result_activated(index)
+            w.flow.when_results(lambda: _open_current(w))
             return True
     elif watched in (w.results_view, w.author_page.list) and key in ENTER_KEYS:
         index = watched.currentIndex()  # type: ignore[attr-defined]

@@ -142,6 +142,9 @@ class SearchFlow(QObject):
         self._on_screen = ""
         self._asked = 0
         self._first_results: list[Callable[[], None]] = []
+        # Keys pressed in the search field before the results of what was typed arrived (↓, Enter):
+        # they act on those results, not on the list still on screen.
+        self._on_results: list[Callable[[], None]] = []
         self.searches_done = 0  # for the tests and the benchmark: a search's hits are on screen
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -160,6 +163,15 @@ class SearchFlow(QObject):
     def busy(self) -> bool:
         """Whether a search, the sidebar's counts or its update is still to come (the tests wait on this)."""
         return self.timer.isActive() or self.searcher.busy or self.totals_runner.busy or self.sidebar_timer.isActive()
+
+    def when_results(self, action: Callable[[], None]) -> None:
+        """Run `action` on the results of the text in the search field: now if they are on screen,
+        else once they are (a pending search is started at once)."""
+        self.flush()
+        if self.searcher.busy:
+            self._on_results.append(action)
+        else:
+            action()
 
     # -- running -------------------------------------------------------------------------------
 
@@ -203,6 +215,7 @@ class SearchFlow(QObject):
         self.searcher.cancel()
         self.totals_runner.cancel()
         self._first_results = []
+        self._on_results = []
 
     def shutdown(self) -> None:
         self.cancel()
@@ -252,6 +265,10 @@ class SearchFlow(QObject):
         self.searches_done += 1
         self.refresh_sidebar()
         self._after_first_results()
+        if not (self.timer.isActive() or self.searcher.busy):
+            waiting, self._on_results = self._on_results, []
+            for action in waiting:
+                action()
 
     def _after_first_results(self) -> None:
         first, self._first_results = self._first_results, []
@@ -261,6 +278,7 @@ class SearchFlow(QObject):
     def _failed(self, text: str, exc: BaseException) -> None:
         # A query the index cannot read must never show a traceback: say so in one line.
         self.w.show_error(f"Could not search for “{text}”: {exc}".splitlines()[0])
+        self._on_results = []  # no results for the keys pressed meanwhile to act on
         self._after_first_results()  # the sidebar and the snapshot do not wait on a search that failed
 
     def use_suggestion(self) -> None:

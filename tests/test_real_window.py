@@ -99,6 +99,10 @@ class Desktop:
     def type(self, text: str) -> None:
         self.xdotool("type", "--delay", "40", text)
 
+    def focused(self, title: str) -> bool:
+        """Whether the window that has the keyboard is titled `title` (or has it in its title)."""
+        return title in self.xdotool("getactivewindow", "getwindowname")
+
     def window(self, title: str) -> str:
         """The id of a visible window whose title contains `title` ('' when there is none)."""
         return self.xdotool("search", "--onlyvisible", "--name", title).split("\n")[0]
@@ -147,6 +151,7 @@ def test_a_user_at_the_keyboard(display: str, tmp_path: Path) -> None:
         found = json.loads(desktop.cli(library, "search", "--json", "seawall").stdout)
         seawall = next(h["id"] for h in found["hits"] if h["title"] == SEAWALL)
         desktop.xdotool("windowactivate", "--sync", str(window))
+        wait_for("the window has the keyboard", lambda: desktop.focused("Demo Library"))
         desktop.shot(shots, "01-started")
 
         # Search, move down to the story, open it.
@@ -158,7 +163,7 @@ def test_a_user_at_the_keyboard(display: str, tmp_path: Path) -> None:
 
         # T opens the tag editor; a typed tag and Enter add it; Esc closes the editor.
         desktop.key("t")
-        wait_for("the tag editor opens", lambda: desktop.window("Tags"))
+        wait_for("the tag editor opens with the keyboard", lambda: desktop.focused("Tags"))
         desktop.type("coastal")
         desktop.key("Return")
         wait_for("the tag is stored", lambda: "coastal" in article(desktop, library, seawall).get("tags", []))
@@ -167,17 +172,19 @@ def test_a_user_at_the_keyboard(display: str, tmp_path: Path) -> None:
         wait_for("the tag editor closes", lambda: not desktop.window("Tags"))
 
         # Ctrl+D bookmarks the open story.
+        wait_for("the window has the keyboard again", lambda: desktop.focused("Demo Library"))
         desktop.key("ctrl+d")
         wait_for("the bookmark is stored", lambda: article(desktop, library, seawall).get("bookmarked") is True)
 
         # F1 lists the shortcuts; Esc closes the list. Ctrl+O opens the import dialog; Esc closes it.
         desktop.key("F1")
-        wait_for("the shortcut list opens", lambda: desktop.window("Keyboard shortcuts"))
+        wait_for("the shortcut list opens with the keyboard", lambda: desktop.focused("Keyboard shortcuts"))
         desktop.shot(shots, "04-shortcuts")
         desktop.key("Escape")
         wait_for("the shortcut list closes", lambda: not desktop.window("Keyboard shortcuts"))
+        wait_for("the window has the keyboard again", lambda: desktop.focused("Demo Library"))
         desktop.key("ctrl+o")
-        wait_for("the import dialog opens", lambda: desktop.window("Import saved articles"))
+        wait_for("the import dialog opens with the keyboard", lambda: desktop.focused("Import saved articles"))
         desktop.shot(shots, "05-import-dialog")
         desktop.key("Escape")
         wait_for("the import dialog closes", lambda: not desktop.window("Import saved articles"))
@@ -197,7 +204,7 @@ def test_a_user_at_the_keyboard(display: str, tmp_path: Path) -> None:
             "the handed-over file is imported",
             lambda: "Night ferry" in desktop.cli(library, "search", "ferry island").stdout,
         )
-        wait_for("its import report opens", lambda: desktop.window("Import report"))
+        wait_for("its import report opens with the keyboard", lambda: desktop.focused("Import report"))
         desktop.shot(shots, "06-handed-over")
         desktop.key("Escape")
 

@@ -39,6 +39,19 @@ def test_a_query_the_parser_cannot_read_shows_no_traceback(qtbot, window) -> Non
     assert window.isVisible()
 
 
+def test_enter_typed_before_the_results_arrive_opens_the_new_first_result(qtbot, window) -> None:  # noqa: ANN001
+    search(qtbot, window, "")
+    assert titles(window)[0] != "Community orchestra plays its fiftieth summer"  # what is on screen first
+    window.search_field.setFocus()
+    window.search_field.clear()
+    # A fast typist: the query, then Enter, with no pause for the search to answer.
+    qtbot.keyClicks(window.search_field, "orchestra")
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.current is not None)
+    assert "Community orchestra plays its fiftieth summer" in window.reader.toPlainText()
+    assert titles(window) == ["Community orchestra plays its fiftieth summer"]
+
+
 def test_keyboard_only_search_open_tag_bookmark_back(qtbot, window) -> None:  # noqa: ANN001
     qtbot.keyClick(window.reader, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     assert window.search_field.hasFocus()
