@@ -128,6 +128,7 @@ OpenWindow = Callable[[Path | None, bool], int]
 
 def main(argv: Sequence[str] | None = None, open_window: OpenWindow | None = None) -> int:
     """Run a subcommand; with none, call `open_window(library_dir, demo)` (the desktop package passes it)."""
+    _utf8_when_piped()
     parser = _parser()
     args = parser.parse_args(argv)
     library_dir = Path(args.library) if getattr(args, "library", None) else None
@@ -152,6 +153,15 @@ def main(argv: Sequence[str] | None = None, open_window: OpenWindow | None = Non
         os.dup2(devnull, sys.stdout.fileno())
         return 141
     return 0
+
+
+def _utf8_when_piped() -> None:
+    """Output read by another program is UTF-8 (JSON is defined so), whatever the system's code page
+    (Windows pipes default to one that cannot hold most of the world's titles)."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure") and not stream.isatty():
+            stream.reconfigure(encoding="utf-8")
 
 
 def _open(library_dir: Path | None, *, must_exist: bool = True) -> Library:
