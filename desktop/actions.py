@@ -50,7 +50,8 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     add(file_menu, "open_library", "&Open Library…", w.choose_library)
     add(file_menu, "demo", "Open the &Demo Library", w.open_demo)
     file_menu.addSeparator()
-    add(file_menu, "quit", "&Quit", w.close)
+    quit_app = add(file_menu, "quit", "&Quit", w.close)
+    quit_app.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # from the report and other windows too
 
     go = bar.addMenu("&Go")
     add(go, "search", "&Search", w.focus_search)
