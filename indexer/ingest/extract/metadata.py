@@ -21,6 +21,7 @@ from indexer.model import Author
 from .byline import authors_from_markup, clean_authors, merge_author, tidy
 from .dates import modified_date, published_date
 from .dates import normalise_date as normalise_date  # re-exported: callers import it from here
+from .title import clean_title, visible_headline
 
 ARTICLE_TYPES = (
     "NewsArticle",
@@ -93,6 +94,7 @@ def read_metadata(root: HtmlElement, url: str | None = None) -> PageMetadata:
     )
     page_url = _page_url(root, meta, article, url)
     title, suffix = _title(root, meta, article, source, page_url)
+    title = _headline(root, meta, article, source, page_url, title)
     image, caption = _lead_image(root, meta, article, ids)
     return PageMetadata(
         title=title or None,
@@ -153,6 +155,25 @@ def _title(
     if chosen != page_title and page_title and not suffix:
         suffix = strip_site_name(page_title, source, url)[1]
     return title, suffix
+
+
+def _headline(
+    root: HtmlElement,
+    meta: dict[str, list[str]],
+    article: dict,
+    source: str | None,
+    url: str | None,
+    fallback: str | None,
+) -> str | None:
+    """The visible headline when the page shows one (see title.py), else the metadata title."""
+    page_title = _first_text(root, "//head/title") or _first_text(root, "//title")
+    raw = [_first(meta, TITLE_META[:1]), _text_value(article.get("headline"))]
+    raw += [_first(meta, (key,)) for key in TITLE_META[1:]] + [page_title]
+    candidates = [strip_site_name(c, source, url)[0] for c in raw if c]
+    shown = visible_headline(root, candidates, source)
+    if shown:
+        return clean_title(strip_site_name(shown, source, url, guess=False)[0]) or None
+    return clean_title(fallback) or None
 
 
 # --- JSON-LD ---------------------------------------------------------------------------------------
@@ -300,8 +321,9 @@ def _page_url(root: HtmlElement, meta: dict[str, list[str]], article: dict, url:
     return None
 
 
-def strip_site_name(title: str, source: str | None, url: str | None) -> tuple[str, str | None]:
-    """("Story", "Site") from "Story | Site" or "Site - Story"; a short trailing segment counts as the site."""
+def strip_site_name(title: str, source: str | None, url: str | None, guess: bool = True) -> tuple[str, str | None]:
+    """("Story", "Site") from "Story | Site" or "Site - Story"; with `guess`, a short trailing segment
+    counts as the site too."""
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:
         return title, None
@@ -317,7 +339,7 @@ def strip_site_name(title: str, source: str | None, url: str | None) -> tuple[st
     while len(parts) > 1 and _is_site(parts[0], source, host):
         removed = removed or parts[0]
         parts, marks = parts[1:], marks[1:]
-    if removed is None and len(parts) > 1:
+    if guess and removed is None and len(parts) > 1:
         head = _join(parts[:-1], marks[:-1])
         last = parts[-1]
         if len(last.split()) <= 3 and len(last) <= 30 and len(head.split()) >= 4 and marks[-1].strip() != "/":
