@@ -18,7 +18,8 @@ from lxml.html import HtmlElement
 
 from indexer.model import Author
 
-from .byline import authors_from_markup, clean_authors, merge_author, tidy
+from .authors import choose_authors, labelled_byline, names_only_site, site_keys
+from .byline import authors_from_markup, clean_authors, tidy
 from .dates import modified_date, published_date
 from .dates import normalise_date as normalise_date  # re-exported: callers import it from here
 from .title import clean_title, visible_headline
@@ -76,6 +77,7 @@ class PageMetadata:
     description: str | None = None
     article_body: str | None = None  # JSON-LD articleBody, when the page carries one
     reading_time_minutes: int | None = None  # as the page states it
+    sites: frozenset[str] = frozenset()  # keys under which the site names itself (authors.site_keys)
 
 
 def read_metadata(root: HtmlElement, url: str | None = None) -> PageMetadata:
@@ -96,9 +98,12 @@ def read_metadata(root: HtmlElement, url: str | None = None) -> PageMetadata:
     title, suffix = _title(root, meta, article, source, page_url)
     title = _headline(root, meta, article, source, page_url, title)
     image, caption = _lead_image(root, meta, article, ids)
+    names = [source, _name_of(_resolve(article.get("publisher"), ids)), _name_of(website)]
+    names += [v for key in SOURCE_META for v in meta.get(key, ())]
+    sites = frozenset(site_keys(names, page_url or url))
     return PageMetadata(
         title=title or None,
-        authors=_authors(root, meta, article, ids, source),
+        authors=_authors(root, meta, article, ids, sites),
         source=source or suffix,
         url=page_url,
         published=published_date(root, meta, article, url or page_url),
@@ -109,6 +114,7 @@ def read_metadata(root: HtmlElement, url: str | None = None) -> PageMetadata:
         description=_first(meta, ("og:description", "description")) or _text_value(article.get("description")),
         article_body=_text_value(article.get("articleBody")),
         reading_time_minutes=_reading_time(meta, article),
+        sites=sites,
     )
 
 
@@ -438,22 +444,22 @@ def page_image(root: HtmlElement, image: str) -> tuple[str | None, str | None]:
 
 
 def _authors(
-    root: HtmlElement, meta: dict[str, list[str]], article: dict, ids: dict[str, dict], source: str | None
+    root: HtmlElement, meta: dict[str, list[str]], article: dict, ids: dict[str, dict], sites: frozenset[str]
 ) -> tuple[Author, ...]:
     structured = clean_authors(_json_ld_authors(article.get("author") or article.get("creator"), ids))
     from_meta = clean_authors(Author(value) for key in AUTHOR_META for value in meta.get(key, ()))
-    markup = authors_from_markup(root)
-    site = (source or "").casefold()
-    # The publisher named as author ("Folha de S.Paulo") yields to a person named anywhere else.
-    people = [tuple(a for a in group if a.name.casefold() != site) for group in (structured, from_meta, markup)]
-    chosen = next((g for g in people if g), None) or structured or from_meta
-    # Details one source lacks (a profile link in the byline, a job title in JSON-LD) come from the others.
-    extra = {a.name.casefold(): a for a in (*markup, *from_meta, *structured)}
-    return tuple(merge_author(a, extra[a.name.casefold()]) if a.name.casefold() in extra else a for a in chosen)
+    chosen = choose_authors((structured, from_meta, authors_from_markup(root)), set(sites))
+    if not chosen or names_only_site(chosen, set(sites)):
+        labelled = labelled_byline(root)
+        if labelled and not names_only_site(labelled, set(sites)):
+            return labelled
+    return chosen
 
 
 def _json_ld_authors(value: Any, ids: dict[str, dict]) -> list[Author]:
     items = value if isinstance(value, list) else [value]
+    while any(isinstance(i, list) for i in items):  # lists nested in the author list
+        items = [x for i in items for x in (i if isinstance(i, list) else [i])]
     found: list[Author] = []
     for item in items:
         item = _resolve(item, ids)

@@ -23,6 +23,7 @@ from lxml.html import HtmlElement, HTMLParser
 
 from indexer.model import Author, Extracted, ImportFailure
 
+from .authors import byline_from_story
 from .byline import tidy
 from .metadata import read_metadata
 
@@ -70,6 +71,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         paragraphs += tuple(more)
         body_html += "".join(f"\n<p>{htmllib.escape(p)}</p>" for p in more)
     paragraphs, body_html, authors = _drop_author_box(paragraphs, body_html, meta.authors)
+    paragraphs, body_html, authors = byline_from_story(paragraphs, body_html, authors, set(meta.sites), meta.title)
     if converted.prose < MIN_PROSE:
         paragraphs, body_html = (), ""
     if not paragraphs and meta.article_body and len(meta.article_body) >= MIN_LD_BODY:
