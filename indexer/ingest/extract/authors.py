@@ -24,6 +24,7 @@ from lxml.html import HtmlElement
 from indexer.model import Author
 
 from .byline import MAX_NAME, is_agency, is_plausible_name, merge_author, names_from_byline, people_in, tidy
+from .textdate import dated_line
 
 MAX_LABELLED = 200  # characters of a labelled byline line
 MAX_BYLINE_PARAGRAPH = 90  # characters of a story's first line that can be a byline
@@ -98,6 +99,23 @@ def labelled_byline(root: HtmlElement) -> tuple[Author, ...]:
         if found:
             return tuple(found)
     return ()
+
+
+def dateline_byline(root: HtmlElement, language: str | None) -> tuple[Author, ...]:
+    """Names printed beside the story's date in one line ("Jane Doe | 05.04.2025"), set apart by a bar."""
+    found = dated_line(root, language)
+    if found is None:
+        return ()
+    holder = found[1].getparent()
+    line = tidy(holder.text_content()) if holder is not None else ""
+    if not line or len(line) > MAX_LABELLED:
+        return ()
+    people: list[Author] = []
+    for part in re.split(r"\s*[|•·]\s*", line):
+        part = part.strip(" |•·")
+        if part and not re.search(r"\d", part):
+            people += _names_line(part, None)
+    return tuple(people)
 
 
 def byline_paragraph(paragraphs: tuple[str, ...], title: str | None) -> tuple[int, tuple[Author, ...]]:

@@ -18,7 +18,7 @@ from lxml.html import HtmlElement
 
 from indexer.model import Author
 
-from .authors import choose_authors, labelled_byline, names_only_site, site_keys
+from .authors import choose_authors, dateline_byline, labelled_byline, names_only_site, site_keys
 from .byline import authors_from_markup, clean_authors, tidy
 from .dates import modified_date, published_date
 from .dates import normalise_date as normalise_date  # re-exported: callers import it from here
@@ -101,14 +101,15 @@ def read_metadata(root: HtmlElement, url: str | None = None) -> PageMetadata:
     names = [source, _name_of(_resolve(article.get("publisher"), ids)), _name_of(website)]
     names += [v for key in SOURCE_META for v in meta.get(key, ())]
     sites = frozenset(site_keys(names, page_url or url))
+    language = _language(root, meta, article)
     return PageMetadata(
         title=title or None,
-        authors=_authors(root, meta, article, ids, sites),
+        authors=_authors(root, meta, article, ids, sites, language),
         source=source or suffix,
         url=page_url,
-        published=published_date(root, meta, article, url or page_url),
+        published=published_date(root, meta, article, url or page_url, language),
         modified=modified_date(root, meta, article),
-        language=_language(root, meta, article),
+        language=language,
         lead_image=image,
         lead_image_caption=caption,
         description=_first(meta, ("og:description", "description")) or _text_value(article.get("description")),
@@ -444,15 +445,21 @@ def page_image(root: HtmlElement, image: str) -> tuple[str | None, str | None]:
 
 
 def _authors(
-    root: HtmlElement, meta: dict[str, list[str]], article: dict, ids: dict[str, dict], sites: frozenset[str]
+    root: HtmlElement,
+    meta: dict[str, list[str]],
+    article: dict,
+    ids: dict[str, dict],
+    sites: frozenset[str],
+    language: str | None,
 ) -> tuple[Author, ...]:
     structured = clean_authors(_json_ld_authors(article.get("author") or article.get("creator"), ids))
     from_meta = clean_authors(Author(value) for key in AUTHOR_META for value in meta.get(key, ()))
     chosen = choose_authors((structured, from_meta, authors_from_markup(root)), set(sites))
     if not chosen or names_only_site(chosen, set(sites)):
-        labelled = labelled_byline(root)
-        if labelled and not names_only_site(labelled, set(sites)):
-            return labelled
+        for fallback in (labelled_byline, lambda r: dateline_byline(r, language)):
+            found = fallback(root)
+            if found and not names_only_site(found, set(sites)):
+                return found
     return chosen
 
 
