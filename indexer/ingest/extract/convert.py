@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from .byline import tidy
-from .figures import PageImages, story_pictures
+from .figures import PageImages, StoryLayout, story_layout, story_pictures
+from .furniture import Line, is_furniture, trailing_furniture
+
+TITLE_REACH = 3  # blocks at the top of the body where a repeated headline is dropped
 
 # Characters XML trees cannot hold (character references such as &#xFFFF; parse into them).
 _NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -31,20 +34,39 @@ class ConvertedBody:
     images: list[str] = field(default_factory=list)
     captions: dict[str, str] = field(default_factory=dict)
     prose: int = 0  # characters of text outside links: a body of links alone is a menu, not an article
+    missed: int = 0  # characters of prose paragraphs amid the story's in the page that the body left out
 
 
 def convert_body(body: etree._Element, images: PageImages, title: str | None, url: str | None) -> ConvertedBody:
     """Paragraphs (one per paragraph, heading, list item or table row) and reader HTML of `body`.
 
     `body` is trafilatura's result, which belongs to us: its elements are renamed to HTML in place.
+    Page furniture (furniture.py) is left out: anywhere when the line itself says so, and at the end
+    of the body the headings and link lines that no text follows.
     """
     drop = {_key(url)} if url else set()
     out = ConvertedBody()
+    pieces: list[tuple[etree._Element, str, int]] = []  # (block, text, characters in links)
+    title_key = _key(title) if title else None
+    for block in _iter_blocks(body):
+        if block.tag == "graphic":
+            pieces.append((block, "", 0))
+            continue
+        text = _block_text(block)
+        if not text:
+            continue
+        key = _key(text)
+        if key in drop or images.is_caption(text) or is_furniture(text):
+            continue
+        if title_key and key == title_key and len(pieces) < TITLE_REACH:
+            continue  # the headline repeated at the top of the body
+        linked = sum(len(tidy(r.xpath("string()"))) for r in block.iter("ref") if not r.xpath("ancestor::ref"))
+        pieces.append((block, text, linked))
+    cut = trailing_furniture([Line(t, b.tag == "head", n) for b, t, n in pieces])
     paragraphs: list[str] = []
     html_parts: list[str] = []
     texts: list[str] = []  # the text of each block in html_parts, "" for a figure
-    first = True
-    for block in _iter_blocks(body):
+    for block, text, linked in pieces[: len(pieces) - cut]:
         if block.tag == "graphic":
             src = images.original(block.get("src") or "")
             if src:
@@ -55,31 +77,23 @@ def convert_body(body: etree._Element, images: PageImages, title: str | None, ur
                 html_parts.append(_figure(src, block, caption))
                 texts.append("")
             continue
-        text = _block_text(block)
-        if not text:
-            continue
-        key = _key(text)
-        if key in drop or images.is_caption(text):
-            continue
-        if first and title and key == _key(title):
-            first = False
-            continue
-        first = False
-        paragraphs.extend(_rows(block) if block.tag in ("table", "list", "quote") else [text])
-        linked = sum(len(tidy(r.xpath("string()"))) for r in block.iter("ref") if not r.xpath("ancestor::ref"))
+        rows = _rows(block) if block.tag in ("table", "list", "quote") else [text]
+        paragraphs.extend(r for r in rows if not is_furniture(r))
         out.prose += max(0, len(text) - linked)
         html_parts.append(_to_html(block, images.original))
         texts.append(text)
+    layout = story_layout(images.root, texts)
+    out.missed = layout.missed
     if not out.images:
-        html_parts = _with_pictures(html_parts, texts, images, out)
+        html_parts = _with_pictures(html_parts, layout, images, out)
     out.paragraphs = tuple(paragraphs)
     out.html = "\n".join(h for h in html_parts if h)
     return out
 
 
-def _with_pictures(html_parts: list[str], texts: list[str], images: PageImages, out: ConvertedBody) -> list[str]:
+def _with_pictures(html_parts: list[str], layout: StoryLayout, images: PageImages, out: ConvertedBody) -> list[str]:
     """The blocks with the story's pictures from the page (figures.py) placed after the text they follow."""
-    pictures = story_pictures(images.root, texts, images)
+    pictures = story_pictures(layout, images)
     if not pictures:
         return html_parts
     placed: dict[int, list[str]] = {}

@@ -24,6 +24,7 @@ from .byline import tidy
 MAX_CAPTION = 600  # characters; longer "captions" are whole stories marked up oddly
 KEY_CHARS = 40  # leading characters of a paragraph's normalised text that find it in the page
 MIN_KEY = 12
+MIN_PROSE = 80  # characters of a paragraph counted as prose the body may have missed
 MIN_SIDE = 100  # pixels; a picture declared smaller is an icon
 LEAD_REACH = 3  # levels above the story's container where its lead picture may sit
 
@@ -80,30 +81,57 @@ class Picture:
         return etree.tostring(figure, method="html", encoding="unicode")
 
 
-def story_pictures(root: HtmlElement, block_texts: Sequence[str], images: ImageIndex) -> list[Picture]:
-    """The story's pictures in page order, each with the index of the text block it follows."""
+@dataclass
+class StoryLayout:
+    """Where the story's text blocks sit in the page, found by their leading words."""
+
+    matched: list[HtmlElement]  # page elements holding the blocks, in page order
+    container: HtmlElement | None  # the closest element holding them all
+    images: list[tuple[HtmlElement, int]]  # every <img>, with the index of the last block before it
+    last: int  # index of the last block found
+    missed: int = 0  # characters of prose paragraphs inside the container, between found blocks, not taken
+
+
+def story_layout(root: HtmlElement, block_texts: Sequence[str]) -> StoryLayout:
+    """One walk over the page: the elements holding `block_texts`, their container, the pictures around them,
+    and the prose paragraphs amid them that the body left out."""
     keys: dict[str, int] = {}
     for index, text in enumerate(block_texts):
         key = _key(text)[:KEY_CHARS]
         if len(key) >= MIN_KEY:
             keys.setdefault(key, index)
-    if not keys:
-        return []
     matched: list[HtmlElement] = []
-    seen: list[tuple[HtmlElement, int]] = []  # (img, index of the last block before it)
+    seen: list[tuple[HtmlElement, int]] = []
+    skipped: list[tuple[HtmlElement, int, int]] = []  # (paragraph, blocks found before it, its characters)
     last = -1
+    if not keys:
+        return StoryLayout(matched, None, seen, last)
     for element in root.iter():
         tag = element.tag
         if tag == "img":
             seen.append((element, last))
         elif tag in _TEXT_TAGS and (tag != "div" and tag != "span" or _holds_text_only(element)):
-            found = keys.get(_key(element.text_content())[:KEY_CHARS])
+            text = element.text_content()
+            found = keys.get(_key(text)[:KEY_CHARS])
             if found is not None and (not matched or found >= last):
                 matched.append(element)
                 last = found
-    if not matched:
+            elif tag == "p" and matched and len(text) >= MIN_PROSE and _prose(element, text):
+                skipped.append((element, len(matched), len(text)))
+    container = _common_ancestor(matched) if matched else None
+    missed = 0
+    if container is not None:
+        for element, before, size in skipped:
+            if before < len(matched) and _is_within(element, container):
+                missed += size
+    return StoryLayout(matched, container, seen, last, missed)
+
+
+def story_pictures(layout: StoryLayout, images: ImageIndex) -> list[Picture]:
+    """The story's pictures in page order, each with the index of the text block it follows."""
+    container, last = layout.container, layout.last
+    if container is None:
         return []
-    container = _common_ancestor(matched)
     lead_area = container
     for _ in range(LEAD_REACH):
         parent = lead_area.getparent()
@@ -113,7 +141,7 @@ def story_pictures(root: HtmlElement, block_texts: Sequence[str], images: ImageI
     pictures: list[Picture] = []
     used: set[str] = set()
     lead: tuple[HtmlElement, int] | None = None
-    for img, after in seen:
+    for img, after in layout.images:
         inside = _is_within(img, container)
         if after < 0:
             if _is_within(img, lead_area) and _is_story_picture(img, _meeting(img, container)):
@@ -129,6 +157,12 @@ def story_pictures(root: HtmlElement, block_texts: Sequence[str], images: ImageI
         if picture and picture.src not in used:
             pictures.insert(0, picture)
     return pictures
+
+
+def _prose(element: HtmlElement, text: str) -> bool:
+    """Sentences rather than a link list or a label: little of it inside links, ending like a sentence."""
+    linked = sum(len(a.text_content()) for a in element.iter("a"))
+    return linked < 0.3 * len(text) and text.rstrip()[-1:] in '.!?"”»’)。！？:;…'
 
 
 def _picture(img: HtmlElement, after: int, images: ImageIndex) -> Picture | None:

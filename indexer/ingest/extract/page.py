@@ -3,8 +3,8 @@
 Stages of `extract_html`:
  1. parse once with lxml (no network, default size limits), refusing a truncated tree;
  2. read the page's own metadata (`metadata.read_metadata`);
- 3. find the main content with trafilatura on that same tree, precision first, recall as a fallback,
-    reading text only (with images, teaser thumbnails pass for content);
+ 3. find the main content with trafilatura on that same tree, reading text only (with images, teaser
+    thumbnails pass for content): precision first, checked against the plain pass when in doubt (choose.py);
  4. turn trafilatura's body into paragraphs and reader HTML, leaving out image captions, the repeated
     title and furniture, and put the story's own pictures back with their captions (figures.py);
  5. fill what the metadata lacks from the body (lead image and its caption).
@@ -24,12 +24,12 @@ from indexer.model import Author, Extracted, ImportFailure
 
 from .authors import byline_from_story
 from .byline import tidy
-from .convert import convert_body
+from .choose import story_body
+from .convert import ConvertedBody, convert_body
 from .figures import PageImages, shingles
 from .metadata import read_metadata
 
 MAX_TOKEN = 1_000_000  # characters; libxml2 refuses one text or attribute over 10 MB without huge_tree
-MIN_PRECISE_TEXT = 500  # characters; a shorter precision-first result is retried favouring recall
 MIN_LD_BODY = 500
 MIN_PROSE = 40  # characters outside links
 LARGE_TEXT = 1_000_000  # characters of visible text: above this, one fast trafilatura pass
@@ -59,10 +59,12 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     text_size = _visible_text_size(root) if len(html) > LARGE_TEXT else 0
     if text_size > MAX_TEXT:
         raise ImportFailure(f"the page holds {text_size / 1e6:.0f} MB of text, far more than an article")
-    body = _main_content(root, base, huge=text_size > LARGE_TEXT)
-    if body is None:
+    found = story_body(
+        root, base, meta.title, lambda body: convert_body(body, images, meta.title, base), huge=text_size > LARGE_TEXT
+    )
+    if not isinstance(found, ConvertedBody):
         raise ImportFailure("no article text found")
-    converted = convert_body(body, images, meta.title, base)
+    converted = found
     paragraphs, body_html = converted.paragraphs, converted.html
     more = continued_chunks(root, paragraphs)
     if more:
@@ -164,39 +166,6 @@ def _visible_text_size(root: HtmlElement) -> int:
     return size
 
 
-def _main_content(root: HtmlElement, url: str | None, huge: bool = False) -> etree._Element | None:
-    """trafilatura's body for the page: favouring precision, then recall when that finds too little.
-
-    A page with megabytes of text gets one fast pass: trafilatura's fallback comparisons would take minutes.
-    """
-    import trafilatura
-
-    best = None
-    for precise in (False,) if huge else (True, False):
-        try:
-            document = trafilatura.bare_extraction(
-                root,
-                url=url,
-                fast=huge,
-                favor_precision=precise,
-                output_format="xml",
-                include_comments=False,
-                include_tables=True,
-                include_images=False,
-                include_formatting=True,
-                include_links=True,
-                with_metadata=False,
-            )
-        except (RecursionError, ValueError, TypeError, AttributeError):
-            document = None
-        body = getattr(document, "body", None)
-        if body is not None and (best is None or _text_length(body) > _text_length(best)):
-            best = body
-        if best is not None and _text_length(best) >= MIN_PRECISE_TEXT:
-            break
-    return best
-
-
 _CHUNK_CLASS = re.compile(r"body|content|text|article|story|chunk|entry", re.I)
 MIN_CHUNK = 150  # characters of paragraphs in one continuation chunk
 CHUNK_REACH = 2  # levels up from the first chunk where the later chunks must meet it
@@ -232,10 +201,6 @@ def continued_chunks(root: HtmlElement, paragraphs: tuple[str, ...]) -> list[str
             found += texts
             have.update(t[:80] for t in texts)
     return found
-
-
-def _text_length(body: etree._Element) -> int:
-    return sum(len(t.strip()) for t in body.itertext())
 
 
 _BIO_START = re.compile(r"\s(?:is|was|covers|writes|reports|joined|has|edits|leads|works)\b")
