@@ -30,6 +30,21 @@ MAX_LABELLED = 200  # characters of a labelled byline line
 MAX_BYLINE_PARAGRAPH = 90  # characters of a story's first line that can be a byline
 BYLINE_REACH = 3  # opening paragraphs looked at for such a line
 _GENERIC = {"the", "der", "die", "das", "le", "la", "les", "el", "il", "lo", "de", "het", "o", "a", "los", "las"}
+# Words of the short labels and places that open story bodies, in the languages bylines are written in.
+_NOT_NAME_WORDS = frozenset(
+    (
+        "key points live updates update in brief summary overview highlights watch video photos gallery "
+        "breaking news the of and new york city los angeles san las top read more das wichtigste kürze auf "
+        "einen blick kurz und bündig lo más importante en resumen l'essentiel bref politik sport wirtschaft "
+        "kultur panorama world business opinion analysis exclusive editorial"
+    ).split()
+)
+_NEWSROOM = frozenset(
+    (
+        "online news digital redaktion redaction rédaction redacción redazione staff team desk newsroom plus "
+        "tv radio nachrichten noticias actualité nyheter"
+    ).split()
+)
 _LABELS = ("Von:", "By:", "Por:", "Av:", "Af:", "Door:", "Par:", "Di:", "Autor:", "Autorin:", "Author:", "Text:")
 _LABELLED_XPATH = etree.XPath(
     "//body//text()[" + " or ".join(f"starts-with(normalize-space(.), '{label}')" for label in _LABELS) + "]"
@@ -56,14 +71,20 @@ def is_site(name: str, sites: set[str]) -> bool:
     key = _key(re.sub(r"\.[a-z]{2,}$", "", name.strip().casefold()))
     if not key or is_agency(name):
         return False
-    first = key.split()[0]
+    first, *rest = key.split()
+    # What may follow the site's name in its own byline: an edition in capitals ("MDR THÜRINGEN"), a
+    # letter ("Ilanga D"), or a word for its newsroom ("Spiegel Online", "Post Staff").
+    shown_rest = name.split()[1:]
+    edition = (
+        bool(rest)
+        and len(rest) <= 2
+        and (all(w.isupper() or len(w) == 1 for w in shown_rest) or all(w in _NEWSROOM for w in rest))
+    )
     for site in sites:
         if key == site or key.replace(" ", "") == site.replace(" ", ""):
             return True
-        words = site.split()
-        lead = next((w for w in words if w not in _GENERIC), "")
-        # "MDR THÜRINGEN" is MDR's; "Ilanga D" is Ilanga News' account, not a reporter's.
-        if lead and len(lead) >= 3 and first == lead and len(key.split()) <= 3:
+        lead = next((w for w in site.split() if w not in _GENERIC), "")
+        if edition and len(lead) >= 3 and first == lead:
             return True
     return False
 
@@ -141,6 +162,8 @@ def _names_line(line: str, title: str | None) -> tuple[Author, ...]:
         words = name.split()
         if not 2 <= len(words) <= 4 or not all(_NAME_WORD.match(w) for w in words) or len(name) > MAX_NAME:
             return ()
+        if any(w.casefold().strip(".") in _NOT_NAME_WORDS for w in words):
+            return ()  # "Key Points", "Live Updates", "New York City": a label or a place
     covered = sum(len(_key(n)) for n, _ in people)
     if covered < 0.8 * len(_key(re.sub(r"^\s*(?:by|von|por|par|av|af|door)\s+", "", line, flags=re.I))):
         return ()

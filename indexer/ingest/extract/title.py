@@ -34,7 +34,6 @@ _OUTSIDE_STORY = {
     "nav",
     "footer",
     "aside",
-    "form",
     "button",
     "dialog",
     "label",
