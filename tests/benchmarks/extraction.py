@@ -35,6 +35,7 @@ from tests.benchmarks.corpus import (  # noqa: E402
     body_prf,
     fundus_available,
     macro_f1,
+    normal_text,
     readability_cases,
 )
 
@@ -125,8 +126,8 @@ def text_body_score(limit: int | None) -> dict:
 
 
 def _lenient(value: object) -> str:
-    text = " ".join(str(value or "").split()).casefold()
-    return text.removeprefix("by ").strip()
+    """Case, "By ", whitespace, Unicode compatibility forms and quote characters aside."""
+    return normal_text(str(value or "")).removeprefix("by ").strip()
 
 
 def metadata_agreement() -> dict:
