@@ -24,6 +24,7 @@ from lxml.html import HtmlElement
 from indexer.model import Author
 
 from .byline import MAX_NAME, is_agency, is_plausible_name, merge_author, names_from_byline, people_in, tidy
+from .furniture import drop_blocks
 from .textdate import dated_line
 
 MAX_LABELLED = 200  # characters of a labelled byline line
@@ -181,18 +182,7 @@ def byline_from_story(
     if not found or names_only_site(found, sites):
         return paragraphs, body_html, authors
     kept = paragraphs[:index] + paragraphs[index + 1 :]
-    return kept, _drop_block(body_html, paragraphs[index]), found
-
-
-_BLOCK = re.compile(r"\s*<(p|h[1-6]|div)\b[^>]*>(.*?)</\1>", re.S)
-
-
-def _drop_block(body_html: str, text: str) -> str:
-    """The body without the first block element whose text is `text`."""
-    for match in _BLOCK.finditer(body_html):
-        if _key(re.sub(r"<[^>]+>", " ", match.group(2))) == _key(text):
-            return body_html[: match.start()] + body_html[match.end() :]
-    return body_html
+    return kept, drop_blocks(body_html, [paragraphs[index]]), found
 
 
 def _key(text: str) -> str:

@@ -7,17 +7,19 @@ A line is furniture when it is, in the languages news sites are written in, one 
  - a picture or source credit on its own line ("Photo: AFP", "Quelle: dpa");
  - a copyright or paywall notice ("All rights reserved", "有料会員になると…").
 At the end of the body, headings with nothing after them and lines that are all link are furniture too
-(widget titles, lists of other stories).
+(widget titles, lists of other stories), and so are closing calls to follow or subscribe to the site.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 MAX_LABEL = 60  # characters of a credit or label line
+MAX_PROMOTION = 300  # characters of a closing paragraph that advertises the site
+MAX_PROMOTIONS = 6  # closing paragraphs looked at
 LINKED = 0.8  # share of a line's text inside links from which a trailing line is a link to elsewhere
 
 _POINTER = re.compile(
@@ -95,6 +97,17 @@ _NOTICE = re.compile(
 )
 
 
+# A call to act on the site's channels, in the languages sites use.
+_CALL = re.compile(
+    r"sign(?:ing)? up|follow (?:us|\w+ on)|add us|subscribe|download|check out|click here|"
+    r"folg(?:en sie|st du)|abonnier|anmelden|herunterladen|hier entlang|hier geht|klicken sie|"
+    r"suscríbete|suivez|abonnez|iscriviti|seguici|inscreva|følg|abonner|följ|prenumerera|"
+    r"whatsapp|telegram|newsletter",
+    re.I,
+)
+_BLOCK = re.compile(r"\s*<(p|h[1-6]|div)\b[^>]*>(.*?)</\1>", re.S)
+
+
 @dataclass(frozen=True)
 class Line:
     """What the furniture rules need of one block of the body."""
@@ -117,6 +130,34 @@ def is_furniture(text: str) -> bool:
     if short and _LABEL_FORMS.match(line):
         return True
     return len(line) <= 2 * MAX_LABEL and _NOTICE.search(line) is not None
+
+
+def closing_promotions(paragraphs: Sequence[str], sites: Iterable[str]) -> int:
+    """How many paragraphs at the end of the body are the site advertising itself: a call to follow it,
+    subscribe to its newsletter or get its app, naming the site ("Sign up to the Harbour Post newsletter")."""
+    names = [re.compile(r"\b" + re.escape(s) + r"\b") for s in sites if len(s) >= 3]
+    count = 0
+    for paragraph in reversed(paragraphs[-MAX_PROMOTIONS:]):
+        key = " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", paragraph).casefold()))
+        if len(paragraph) > MAX_PROMOTION or not _CALL.search(paragraph) or not any(n.search(key) for n in names):
+            break
+        count += 1
+    return count
+
+
+def drop_blocks(body_html: str, texts: Iterable[str]) -> str:
+    """The body HTML without the first block element showing each of `texts`."""
+    for text in texts:
+        want = _key(text)
+        for match in _BLOCK.finditer(body_html):
+            if _key(re.sub(r"<[^>]+>", " ", match.group(2))) == want:
+                body_html = body_html[: match.start()] + body_html[match.end() :]
+                break
+    return body_html
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold()))
 
 
 def trailing_furniture(lines: Sequence[Line]) -> int:

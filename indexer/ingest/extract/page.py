@@ -27,6 +27,7 @@ from .byline import tidy
 from .choose import story_body
 from .convert import ConvertedBody, convert_body
 from .figures import PageImages, shingles
+from .furniture import closing_promotions, drop_blocks
 from .metadata import read_metadata
 
 MAX_TOKEN = 1_000_000  # characters; libxml2 refuses one text or attribute over 10 MB without huge_tree
@@ -72,6 +73,10 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         body_html += "".join(f"\n<p>{htmllib.escape(p)}</p>" for p in more)
     paragraphs, body_html, authors = _drop_author_box(paragraphs, body_html, meta.authors)
     paragraphs, body_html, authors = byline_from_story(paragraphs, body_html, authors, set(meta.sites), meta.title)
+    promotions = closing_promotions(paragraphs, meta.sites)
+    if promotions and promotions < len(paragraphs):
+        body_html = drop_blocks(body_html, paragraphs[-promotions:])
+        paragraphs = paragraphs[:-promotions]
     if converted.prose < MIN_PROSE:
         paragraphs, body_html = (), ""
     if not paragraphs and meta.article_body and len(meta.article_body) >= MIN_LD_BODY:
