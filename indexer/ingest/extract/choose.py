@@ -27,8 +27,10 @@ CONTAINS = 0.9  # share of our 4-word runs in the plain body from which it holds
 DISAGREE = 0.5  # overlap under which the two bodies are different texts
 HEADLINE_MARGIN = 0.2  # how much more of the headline a body must carry to win a disagreement
 PROSE_MARGIN = 1.5  # how much more prose it must hold when both carry the headline alike
+STEM = 5  # leading letters by which a headline word is looked for
 MIN_ADDED = 0.1  # share of our length the plain body must add to be the fuller story
 _WORD = re.compile(r"\w+")
+_UNSPACED = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")  # Thai, kana, CJK
 _SENTENCE_END = re.compile(r"[.!?。！？…:;»\"”“’')\]]\s*$")
 
 
@@ -93,11 +95,23 @@ def choose(ours: Body, plain: Body, title: str | None) -> Body:
 
 
 def headline_coverage(title: str | None, text: str) -> float | None:
-    """Share of the headline's longer words found in `text`; None for a headline of too few words."""
-    words = {w for w in _WORD.findall((title or "").casefold()) if len(w) >= 4}
-    if len(words) < 3:
+    """Share of the headline's words found in `text`, None for a headline of too few words.
+
+    A word is found by its first letters, so that inflected forms count ("Fähren" for "Fähre"); in
+    scripts written without spaces, two-character runs of the headline stand for its words.
+    """
+    title = (title or "").casefold()
+    letters = "".join(_WORD.findall(title))
+    if _UNSPACED.search(letters):
+        runs = {letters[i : i + 2] for i in range(len(letters) - 1)}
+        if len(runs) < 3:
+            return None
+        body = "".join(_WORD.findall(text.casefold()))
+        return sum(run in body for run in runs) / len(runs)
+    stems = {w[:STEM] for w in _WORD.findall(title) if len(w) >= 4}
+    if len(stems) < 3:
         return None
-    return len(words & set(_WORD.findall(text.casefold()))) / len(words)
+    return len(stems & {w[:STEM] for w in _WORD.findall(text.casefold())}) / len(stems)
 
 
 def _extract(root: HtmlElement, url: str | None, precise: bool, fast: bool = False) -> etree._Element | None:

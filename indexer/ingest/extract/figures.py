@@ -33,7 +33,8 @@ _CAPTION_XPATH = (
     "//figcaption | //body//*[not(self::article or self::main or self::section or self::body)]"
     "[contains(@class, 'caption') or contains(@id, 'caption')]"
 )
-_TEXT_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "dd", "dt", "div", "span"}
+_LOOSE_TEXT = {"div"}
+_TEXT_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "dd", "dt", "div")
 # A class or id word naming what is not the story's picture ("author-avatar", "teaser_img", "ad").
 _NOT_STORY = re.compile(
     r"^(?:.*[-_])?(?:avatars?|logos?|icons?|sprites?|emojis?|badges?|authors?|bylines?|profiles?|teasers?|"
@@ -97,27 +98,29 @@ def story_layout(root: HtmlElement, block_texts: Sequence[str]) -> StoryLayout:
     and the prose paragraphs amid them that the body left out."""
     keys: dict[str, int] = {}
     for index, text in enumerate(block_texts):
-        key = _key(text)[:KEY_CHARS]
+        key = _fast_key(text[: 3 * KEY_CHARS])[:KEY_CHARS]
         if len(key) >= MIN_KEY:
             keys.setdefault(key, index)
+    firsts = {key.split(" ", 1)[0] for key in keys}
     matched: list[HtmlElement] = []
     seen: list[tuple[HtmlElement, int]] = []
     skipped: list[tuple[HtmlElement, int, int]] = []  # (paragraph, blocks found before it, its characters)
     last = -1
     if not keys:
         return StoryLayout(matched, None, seen, last)
-    for element in root.iter():
+    for element in root.iter("img", *_TEXT_TAGS):
         tag = element.tag
         if tag == "img":
             seen.append((element, last))
-        elif tag in _TEXT_TAGS and (tag != "div" and tag != "span" or _holds_text_only(element)):
-            text = element.text_content()
-            found = keys.get(_key(text)[:KEY_CHARS])
+        elif tag in _TEXT_TAGS and (tag not in _LOOSE_TEXT or _loose_text(element)):
+            found = keys.get(_lead_key(element, firsts))
             if found is not None and (not matched or found >= last):
                 matched.append(element)
                 last = found
-            elif tag == "p" and matched and len(text) >= MIN_PROSE and _prose(element, text):
-                skipped.append((element, len(matched), len(text)))
+            elif tag == "p" and matched:
+                text = element.text_content()
+                if len(text) >= MIN_PROSE and _prose(element, text):
+                    skipped.append((element, len(matched), len(text)))
     container = _common_ancestor(matched) if matched else None
     missed = 0
     if container is not None:
@@ -228,8 +231,35 @@ def tidy_text(element: HtmlElement) -> str:
     return " ".join((element.text_content() or "").split())
 
 
-def _holds_text_only(element: HtmlElement) -> bool:
-    return not any(isinstance(c.tag, str) and c.tag in _TEXT_TAGS and c.tag != "span" for c in element)
+def _lead_key(element: HtmlElement, firsts: set[str]) -> str:
+    """The normalised first words of an element's text, read no further than needed; "" as soon as its
+    first word opens none of the blocks looked for."""
+    parts: list[str] = []
+    size = 0
+    for text in element.itertext():
+        if not parts:
+            first = _TOKEN.search(text)
+            if first is None:
+                continue
+            if first.group(0).casefold() not in firsts:
+                return ""
+        parts.append(text)
+        size += len(text)
+        if size >= 3 * KEY_CHARS:
+            break
+    return _fast_key("".join(parts))[:KEY_CHARS]
+
+
+def _fast_key(text: str) -> str:
+    return " ".join(_TOKEN.findall(text.casefold()))
+
+
+def _loose_text(element: HtmlElement) -> bool:
+    """A <div> written as a paragraph: text of its own and no blocks inside."""
+    own = element.text
+    if not own or own.isspace():
+        return False
+    return not any(isinstance(c.tag, str) and c.tag in _TEXT_TAGS for c in element)
 
 
 def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement:
