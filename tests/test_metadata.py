@@ -245,10 +245,12 @@ def test_read_metadata_does_not_need_a_body() -> None:
     assert meta.title == "Only a title"
 
 
-# Recorded from tests/benchmarks/html_quality.py, a little under the measured rates (title 0.772, byline
-# 0.882, siteName 0.935, publishedTime 0.970). Readability's own answers are the reference, so a title
-# whose " | Site" part we drop counts as a miss here (0.890 when it does not).
-AGREEMENT_GATES = {"title": 0.75, "byline": 0.86, "siteName": 0.91, "publishedTime": 0.93}
+# Recorded from tests/benchmarks/html_quality.py, a little under the measured rates (title 0.701, byline
+# 0.868, siteName 0.935, publishedTime 0.970). Readability's own answers are the reference: its title is
+# the <title> element's, so a title whose " | Site" part we drop counts as a miss here (0.811 when it
+# does not), and so does every page whose visible <h1> headline differs from its <title> (we store the
+# headline the reader saw; the fundus-dev gates in test_fundus_quality.py hold that to the answers).
+AGREEMENT_GATES = {"title": 0.69, "byline": 0.86, "siteName": 0.91, "publishedTime": 0.93}
 
 
 def test_metadata_agreement_with_readability_pages(shared_dir: Path) -> None:

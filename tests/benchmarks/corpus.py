@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -73,6 +74,53 @@ def readability_cases() -> Iterator[ReadabilityCase]:
         meta = folder / "expected-metadata.json"
         if meta.is_file():
             yield ReadabilityCase(folder.name, json.loads(meta.read_text(encoding="utf-8")), folder / "source.html.gz")
+
+
+@dataclass(frozen=True)
+class FundusPage:
+    """One fundus-dev page: the saved bytes and the answers a per-site parser gave for it."""
+
+    name: str  # file name without .gz, such as "ABC_2025_01_13.html"
+    publisher: str
+    url: str
+    title: str | None
+    authors: tuple[str, ...]
+    published: str | None
+    body: str
+    html_path: Path
+
+    def html(self) -> bytes:
+        return gzip.decompress(self.html_path.read_bytes())
+
+
+def fundus_available() -> bool:
+    return (CORPUS / "fundus-dev" / "answers.json").is_file()
+
+
+def fundus_pages() -> list[FundusPage]:
+    answers = json.loads((CORPUS / "fundus-dev" / "answers.json").read_text(encoding="utf-8"))
+    return [
+        FundusPage(
+            name=name,
+            publisher=entry.get("publisher") or "",
+            url=entry.get("url") or "",
+            title=entry.get("title"),
+            authors=tuple(entry.get("authors") or ()),
+            published=entry.get("published"),
+            body=entry.get("body") or "",
+            html_path=CORPUS / "fundus-dev" / "html" / f"{name}.gz",
+        )
+        for name, entry in sorted(answers.items())
+    ]
+
+
+_QUOTES = str.maketrans("", "", "\"'“”‘’«»")
+
+
+def normal_text(text: str | None) -> str:
+    """fundus-dev's comparison form: NFKC, case folded, quote characters removed, whitespace collapsed."""
+    folded = unicodedata.normalize("NFKC", text or "").casefold().translate(_QUOTES)
+    return " ".join(folded.split())
 
 
 def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:

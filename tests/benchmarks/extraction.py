@@ -4,9 +4,11 @@
 
 Prints body F1 on aeb/html for our importer, bare trafilatura and readability-lxml; body F1 on
 aeb/text (whole-page text) for our text extractor; title/byline/site/date agreement on the
-readability pages; the seed checked field by field; and whole-pipeline import throughput into a
-real library (both cores) against bare trafilatura's single-core rate, with peak memory. With
---json the last line is one JSON object with every figure.
+readability pages; title, authors, date and body on fundus-dev for our import path beside bare
+trafilatura (see tests/benchmarks/fundus.py); the "disasters" of both sets (pages where our body
+F1 is under 0.5 while bare trafilatura's is 0.9 or more); the seed checked field by field; and
+whole-pipeline import throughput into a real library (both cores) against bare trafilatura's
+single-core rate, with peak memory. With --json the last line is one JSON object with every figure.
 """
 
 from __future__ import annotations
@@ -26,7 +28,16 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT))
 
-from tests.benchmarks.corpus import SEED, aeb_pages, available, macro_f1, readability_cases  # noqa: E402
+from tests.benchmarks.corpus import (  # noqa: E402
+    SEED,
+    aeb_pages,
+    available,
+    body_prf,
+    fundus_available,
+    macro_f1,
+    normal_text,
+    readability_cases,
+)
 
 
 def _decode(data: bytes) -> str:
@@ -65,6 +76,7 @@ def html_body_scores(limit: int | None) -> dict[str, dict]:
         "readability_lxml": readability_lxml,
     }
     results: dict[str, dict] = {}
+    per_page: dict[str, list[tuple[str, float]]] = {}
     texts = [(p, _decode(p.html())) for p in pages]
     for name, fn in extractors.items():
         pairs, times = [], []
@@ -76,6 +88,7 @@ def html_body_scores(limit: int | None) -> dict[str, dict]:
                 got = ""
             times.append(time.perf_counter() - start)
             pairs.append((page.expected_body, got))
+        per_page[name] = [(page.id, _f1(*body_prf(want, got))) for (want, got), page in zip(pairs, pages, strict=True)]
         p, r, f1 = macro_f1(pairs)
         results[name] = {
             "precision": round(p, 4),
@@ -85,7 +98,14 @@ def html_body_scores(limit: int | None) -> dict[str, dict]:
             "median_ms": round(statistics.median(times) * 1000, 1),
             "pages_per_s": round(len(times) / sum(times), 2),
         }
+    from tests.benchmarks.fundus import disasters
+
+    results["ours"]["disasters"] = disasters(per_page["ours"], per_page["trafilatura"])
     return results
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 def text_body_score(limit: int | None) -> dict:
@@ -106,8 +126,8 @@ def text_body_score(limit: int | None) -> dict:
 
 
 def _lenient(value: object) -> str:
-    text = " ".join(str(value or "").split()).casefold()
-    return text.removeprefix("by ").strip()
+    """Case, "By ", whitespace, Unicode compatibility forms and quote characters aside."""
+    return normal_text(str(value or "")).removeprefix("by ").strip()
 
 
 def metadata_agreement() -> dict:
@@ -256,6 +276,12 @@ def main() -> int:
             f"aeb/html body  {name:18} F1 {row['f1']:.4f}  P {row['precision']:.3f}  R {row['recall']:.3f}  "
             f"{row['pages_per_s']:.1f} pages/s"
         )
+    found = figures["html_body"]["ours"]["disasters"]
+    print(f"aeb/html disasters (ours < 0.5 where trafilatura >= 0.9): {len(found)} {found}")
+    if fundus_available():
+        from tests.benchmarks.fundus import print_table, score_fundus
+
+        figures["fundus"] = print_table(score_fundus(True, args.limit))
     figures["text_body"] = text_body_score(args.limit)
     t = figures["text_body"]
     print(f"aeb/text body  ours               F1 {t['f1']:.4f}  (whole page as is: {t['whole_page_f1']:.4f})")

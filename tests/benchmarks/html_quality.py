@@ -21,7 +21,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT))
 
 from indexer.model import Extracted, ImportFailure  # noqa: E402
-from tests.benchmarks.corpus import aeb_pages, macro_f1, readability_cases  # noqa: E402
+from tests.benchmarks.corpus import aeb_pages, macro_f1, normal_text, readability_cases  # noqa: E402
 
 Extractor = Callable[[str, "str | None"], Extracted]
 FIELDS = ("title", "byline", "siteName", "publishedTime")
@@ -62,7 +62,8 @@ def body_scores(extractor: Extractor, limit: int | None = None) -> dict:
 
 
 def _lenient(value: object) -> str:
-    text = " ".join(str(value or "").split()).casefold()
+    """Case, "By ", whitespace, Unicode compatibility forms and quote characters aside (straight or curly)."""
+    text = normal_text(str(value or ""))
     return re.sub(r"^by\s+", "", text).strip(" .,")
 
 

@@ -19,19 +19,55 @@ MAX_NAME = 80
 
 _WS = re.compile(r"\s+")
 _BY = re.compile(
-    r"^\s*(?:(?:written|posted|published|reported|story|text|words|photos?)\s+)?(?:by|von|par|por|di|door|av|przez)\b[\s:]*",
+    r"^\s*(?:(?:written|posted|published|reported|story|text|words|photos?|skrevet|tekst)\s+)?"
+    r"(?:by|von|par|por|di|door|av|af|przez)\b[\s:]*",
     re.I,
 )
-_AUTHOR_LABEL = re.compile(r"^\s*(?:authors?|autor(?:in)?|auteur|автор|автори|writer|reporter)\s*[:：]\s*", re.I)
+_AUTHOR_LABEL = re.compile(
+    r"^\s*(?:authors?|autor(?:in|en|es|a)?|auteurs?|autore|автор|автори|writer|reporter|text|texte|testo|texto|"
+    r"tekst|yazar|muhabir|redacción)\s*[:：]\s*",
+    re.I,
+)
 # Where a byline sentence stops naming people: a date, "Updated", a pipe, a bullet.
 _CUT = re.compile(
     r"\s(?:[|•·]|[-–—]\s|updated\b|published\b|posted\b|last\s+modified\b|on\s+\w+\s+\d)"
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b"
     r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
-    r"|\b\d{4}-\d{2}-\d{2}|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b",
+    r"|\b\d{4}-\d{2}-\d{2}|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b"
+    r"|\s\d+\s*(?:min|mins|minute|minutes|minuten|minuto|minutos|dakika|分)\b",
     re.I,
 )
-_SPLIT = re.compile(r"\s*(,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bи\b|\bі\b|\bта\b)\s*", re.I)
+# "and" in the languages bylines are written in; a slash between two names too.
+_SPLIT = re.compile(
+    r"\s*(,|;|&|/|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\boch\b|\bja\b|\bés\b|\bve\b|\bsi\b|\bși\b|"
+    r"\bi\b|\bи\b|\bі\b|\bта\b|\bκαι\b)\s*",
+    re.I,
+)
+# News agencies are bylines of their own, written as the agency writes itself ("dpa" is lower case).
+AGENCIES = frozenset(
+    "dpa afp ap apa sda ats ansa efe epd kna dts ddp sid reuters ntb tt anp belga ritzau pap čtk ctk mti tass "
+    "ria interfax ukrinform xinhua kyodo jiji yonhap aa iha dha bernama pti ians ani upi aap cp lusa stt "
+    "europa press".split()
+) | {"europa press", "associated press", "agence france-presse", "press association", "pa", "dpa-afx", "kap"}
+# Photo credits beside a byline: "(Image: Jane Roe)", "Foto: Jane Roe".
+_CREDIT = re.compile(
+    r"[\(\[]\s*(?:images?|photos?|pictures?|fotos?|bild(?:er)?|imagen|kuva|billede|bilde|fotó|credit)\s*:[^)\]]*[\)\]]",
+    re.I,
+)
+_CREDIT_LINE = re.compile(
+    r"^\s*(?:images?|photos?|pictures?|fotos?|bild(?:er)?|imagen|kuva|billede|bilde|fotó|credit|quelle|source)\s*:",
+    re.I,
+)
+_BRACKETED = re.compile(r"\s*[\(\[]\s*([^\W\d_][^\W\d]{0,11})\s*[\)\]]\s*$")
+# Words of picture credits ("Getty Images", "AP Photo", "Foto: Imago"): never a byline's person.
+_CREDIT_WORDS = frozenset(
+    "image images photo photos foto fotos picture pictures bild bilder getty shutterstock imago alamy istock "
+    "istockphoto keystone epa-efe credit credits".split()
+)
+_SOCIAL = frozenset(
+    "twitter facebook x linkedin instagram whatsapp email e-mail mail share teilen follow folgen copy link print "
+    "drucken telegram reddit pinterest tiktok youtube threads bluesky mastodon rss xing flipboard messenger".split()
+)
 _URL = re.compile(r"^(?:https?:|www\.|//)|\.(?:com|org|net|co\.uk)\b", re.I)
 _NOT_A_NAME = re.compile(
     r"^(?:staff|staff writers?|staff reporters?|editorial(?: staff| board| team)?|editors?|admin|administrator|"
@@ -46,7 +82,8 @@ _ROLE_WORDS = re.compile(
     r"photographer|chief|director|head|senior|staff|special|intern|fellow|professor|author|host)\b",
     re.I,
 )
-_DATEISH = re.compile(r"\d{4}|\d{1,2}:\d{2}|\b(?:am|pm|ago)\b", re.I)
+# Digits are never part of a name: dates, times, "3 Min" reading times.
+_DATEISH = re.compile(r"\d|\b(?:am|pm|ago)\b", re.I)
 
 
 def tidy(text: str | None) -> str:
@@ -54,24 +91,33 @@ def tidy(text: str | None) -> str:
     return _WS.sub(" ", text or "").strip()
 
 
+def is_agency(text: str) -> bool:
+    return text.strip(" .").casefold() in AGENCIES
+
+
 def is_plausible_name(text: str) -> bool:
-    """A person's or organisation's name, not a date, URL, label or sentence."""
+    """A person's or organisation's name, not a date, URL, label, social button or sentence."""
+    if is_agency(text):
+        return True
     if not 2 <= len(text) <= MAX_NAME or _URL.search(text) or _DATEISH.search(text):
         return False
-    if _NOT_A_NAME.match(text.strip(" .:")):
+    words = [w.strip(".:,") for w in text.casefold().split()]
+    if _NOT_A_NAME.match(text.strip(" .:")) or all(w in _SOCIAL for w in words) or _CREDIT_WORDS.intersection(words):
         return False
     if len(text.split()) > 6 or text.endswith(("!", "?")):
         return False
-    # Lower-case first letters are not names; scripts without case (CJK, Arabic) pass.
-    return any(ch.isalpha() for ch in text) and not text[0].islower()
+    # Lower-case first letters are not names, but for a site that writes its name as a domain ("mbl.is");
+    # scripts without case (CJK, Arabic) pass.
+    domain = re.fullmatch(r"[a-z0-9][\w\-]*(?:\.[a-z]{2,})+", text) is not None
+    return any(ch.isalpha() for ch in text) and (not text[0].islower() or domain)
 
 
 def names_from_byline(raw: str) -> list[tuple[str, str | None]]:
     """[(name, role)] from a byline string: "By Jane Doe and John Roe", "Jane Doe, Staff Writer"."""
     text = tidy(raw)
-    if not text or len(text) > 300:
+    if not text or len(text) > 300 or _CREDIT_LINE.match(text):
         return []
-    text = _AUTHOR_LABEL.sub("", _BY.sub("", text))
+    text = _AUTHOR_LABEL.sub("", _BY.sub("", _CREDIT.sub("", text)))
     # "Jane Doe (with John Roe)" names two people; "Jane Doe (https://...)" is handled by the caller.
     text = re.sub(r"\s*\((?:avec|with|mit|con|com)\s+([^)]*)\)", r", \1", text, flags=re.I)
     cut = _CUT.search(text)
@@ -80,24 +126,44 @@ def names_from_byline(raw: str) -> list[tuple[str, str | None]]:
     text = text.strip(" :|•·-–—,")
     people: list[tuple[str, str | None]] = []
     pieces = _SPLIT.split(text)
+    words = [p.strip(" .:|•·-–—") for p in pieces[::2]]
+    if len(words) == 2 and pieces[1] == "," and all(len(w.split()) == 1 and not is_agency(w) for w in words):
+        # "Jane, Doe" (or "Jane, . Doe" with a lost middle initial) is one person, not two.
+        pieces = [f"{words[0]} {words[1]}"]
     # pieces alternate: text, separator, text, ...; after a role, only "and" introduces another person.
     after_role = False
+    agencies: list[str] = []
     for index in range(0, len(pieces), 2):
         part = _BY.sub("", pieces[index] or "").strip(" :|•·-–—")
+        part = part.lstrip(".,; ")
         joiner = (pieces[index - 1] or "").strip().lower() if index else ""
+        bracketed = _BRACKETED.search(part)
+        if bracketed:
+            # "Jane Doe (jd)": initials in brackets go; a bracketed agency ("(dpa)") is a byline of its own.
+            part = part[: bracketed.start()].rstrip()
+            if is_agency(bracketed.group(1)) and part:
+                agencies.append(bracketed.group(1))
         if part.endswith(".") and not re.search(r"\b[A-Z]\.$", part):
             part = part[:-1].rstrip()
         if not part:
             continue
-        if after_role and joiner in (",", ";"):
+        if after_role and joiner in (",", ";") and not is_agency(part):
             continue
+        if people and joiner in (",", ";") and _is_place(part):
+            continue  # the dateline: "AFP, MANILA"
         if people and _ROLE_WORDS.search(part) and people[-1][1] is None:
             people[-1] = (people[-1][0], part)
             after_role = True
         elif is_plausible_name(part):
             people.append((part, None))
             after_role = False
+    people += [(a, None) for a in agencies if a.casefold() not in {n.casefold() for n, _ in people}]
     return people
+
+
+def _is_place(text: str) -> bool:
+    """A dateline's place after a byline: one word in capitals ("MANILA"), not an agency."""
+    return len(text.split()) == 1 and text.isupper() and len(text) >= 3 and not is_agency(text)
 
 
 def clean_authors(authors: Iterable[Author]) -> tuple[Author, ...]:
@@ -137,7 +203,9 @@ def authors_from_markup(root: HtmlElement) -> tuple[Author, ...]:
             continue
         if _SKIP_CLASS.search(element.get("class") or "") and element.get("itemprop") != "author":
             continue
-        if any(_in_chrome(a) for a in element.iterancestors()):
+        # Microdata that names the author is believed even in a sidebar; class names there are other stories'.
+        stated = element.get("itemprop") == "author"
+        if any(_in_chrome(a) and not (stated and a.tag == "aside") for a in element.iterancestors()):
             continue
         found.extend(_authors_in(element))
         if len(found) >= 8:
@@ -155,13 +223,19 @@ _CHROME_CLASS = re.compile(
 
 
 def _in_chrome(element: HtmlElement) -> bool:
-    """Inside page furniture (footer, comments, teasers), where author names are not this story's."""
-    if element.tag in ("footer", "nav"):
+    """Inside page furniture (footer, sidebar, comments, teasers), where author names are not this story's."""
+    if element.tag in ("footer", "nav", "aside"):
         return True
+    if element.tag == "li" and element.find(".//*[@href]") is not None and _has_heading(element):
+        return True  # a teaser card in a list of other stories
     if element.tag in ("body", "html"):
         return False
     marks = f"{element.get('class') or ''} {element.get('id') or ''}".split()
     return any(_CHROME_CLASS.match(mark) for mark in marks)
+
+
+def _has_heading(element: HtmlElement) -> bool:
+    return any(True for _ in element.iter("h1", "h2", "h3", "h4"))
 
 
 _PROFILE_IN_PARENS = re.compile(r"\s*\((https?://[^)\s]+)\)")

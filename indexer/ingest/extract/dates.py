@@ -1,7 +1,8 @@
 """Dates in a page's markup, and the one normal form they take here: ISO 8601, date or date and time.
 
 `published_date` and `modified_date` read what the page states about itself (JSON-LD, meta tags,
-microdata, <time> elements; htmldate on the <head> as a last resort), never the story text.
+microdata, <time> elements, the date line by the headline; htmldate on the <head> as a last resort),
+never the story text.
 `normalise_date` turns the forms pages use (ISO variants, Unix stamps, RFC 2822, "March 5, 2021")
 into ISO 8601, and answers None for anything it is unsure of or that lies outside 1990..next year.
 """
@@ -16,6 +17,7 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from .byline import tidy
+from .textdate import visible_date
 
 PUBLISHED_META = (
     "article:published_time",
@@ -49,8 +51,11 @@ MODIFIED_META = (
 )
 
 
-def published_date(root: HtmlElement, meta: dict[str, list[str]], article: dict, url: str | None) -> str | None:
-    """When the page says it was published: JSON-LD, meta tags, microdata, <time>, then htmldate on the head."""
+def published_date(
+    root: HtmlElement, meta: dict[str, list[str]], article: dict, url: str | None, language: str | None = None
+) -> str | None:
+    """When the page says it was published: JSON-LD, meta tags, microdata, <time>, the date printed by the
+    headline or byline (in the page's language), then htmldate on the head."""
     found = (
         _date_from(article.get("datePublished"))
         or _date_from(article.get("dateCreated"))
@@ -58,6 +63,7 @@ def published_date(root: HtmlElement, meta: dict[str, list[str]], article: dict,
         or _first_date(meta, PUBLISHED_META)
         or _microdata_date(root, "datePublished")
         or _time_element_date(root)
+        or visible_date(root, language)
     )
     return found or _htmldate_head(root, url)
 

@@ -18,9 +18,11 @@ from lxml.html import HtmlElement
 
 from indexer.model import Author
 
-from .byline import authors_from_markup, clean_authors, merge_author, tidy
+from .authors import choose_authors, dateline_byline, labelled_byline, names_only_site, site_keys
+from .byline import authors_from_markup, clean_authors, tidy
 from .dates import modified_date, published_date
 from .dates import normalise_date as normalise_date  # re-exported: callers import it from here
+from .title import clean_title, visible_headline
 
 ARTICLE_TYPES = (
     "NewsArticle",
@@ -75,6 +77,7 @@ class PageMetadata:
     description: str | None = None
     article_body: str | None = None  # JSON-LD articleBody, when the page carries one
     reading_time_minutes: int | None = None  # as the page states it
+    sites: frozenset[str] = frozenset()  # keys under which the site names itself (authors.site_keys)
 
 
 def read_metadata(root: HtmlElement, url: str | None = None) -> PageMetadata:
@@ -93,20 +96,26 @@ def read_metadata(root: HtmlElement, url: str | None = None) -> PageMetadata:
     )
     page_url = _page_url(root, meta, article, url)
     title, suffix = _title(root, meta, article, source, page_url)
+    title = _headline(root, meta, article, source, page_url, title)
     image, caption = _lead_image(root, meta, article, ids)
+    names = [source, _name_of(_resolve(article.get("publisher"), ids)), _name_of(website)]
+    names += [v for key in SOURCE_META for v in meta.get(key, ())]
+    sites = frozenset(site_keys(names, page_url or url))
+    language = _language(root, meta, article)
     return PageMetadata(
         title=title or None,
-        authors=_authors(root, meta, article, ids, source),
+        authors=_authors(root, meta, article, ids, sites, language),
         source=source or suffix,
         url=page_url,
-        published=published_date(root, meta, article, url or page_url),
+        published=published_date(root, meta, article, url or page_url, language),
         modified=modified_date(root, meta, article),
-        language=_language(root, meta, article),
+        language=language,
         lead_image=image,
         lead_image_caption=caption,
         description=_first(meta, ("og:description", "description")) or _text_value(article.get("description")),
         article_body=_text_value(article.get("articleBody")),
         reading_time_minutes=_reading_time(meta, article),
+        sites=sites,
     )
 
 
@@ -153,6 +162,25 @@ def _title(
     if chosen != page_title and page_title and not suffix:
         suffix = strip_site_name(page_title, source, url)[1]
     return title, suffix
+
+
+def _headline(
+    root: HtmlElement,
+    meta: dict[str, list[str]],
+    article: dict,
+    source: str | None,
+    url: str | None,
+    fallback: str | None,
+) -> str | None:
+    """The visible headline when the page shows one (see title.py), else the metadata title."""
+    page_title = _first_text(root, "//head/title") or _first_text(root, "//title")
+    raw = [_first(meta, TITLE_META[:1]), _text_value(article.get("headline"))]
+    raw += [_first(meta, (key,)) for key in TITLE_META[1:]] + [page_title]
+    candidates = [strip_site_name(c, source, url)[0] for c in raw if c]
+    shown = visible_headline(root, candidates, source)
+    if shown:
+        return clean_title(strip_site_name(shown, source, url, guess=False)[0]) or None
+    return clean_title(fallback) or None
 
 
 # --- JSON-LD ---------------------------------------------------------------------------------------
@@ -300,8 +328,9 @@ def _page_url(root: HtmlElement, meta: dict[str, list[str]], article: dict, url:
     return None
 
 
-def strip_site_name(title: str, source: str | None, url: str | None) -> tuple[str, str | None]:
-    """("Story", "Site") from "Story | Site" or "Site - Story"; a short trailing segment counts as the site."""
+def strip_site_name(title: str, source: str | None, url: str | None, guess: bool = True) -> tuple[str, str | None]:
+    """("Story", "Site") from "Story | Site" or "Site - Story"; with `guess`, a short trailing segment
+    counts as the site too."""
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:
         return title, None
@@ -317,7 +346,7 @@ def strip_site_name(title: str, source: str | None, url: str | None) -> tuple[st
     while len(parts) > 1 and _is_site(parts[0], source, host):
         removed = removed or parts[0]
         parts, marks = parts[1:], marks[1:]
-    if removed is None and len(parts) > 1:
+    if guess and removed is None and len(parts) > 1:
         head = _join(parts[:-1], marks[:-1])
         last = parts[-1]
         if len(last.split()) <= 3 and len(last) <= 30 and len(head.split()) >= 4 and marks[-1].strip() != "/":
@@ -416,22 +445,28 @@ def page_image(root: HtmlElement, image: str) -> tuple[str | None, str | None]:
 
 
 def _authors(
-    root: HtmlElement, meta: dict[str, list[str]], article: dict, ids: dict[str, dict], source: str | None
+    root: HtmlElement,
+    meta: dict[str, list[str]],
+    article: dict,
+    ids: dict[str, dict],
+    sites: frozenset[str],
+    language: str | None,
 ) -> tuple[Author, ...]:
     structured = clean_authors(_json_ld_authors(article.get("author") or article.get("creator"), ids))
     from_meta = clean_authors(Author(value) for key in AUTHOR_META for value in meta.get(key, ()))
-    markup = authors_from_markup(root)
-    site = (source or "").casefold()
-    # The publisher named as author ("Folha de S.Paulo") yields to a person named anywhere else.
-    people = [tuple(a for a in group if a.name.casefold() != site) for group in (structured, from_meta, markup)]
-    chosen = next((g for g in people if g), None) or structured or from_meta
-    # Details one source lacks (a profile link in the byline, a job title in JSON-LD) come from the others.
-    extra = {a.name.casefold(): a for a in (*markup, *from_meta, *structured)}
-    return tuple(merge_author(a, extra[a.name.casefold()]) if a.name.casefold() in extra else a for a in chosen)
+    chosen = choose_authors((structured, from_meta, authors_from_markup(root)), set(sites))
+    if not chosen or names_only_site(chosen, set(sites)):
+        for fallback in (labelled_byline, lambda r: dateline_byline(r, language)):
+            found = fallback(root)
+            if found and not names_only_site(found, set(sites)):
+                return found
+    return chosen
 
 
 def _json_ld_authors(value: Any, ids: dict[str, dict]) -> list[Author]:
     items = value if isinstance(value, list) else [value]
+    while any(isinstance(i, list) for i in items):  # lists nested in the author list
+        items = [x for i in items for x in (i if isinstance(i, list) else [i])]
     found: list[Author] = []
     for item in items:
         item = _resolve(item, ids)
