@@ -35,7 +35,7 @@ pytestmark = pytest.mark.skipif(
 )
 # How long one step may take before it is taken as never coming (steps take well under a second).
 STEP_S = 60.0
-SEAWALL = "Port Halden’s new seawall meets its first king tide"
+SEAWALL = "Port Halden’s new seawall meets its first king tide — and holds"
 
 
 def wait_for(what: str, check: Callable[[], object], limit: float = STEP_S) -> object:
