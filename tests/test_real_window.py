@@ -211,6 +211,10 @@ def test_a_user_at_the_keyboard(display: str, tmp_path: Path) -> None:
         desktop.xdotool("windowactivate", "--sync", str(window))
         desktop.key("ctrl+q")
         assert app.wait(timeout=STEP_S) == 0
+    except AssertionError as failure:
+        desktop.shot(shots, "99-failed")
+        active = desktop.xdotool("getactivewindow", "getwindowname")
+        raise AssertionError(f"{failure} (window with the keyboard: {active!r}; screenshots in {shots})") from None
     finally:
         if app.poll() is None:
             app.kill()
