@@ -72,3 +72,18 @@ def test_a_long_runtime_folder_does_not_stop_the_window_listening(tmp_path: Path
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(deep))
     name = instance.server_name(tmp_path / "library")
     assert len(name.encode()) <= 100  # fits a Unix socket address; the temporary folder is used instead
+
+
+def test_a_second_start_without_files_brings_the_window_forward_instead_of_refusing(qtbot, window) -> None:  # noqa: ANN001
+    second = subprocess.Popen(
+        [sys.executable, "-m", "desktop", "--library", str(window.library.folder)],
+        cwd=crashkit.PROJECT,
+        env=crashkit.child_env({"QT_QPA_PLATFORM": "offscreen"}),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    qtbot.waitUntil(lambda: second.poll() is not None)
+    out, err = second.communicate()
+    assert second.returncode == 0 and "already open" not in err + out, err
+    assert window.library.count() == len(STORIES)  # nothing imported, nothing changed
