@@ -356,7 +356,7 @@ def _zip() -> bytes:
         (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(200), "JPEG image"),
         (b"GIF89a\x01\x00\x01\x00" + bytes(30), "GIF image"),
         (b"RIFF\x10\x00\x00\x00WEBPVP8 " + bytes(30), "WebP image"),
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "PDF document"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "damaged or truncated PDF"),
         (_zip(), "zip archive"),
         (gzip.compress(article().encode()), "gzip"),
         (b"\x7fELF\x02\x01\x01" + bytes(60), "program"),
