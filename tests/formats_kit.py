@@ -144,7 +144,9 @@ NEWSLETTER_PARAGRAPHS = [
 def newsletter_html(
     *, byline: str = "By Ilse Marten", view_link: str = "https://letters.example/p/ferry-winter"
 ) -> str:
-    paragraphs = "".join(f"<p>{p}</p>" for p in NEWSLETTER_PARAGRAPHS)
+    figure = '<figure><img src="cid:chart@letters" alt="Chart"><figcaption>Crossings per week</figcaption></figure>'
+    first, *rest = NEWSLETTER_PARAGRAPHS
+    paragraphs = f"<p>{first}</p>{figure}" + "".join(f"<p>{p}</p>" for p in rest)
     return f"""<html><head><meta charset="utf-8"><title>Harbour Notes</title></head><body>
 <div style="display:none;max-height:0">Preview text the inbox shows and the story does not need.</div>
 <table><tr><td><a href="{view_link}">View in browser</a></td></tr></table>
@@ -152,7 +154,6 @@ def newsletter_html(
 <h1>The winter ferry stays</h1>
 <p class="byline">{byline}</p>
 {paragraphs}
-<img src="cid:chart@letters" alt="Chart of crossings">
 </td></tr></table>
 <table><tr><td>
 <p>You received this email because you subscribed to Harbour Notes.

@@ -130,14 +130,15 @@ def read_mail(data: bytes, name: str = "message.eml", from_mbox: bool = True) ->
     text, is_html = body
     page = text if is_html else _text_page(text)
     url = _view_online_link(page) if is_html else None
-    page = clean_newsletter(page) if is_html else page
+    subject = _subject(message)
+    page = clean_newsletter(page, subject) if is_html else page
     hints = Extracted(
-        title=_subject(message) or None,
+        title=subject or None,
         published=_date(_header(message, "Date")),
         source=_sender(message),
         url=url or _list_post(message),
     )
-    resources = _inline_images(parts)
+    resources, page = _inline_images(parts, page)
     stem = re.sub(r"[^\w.-]+", "-", (hints.title or "message")[:60]).strip("-") or "message"
     return Saved(
         data=page.encode("utf-8"),
@@ -200,7 +201,9 @@ def _text_page(text: str) -> str:
     )
 
 
-def _inline_images(parts: list[Message]) -> tuple[Resource, ...]:
+def _inline_images(parts: list[Message], page: str) -> tuple[tuple[Resource, ...], str]:
+    """The images sent inside the message (`cid:` references), renamed in the page to names that read as
+    image files (the extractor keeps images by the look of their address)."""
     images: list[Resource] = []
     for part in parts:
         content_id = str(part.get("Content-ID", "")).strip().strip("<>")
@@ -208,8 +211,10 @@ def _inline_images(parts: list[Message]) -> tuple[Resource, ...]:
             continue
         payload = part.get_payload(decode=True)
         if isinstance(payload, bytes) and 0 < len(payload) <= MAX_IMAGE_BYTES:
-            images.append(Resource(ref=f"cid:{content_id}", data=payload, mime=part.get_content_type()))
-    return tuple(images)
+            name = f"mail-image-{len(images) + 1}.{part.get_content_subtype() or 'img'}"
+            page = re.sub(r"(['\"])cid:" + re.escape(content_id) + r"\1", r"\g<1>" + name + r"\g<1>", page)
+            images.append(Resource(ref=name, data=payload, mime=part.get_content_type()))
+    return tuple(images), page
 
 
 def _header(message: Message, name: str) -> str | None:
@@ -274,8 +279,11 @@ def _view_online_link(page: str) -> str | None:
     return None
 
 
-def clean_newsletter(page: str) -> str:
-    """The HTML part without the "View in browser" line, tracking pixels, and the footer from "unsubscribe" on."""
+def clean_newsletter(page: str, subject: str = "") -> str:
+    """The HTML part without the "View in browser" line, tracking pixels, and the footer from "unsubscribe" on.
+
+    The subject becomes the page's title, so that the extractor knows the headline when the body repeats it.
+    """
     from lxml import etree
     from lxml import html as lxml_html
 
@@ -305,6 +313,21 @@ def clean_newsletter(page: str) -> str:
                 _drop(later)
             node = node.getparent()
         _drop(block)
+    if subject:
+        head = tree.find("head")
+        if head is None:
+            head = etree.Element("head")
+            tree.insert(0, head)
+        for old in head.findall("title"):
+            head.remove(old)
+        etree.SubElement(head, "title").text = subject
+    body = tree.find("body")
+    if body is not None and body.find(".//article") is None:
+        # What is left is the story: saying so keeps its figures in the extractor's eyes.
+        article = etree.SubElement(body, "article")
+        article.text, body.text = body.text, None
+        for child in list(body)[:-1]:
+            article.append(child)
     return lxml_html.tostring(tree, encoding="unicode")
 
 
