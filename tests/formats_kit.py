@@ -6,11 +6,13 @@ PDFs by a small writer below (Helvetica text at given positions), exports as JSO
 
 from __future__ import annotations
 
+import base64
 import csv
 import gzip
 import io
 import json
 import plistlib
+import struct
 import zipfile
 from datetime import datetime, timezone
 from email.message import EmailMessage
@@ -119,14 +121,36 @@ def webarchive(
     return plistlib.dumps(archive, fmt=plistlib.FMT_BINARY if fmt == "binary" else plistlib.FMT_XML)
 
 
-def nested_frames(depth: int) -> dict:
-    frame: dict = {"WebMainResource": {"WebResourceData": b"<p>frame</p>", "WebResourceURL": "https://ads.example/f"}}
-    for _ in range(depth):
-        frame = {
-            "WebMainResource": {"WebResourceData": b"<p>f</p>", "WebResourceURL": "https://ads.example/f"},
-            "WebSubframeArchives": [frame],
-        }
-    return frame
+def deep_webarchive_xml(depth: int) -> bytes:
+    """A web archive whose frames nest `depth` deep, as XML (plistlib cannot write one this deep)."""
+    page = base64.b64encode(article_html().encode()).decode()
+    frame = "<array><dict><key>WebMainResource</key><dict/><key>WebSubframeArchives</key>"
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0"><dict><key>WebMainResource</key><dict>'
+        f"<key>WebResourceData</key><data>{page}</data><key>WebResourceURL</key><string>{STORY_URL}</string>"
+        "</dict><key>WebSubframeArchives</key>"
+        + frame * depth
+        + "<array/>"
+        + "</dict></array>" * depth
+        + "</dict></plist>"
+    ).encode()
+
+
+def deep_webarchive_binary(depth: int) -> bytes:
+    """The same as a binary property list, written object by object: a dict, then arrays nested `depth` deep."""
+    objects = [b"\xd2" + struct.pack(">HHHH", 1, 3, 2, 4), b"\x5f\x10\x0fWebMainResource", b"\xd0"]
+    objects.append(b"\x5f\x10\x13WebSubframeArchives")
+    for level in range(depth):
+        objects.append(b"\xa1" + struct.pack(">H", 5 + level))
+    objects.append(b"\xa0")
+    body = b"bplist00"
+    offsets = []
+    for item in objects:
+        offsets.append(len(body))
+        body += item
+    table = len(body)
+    body += b"".join(struct.pack(">I", o) for o in offsets)
+    return body + b"\x00" * 6 + struct.pack(">BBQQQ", 4, 2, len(objects), 0, table)
 
 
 # -- mail ----------------------------------------------------------------------------------------------
