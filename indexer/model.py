@@ -259,9 +259,24 @@ class ContainerSummary:
             parts.append(f"{self.failed} failed")
         skipped = sum(self.skipped.values())
         if skipped:
-            reasons = ", ".join(f"{count} {reason}" for reason, count in self.skipped.items())
+            reasons = ", ".join(f"{count} {_plural(reason, count)}" for reason, count in self.skipped.items())
             parts.append(f"{skipped} skipped: {reasons}")
         return f"{name or self.path}: " + ", ".join(parts)
+
+
+# Reasons for skipping a record are written in the singular; these read so for many.
+_PLURALS = {
+    "request": "requests",
+    "revisit": "revisits",
+    "redirect": "redirects",
+    "error page": "error pages",
+    "empty page": "empty pages",
+    "row without a link": "rows without a link",
+}
+
+
+def _plural(reason: str, count: int) -> str:
+    return _PLURALS.get(reason, reason) if count != 1 else reason
 
 
 LINK_FORMAT = "link"
@@ -271,7 +286,7 @@ FORMAT_ORIGINS = {
     "xhtml": "saved page",
     "mhtml": "saved page",
     "singlefile": "saved page",
-    "text": "pasted text",
+    "text": "saved text",
     "warc": "web archive",
     "webarchive": "web archive",
     "email": "newsletter",

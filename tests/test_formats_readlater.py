@@ -131,7 +131,7 @@ def test_pocket_and_instapaper_rows_are_link_only_entries_found_by_title_and_tag
         assert [h.id for h in lib.search("tag:council").hits] == [ferry.id]
         lines = [c.line() for c in report.containers()]
         assert lines == [
-            f"{pocket}: 0 articles, 1 link-only entry, 1 skipped: 1 rows without a link",
+            f"{pocket}: 0 articles, 1 link-only entry, 1 skipped: 1 row without a link",
             f"{instapaper}: 0 articles, 1 link-only entry",
         ]
         # The same export again adds nothing.

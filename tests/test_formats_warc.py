@@ -85,9 +85,9 @@ def test_a_warc_imports_each_html_page_with_url_date_and_images(tmp_path: Path) 
         assert "held through the king tide" in seawall.text
         [summary] = report.containers()
         assert summary.articles == 4
-        assert summary.skipped == {"not HTML": 2, "requests": 1, "error pages": 1, "redirects": 1, "revisits": 1}
+        assert summary.skipped == {"not HTML": 2, "request": 1, "error page": 1, "redirect": 1, "revisit": 1}
         assert summary.line("crawl.warc.gz") == (
-            "crawl.warc.gz: 4 articles, 6 skipped: 2 not HTML, 1 requests, 1 error pages, 1 redirects, 1 revisits"
+            "crawl.warc.gz: 4 articles, 6 skipped: 2 not HTML, 1 request, 1 error page, 1 redirect, 1 revisit"
         )
         assert [h.id for h in lib.search("ferry service winter").hits][:1] == [ferry.id]
 

@@ -344,7 +344,7 @@ def list_links(path: Path, kind: str) -> Iterator[Source | Refused | Skipped]:
         yield Refused(display, f"the export is not a readable CSV file: {exc}"[:200])
         return
     if without_link:
-        yield Skipped(display, "rows without a link", without_link)
+        yield Skipped(display, "row without a link", without_link)
 
 
 def _row(header: list[str], row: list[str]) -> dict[str, str]:

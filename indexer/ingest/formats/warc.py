@@ -122,9 +122,9 @@ def _not_a_page(record: Any) -> str | None:
     if kind in ("warcinfo", "metadata", "conversion", "continuation"):
         return ""
     if kind == "request":
-        return "requests"
+        return "request"
     if kind == "revisit":
-        return "revisits"
+        return "revisit"
     if kind not in ("response", "resource"):
         return f"{kind} records"
     if kind == "response" and record.http_headers is not None:
@@ -133,18 +133,18 @@ def _not_a_page(record: Any) -> str | None:
         except ValueError:
             status = 0
         if 300 <= status < 400:
-            return "redirects"
+            return "redirect"
         if not 200 <= status < 300:
-            return "error pages"
+            return "error page"
         content_type = record.http_headers.get_header("Content-Type") or ""
     elif kind == "response" and "application/http" in (record.content_type or ""):
-        return "unreadable responses"
+        return "unreadable response"
     else:
         content_type = record.content_type or ""
     if content_type.split(";")[0].strip().lower() not in PAGE_TYPES:
         return "not HTML"
     if record.length == 0:
-        return "empty"
+        return "empty page"
     return None
 
 
