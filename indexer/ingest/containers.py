@@ -17,6 +17,7 @@ from pathlib import Path
 from indexer.model import ImportFailure, Saved
 
 from .formats import mail, readlater, warc
+from .formats.limits import DAMAGE
 from .walk import Item, Refused, Source
 
 _SNIFF = 65536
@@ -46,7 +47,7 @@ def records(path: Path) -> Iterator[Item] | None:
 def _zip_records(path: Path) -> Iterator[Item] | None:
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except DAMAGE:
         return None
     if warc.wacz_entries(archive):
         return _listing(archive, lambda: warc.list_wacz(path, archive))
@@ -60,12 +61,21 @@ def _listing(archive: zipfile.ZipFile, listing: Callable[[], Iterator[Item]]) ->
     with archive:
         try:
             yield from listing()
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        except DAMAGE as exc:
             yield Refused(archive.filename or "zip", f"the package is damaged: {exc}"[:200])
 
 
 def read_record(source: Source) -> Saved:
-    """One record of a container, read alone."""
+    """One record of a container, read alone; a damaged one ends in an `ImportFailure` with the reason."""
+    try:
+        return _read_record(source)
+    except (ImportFailure, RecursionError, MemoryError):
+        raise
+    except Exception as exc:  # the container changed or is damaged where this record lies
+        raise ImportFailure(f"the record cannot be read ({type(exc).__name__}: {exc})".splitlines()[0][:300]) from None
+
+
+def _read_record(source: Source) -> Saved:
     if source.kind == "warc":
         return warc.read_page(source)
     if source.kind == "mbox":

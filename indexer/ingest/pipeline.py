@@ -18,6 +18,7 @@ from indexer.store.files import sha256_of
 from .decode import decode
 from .extract.page import extract_html
 from .extract.text import extract_text
+from .formats.limits import DAMAGE
 from .read import read_saved
 from .sanitize import data_uri_image, sanitize_reader_html
 from .walk import Source
@@ -33,14 +34,14 @@ def prepare(source: Source) -> ArticleDraft:
 
         try:
             saved = read_record(source)
-        except (OSError, ValueError, EOFError) as exc:
+        except DAMAGE as exc:
             raise ImportFailure(f"cannot read the record: {getattr(exc, 'strerror', None) or exc}"[:300]) from None
         original = saved.original if saved.original is not None else saved.data
         return draft_from_saved(saved, saved.original_name or source.name, original)
     try:
         data = source.read()
-    except (OSError, ValueError) as exc:
-        raise ImportFailure(f"cannot read the file: {getattr(exc, 'strerror', None) or exc}") from None
+    except DAMAGE as exc:
+        raise ImportFailure(f"cannot read the file: {getattr(exc, 'strerror', None) or exc}"[:300]) from None
     if len(data) > MAX_INPUT_BYTES:
         raise ImportFailure(f"file is {len(data) / 2**20:.0f} MB; pages larger than 256 MB are not imported")
     saved = read_saved(data, source.name, source.sibling)

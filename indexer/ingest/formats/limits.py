@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from typing import Protocol
 
 from indexer.model import ImportFailure
@@ -13,6 +15,21 @@ RATIO_FLOOR_BYTES = 1024 * 1024  # small records may compress well without being
 MAX_DEPTH = 16  # nested frames, parts and archives
 MAX_IMAGES = 200  # images copied in per article
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
+
+
+# What reading a damaged container raises, from the file system, zipfile, zlib and the parsers.
+DAMAGE: tuple[type[BaseException], ...] = (
+    OSError,
+    ValueError,
+    EOFError,
+    KeyError,
+    IndexError,
+    zipfile.BadZipFile,
+    zlib.error,
+    NotImplementedError,  # zipfile: a compression method or zip version it does not know
+)
+# The same, with the refusals of the readers themselves.
+UNREADABLE: tuple[type[BaseException], ...] = (ImportFailure, *DAMAGE)
 
 
 class Readable(Protocol):

@@ -25,7 +25,7 @@ from indexer.model import Author, Extracted, Highlight, ImportFailure, Saved
 
 from ..walk import MAX_ENTRY_BYTES, Refused, Skipped, Source
 from .fragment import fragment_article, iso_date, link_page
-from .limits import MAX_PAGE_BYTES, MAX_RATIO, MAX_RECORDS
+from .limits import MAX_PAGE_BYTES, MAX_RATIO, MAX_RECORDS, UNREADABLE
 
 MAX_EXPORT_BYTES = 1024 * 1024 * 1024
 _OMNIVORE_METADATA = re.compile(r"(?:^|/)metadata_[\w-]*\.json$")
@@ -163,8 +163,8 @@ def list_omnivore(path: Path, archive: zipfile.ZipFile) -> Iterator[Source | Ref
     for info in omnivore_metadata(archive):
         try:
             items = _json_entry(archive, info)
-        except ImportFailure as exc:
-            yield Refused(f"{display}/{info.filename}", str(exc), container=display)
+        except UNREADABLE as exc:
+            yield Refused(f"{display}/{info.filename}", f"cannot be read: {exc}"[:200], container=display)
             continue
         if not isinstance(items, list):
             yield Refused(f"{display}/{info.filename}", "not a list of saved articles", container=display)

@@ -25,7 +25,7 @@ from indexer.model import ImportFailure, Resource, Saved
 
 from ..read import resource_refs
 from ..walk import MAX_ENTRY_BYTES, MAX_ZIP_TOTAL_BYTES, Refused, Skipped, Source
-from .limits import MAX_IMAGE_BYTES, MAX_IMAGES, MAX_RECORDS, read_bounded
+from .limits import DAMAGE, MAX_IMAGE_BYTES, MAX_IMAGES, MAX_RECORDS, UNREADABLE, read_bounded
 
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 _IMAGE_INDEX_LIMIT = 50_000
@@ -111,7 +111,7 @@ def _list(
                 yield Refused(where, f"record is {length / 2**20:.0f} MB; larger than {MAX_ENTRY_BYTES // 2**20} MB")
                 continue
             yield Source(where, path, entry, kind="warc", offset=offset, length=length, container=display)
-    except (ArchiveLoadFailed, ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+    except (ArchiveLoadFailed, *DAMAGE, AttributeError, TypeError, UnicodeError) as exc:  # warcio on junk
         reason = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
         yield Refused(display, f"the web archive is damaged after {count} record(s): {reason}", container=display)
 
@@ -231,7 +231,7 @@ def _page_images(source: Source, body: bytes, charset: str | None, url: str) -> 
         try:
             record = _one_record(image.span())
             data = read_bounded(record.content_stream(), record.length or 0, MAX_IMAGE_BYTES, "an image")
-        except (ImportFailure, OSError, ValueError, zipfile.BadZipFile, EOFError):
+        except UNREADABLE:
             continue
         if not data or total + len(data) > MAX_IMAGE_BYTES * 5:
             continue
@@ -280,7 +280,7 @@ def _list_images(source: Source) -> dict[str, tuple[int, int]]:
                 url = _target(record)
                 if url and content_type.strip().lower().startswith("image/"):
                     found.setdefault(url, (records.get_record_offset(), records.get_record_length()))
-    except (ArchiveLoadFailed, ValueError, OSError, EOFError, zipfile.BadZipFile):
+    except (ArchiveLoadFailed, *DAMAGE, AttributeError, TypeError, UnicodeError):
         pass  # the images listed before the damage are still good
     return found
 
