@@ -186,3 +186,26 @@ def test_deleting_an_article_deletes_its_highlights(tmp_path: Path) -> None:
         assert lib.highlights()
         lib.delete_articles([outcome.id])  # type: ignore[list-item]
         assert lib.highlights() == [] and lib.doctor() == []
+
+
+def test_a_pocket_zip_of_csv_parts_gives_its_links(tmp_path: Path) -> None:
+    import zipfile
+
+    export = tmp_path / "pocket.zip"
+    with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "part_000000.csv",
+            kit.pocket_csv(
+                [
+                    {"title": "Ferry", "url": kit.STORY_URL, "time_added": "1730800000", "tags": "transport"},
+                    {"title": "Seawall", "url": SECOND_URL, "time_added": "1731400000", "tags": ""},
+                ]
+            ),
+        )
+        archive.writestr("annotations/part_000000.json", "[]")
+    with Library(tmp_path / "lib") as lib:
+        report = lib.import_paths([export], workers=1)
+        assert report.ok
+        assert [o.path for o in report.of("link-only")] == [f"{export}/{kit.STORY_URL}", f"{export}/{SECOND_URL}"]
+        seawall = lib.article(report.of("link-only")[1].id)  # type: ignore[arg-type]
+        assert seawall is not None and seawall.title == "Seawall" and seawall.saved_at == "2024-11-12T08:26:40+00:00"

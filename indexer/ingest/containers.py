@@ -2,7 +2,8 @@
 
 - web archives: WARC (`WARC/1.x` records, gzipped or not) and WACZ (a zip with `archive/*.warc*`);
 - mailboxes: mbox (messages after `From ` lines);
-- read-later exports: wallabag's JSON, Omnivore's zip (`metadata_*.json`), Pocket's and Instapaper's CSV.
+- read-later exports: wallabag's JSON, Omnivore's zip (`metadata_*.json`), Pocket's and Instapaper's CSV
+  (Pocket's also as a zip of CSV files).
 
 Each record becomes one `Source` whose display is the container's path, `/`, and the record's URL,
 message id or entry name; what is not an article is counted in `Skipped` items by reason.
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from indexer.model import ImportFailure, Saved
 
-from .formats import mail, readlater, warc
+from .formats import links, mail, readlater, warc
 from .formats.limits import DAMAGE
 from .walk import Item, Refused, Source
 
@@ -38,9 +39,9 @@ def records(path: Path) -> Iterator[Item] | None:
         return mail.list_mbox(path)
     if readlater.looks_like_wallabag(head):
         return readlater.list_wallabag(path)
-    kind = readlater.csv_kind(head)
+    kind = links.csv_kind(head)
     if kind is not None:
-        return readlater.list_links(path, kind)
+        return links.list_links(path, kind)
     return None
 
 
@@ -53,6 +54,12 @@ def _zip_records(path: Path) -> Iterator[Item] | None:
         return _listing(archive, lambda: warc.list_wacz(path, archive))
     if readlater.omnivore_metadata(archive):
         return _listing(archive, lambda: readlater.list_omnivore(path, archive))
+    try:
+        exported_links = links.link_entries(archive)
+    except DAMAGE:
+        exported_links = []
+    if exported_links:
+        return _listing(archive, lambda: links.list_links_in_zip(path, archive))
     archive.close()
     return None
 
@@ -85,5 +92,5 @@ def _read_record(source: Source) -> Saved:
     if source.kind == "omnivore":
         return readlater.read_omnivore(source)
     if source.kind in ("pocket", "instapaper"):
-        return readlater.read_link(source)
+        return links.read_link(source)
     raise ImportFailure(f"unknown kind of record: {source.kind}")

@@ -6,14 +6,12 @@
   a worker parses its entry alone.
 - Omnivore (a zip of `metadata_*.json` lists, `content/<slug>.html`, `highlights/<slug>.md`): labels
   are tags, the highlights file's quotes (`> …`) are highlights and the text after each its note.
-- Pocket (`title,url,time_added,tags,status`) and Instapaper (`URL,Title,Selection,Folder,Timestamp`)
-  hold links only: each row is a link-only entry (title, address, saved date, tags), never fetched.
+
+Pocket's and Instapaper's CSV exports, which hold links only, are read in `links`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import zipfile
@@ -277,120 +275,6 @@ def _bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     if len(data) > MAX_PAGE_BYTES:
         raise ImportFailure(f"{info.filename} is larger than its header says")
     return data
-
-
-# -- Pocket and Instapaper CSV -----------------------------------------------------------------------
-
-
-def csv_kind(head: bytes) -> str | None:
-    """ "pocket" or "instapaper" when the first line is one of their export headers."""
-    first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace").strip().lower()
-    fields = [f.strip().strip('"') for f in first.split(",")]
-    if "url" in fields and "time_added" in fields:
-        return "pocket"
-    if fields[:5] == ["url", "title", "selection", "folder", "timestamp"]:
-        return "instapaper"
-    return None
-
-
-def list_links(path: Path, kind: str) -> Iterator[Source | Refused | Skipped]:
-    display = str(path)
-    try:
-        if path.stat().st_size > MAX_EXPORT_BYTES:
-            yield Refused(display, f"the export is larger than {MAX_EXPORT_BYTES // 2**30} GB; refused")
-            return
-        raw = path.read_bytes()
-    except OSError as exc:
-        yield Refused(display, f"cannot read the export: {exc.strerror or exc}")
-        return
-    consumed = [0]
-
-    def lines() -> Iterator[str]:
-        for line in raw.splitlines(keepends=True):
-            consumed[0] += len(line)
-            yield line.decode("utf-8", "replace")
-
-    reader = csv.reader(lines())
-    try:
-        header = next(reader)
-        header_end = consumed[0]
-        without_link = 0
-        count = 0
-        while True:
-            start = consumed[0]
-            row = next(reader, None)
-            if row is None:
-                break
-            count += 1
-            if count > MAX_RECORDS:
-                yield Refused(display, f"the export holds more than {MAX_RECORDS:,} rows; the rest are not read")
-                return
-            fields = _row(header, row)
-            url = fields.get("url", "").strip()
-            if not url:
-                without_link += not all(not v.strip() for v in row)
-                continue
-            header_line = raw[:header_end].decode("utf-8", "replace")
-            yield Source(
-                f"{display}/{url}",
-                str(path),
-                kind=kind,
-                offset=start,
-                length=consumed[0] - start,
-                key=header_line,
-                container=display,
-            )
-    except csv.Error as exc:
-        yield Refused(display, f"the export is not a readable CSV file: {exc}"[:200])
-        return
-    if without_link:
-        yield Skipped(display, "row without a link", without_link)
-
-
-def _row(header: list[str], row: list[str]) -> dict[str, str]:
-    return {name.strip().lstrip("\ufeff").lower(): value for name, value in zip(header, row, strict=False)}
-
-
-def read_link(source: Source) -> Saved:
-    data = source.span()
-    rows = list(csv.reader(io.StringIO((source.key or "") + data.decode("utf-8", "replace"))))
-    if len(rows) < 2:
-        raise ImportFailure("the row cannot be read")
-    fields = _row(rows[0], rows[1])
-    url = fields.get("url", "").strip()
-    title = fields.get("title", "").strip() or url
-    service = "Pocket" if source.kind == "pocket" else "Instapaper"
-    tags: list[str] = []
-    bookmarked = False
-    if source.kind == "pocket":
-        saved_at = iso_date(fields.get("time_added"))
-        tags = [t.strip() for t in re.split(r"[|,]", fields.get("tags", "")) if t.strip()]
-    else:
-        saved_at = iso_date(fields.get("timestamp"))
-        folder = fields.get("folder", "").strip()
-        bookmarked = folder.lower() == "starred"
-        if folder and folder.lower() not in ("unread", "archive", "starred"):
-            tags.append(folder)
-        raw_tags = fields.get("tags", "").strip()
-        if raw_tags:
-            try:
-                parsed = json.loads(raw_tags)
-            except ValueError:
-                parsed = raw_tags.split(",")
-            tags += [str(t).strip() for t in parsed if str(t).strip()] if isinstance(parsed, list) else []
-    extracted = Extracted(title=title, url=url or None, body_html=link_page(url or None, title, service))
-    return Saved(
-        data=data,
-        format="link",
-        url=url or None,
-        saved_at=saved_at,
-        ready=extracted,
-        tags=tuple(tags),
-        bookmarked=bookmarked,
-        link_only=True,
-        original=(source.key or "").encode("utf-8") + data,
-        original_name=f"{service.lower()}-link.csv",
-    )
 
 
 # -- shared ------------------------------------------------------------------------------------------
