@@ -151,7 +151,5 @@ def _date(value: object) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
-        return iso_date(value.strip()) or (
-            value.strip()[:10] if re.match(r"\d{4}-\d{2}-\d{2}$", value.strip()) else None
-        )
+        return iso_date(value.strip())
     return None

@@ -94,6 +94,8 @@ def iso_date(value: object) -> str | None:
             return None
     if not isinstance(value, str):
         return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        return value.strip()  # a day, not a moment: kept so
     text = value.strip().replace("Z", "+00:00").replace(" ", "T", 1)
     text = _OFFSET.sub(r"\1:\2", text)
     text = re.sub(r"(\.\d{6})\d+", r"\1", text)
