@@ -259,28 +259,31 @@ def _progress_bar() -> Iterator[Callable[[ImportProgress], None]]:
 
 def _print_import_report(report: ImportReport, *, as_json: bool) -> None:
     if as_json:
-        _print_json(
-            {
-                "imported": [{"path": o.path, "id": o.id} for o in report.of("imported")],
-                "duplicates": [{"path": o.path, "id": o.id} for o in report.of("duplicate")],
-                "failed": [{"path": o.path, "error": o.error} for o in report.of("failed")],
-                # Entries of read-later exports that hold only a link (not saved offline).
-                "link_only": [{"path": o.path, "id": o.id} for o in report.of("link-only")],
-                # Records of a container that are not articles, counted by reason.
-                "skipped": [{"path": o.path, "reason": o.error, "count": o.count} for o in report.of("skipped")],
-                "containers": [
-                    {
-                        "path": c.path,
-                        "articles": c.articles,
-                        "duplicates": c.duplicates,
-                        "link_only": c.links,
-                        "failed": c.failed,
-                        "skipped": c.skipped,
-                    }
-                    for c in report.containers()
-                ],
-            }
-        )
+        data: dict[str, object] = {
+            "imported": [{"path": o.path, "id": o.id} for o in report.of("imported")],
+            "duplicates": [{"path": o.path, "id": o.id} for o in report.of("duplicate")],
+            "failed": [{"path": o.path, "error": o.error} for o in report.of("failed")],
+        }
+        # Only when the import met them: entries that are only a link (read-later CSV exports), records
+        # of a container that are not articles (counted by reason), and one summary per container.
+        if report.of("link-only"):
+            data["link_only"] = [{"path": o.path, "id": o.id} for o in report.of("link-only")]
+        if report.of("skipped"):
+            data["skipped"] = [{"path": o.path, "reason": o.error, "count": o.count} for o in report.of("skipped")]
+        if report.containers():
+            data["containers"] = [
+                {
+                    "path": c.path,
+                    "articles": c.articles,
+                    "duplicates": c.duplicates,
+                    "link_only": c.links,
+                    "failed": c.failed,
+                    "skipped": c.skipped,
+                    "summary": c.line(),
+                }
+                for c in report.containers()
+            ]
+        _print_json(data)
         return
     for o in report.outcomes:
         if o.status == "imported":

@@ -236,6 +236,7 @@ def pdf(
     pages: list[list[tuple[float, float, float, str]]],
     info: dict[str, str] | None = None,
     size: tuple[float, float] = (595.0, 842.0),
+    deflated: bytes | None = None,
 ) -> bytes:
     """A PDF whose pages hold Helvetica text: (x, y, font size, text) each, Latin-1 only."""
     objects: list[bytes] = []
@@ -251,7 +252,12 @@ def pdf(
         stream = b"".join(
             b"BT /F1 %.1f Tf %.1f %.1f Td (%s) Tj ET\n" % (s, x, y, _pdf_string(t)) for x, y, s, t in texts
         )
-        content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"endstream")
+        if deflated is not None:  # the page's content as given, compressed
+            content = add(
+                b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(deflated) + deflated + b"\nendstream"
+            )
+        else:
+            content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"endstream")
         kids.append(
             add(
                 b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %.0f %.0f] /Resources << /Font << /F1 %d 0 R >> >> "
@@ -281,6 +287,13 @@ def pdf(
         % (len(objects) + 1, catalog, info_id, xref)
     )
     return out.getvalue()
+
+
+def pdf_bomb() -> bytes:
+    """A one-page PDF whose content stream is 100 MB of spaces, deflated to about 100 KB."""
+    import zlib
+
+    return pdf([[]], deflated=zlib.compress(b" " * 100_000_000, 9))
 
 
 def _pdf_string(text: str) -> bytes:

@@ -169,3 +169,9 @@ def test_a_truncated_pdf_is_refused_in_one_line(cut: float) -> None:
     with pytest.raises(ImportFailure) as refused:
         read_saved(data[: int(len(data) * cut)], "cut.pdf")
     assert "PDF" in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_a_pdf_whose_stream_unpacks_to_100_mb_is_refused_in_one_line() -> None:
+    with pytest.raises(ImportFailure, match="75 MB") as refused:
+        read_saved(kit.pdf_bomb(), "bomb.pdf")
+    assert "\n" not in str(refused.value)

@@ -266,11 +266,12 @@ def _date(value: str | None) -> str | None:
 
 
 def _view_online_link(page: str) -> str | None:
+    from lxml import etree
     from lxml import html as lxml_html
 
     try:
         tree = lxml_html.document_fromstring(page)
-    except (ValueError, TypeError, Exception):  # noqa: BLE001 - lxml raises its own error types on junk
+    except (ValueError, TypeError, etree.ParserError):
         return None
     for link in tree.iter("a"):
         href = (link.get("href") or "").strip()

@@ -48,7 +48,7 @@ def looks_like_pdf(data: bytes) -> bool:
 
 def read_pdf(data: bytes) -> Saved:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # warnings about sloppy files are not the user's concern
     try:
@@ -73,6 +73,9 @@ def read_pdf(data: bytes) -> Saved:
             lines += _page_lines(page, number)
         except RecursionError:
             raise ImportFailure("the PDF is nested too deeply to read; refused") from None
+        except LimitReachedError:
+            # pypdf stops unpacking a stream at 75 MB: no page of an article is that large.
+            raise ImportFailure("a stream in the PDF unpacks to more than 75 MB; refused as a likely bomb") from None
         except Exception as exc:  # noqa: BLE001 - one broken page: pypdf raises many kinds of errors
             if not lines and number == len(pages) - 1:
                 raise ImportFailure(f"a damaged or truncated PDF ({type(exc).__name__})") from None
