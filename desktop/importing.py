@@ -24,6 +24,19 @@ from desktop.dialogs.import_report import ImportReportDialog, summary_line
 from desktop.worker import TaskRunner
 
 REFRESH_SECONDS = 3  # a long import shows the articles stored so far this often, not only at the end
+# What the file chooser offers; every format is known by its content, so "All files" works as well.
+IMPORT_FILTER = ";;".join(
+    [
+        "Everything News Archive reads (*.html *.htm *.xhtml *.mhtml *.mht *.txt *.zip *.warc *.gz *.wacz"
+        " *.webarchive *.eml *.mbox *.md *.markdown *.pdf *.json *.csv)",
+        "Saved pages (*.html *.htm *.xhtml *.mhtml *.mht *.txt *.zip)",
+        "Web archives (*.warc *.gz *.wacz *.webarchive)",
+        "Newsletters (*.eml *.mbox)",
+        "Clippings and PDFs (*.md *.markdown *.pdf)",
+        "Read-later exports (*.json *.zip *.csv)",
+        "All files (*)",
+    ]
+)
 
 
 class ImportProgressBar(QWidget):
@@ -113,7 +126,7 @@ class ImportController(QObject):
             self._window,
             "Import saved articles",
             "",
-            "Saved pages (*.html *.htm *.mhtml *.mht *.txt *.zip);;All files (*)",
+            IMPORT_FILTER,
         )
         if files:
             self.import_paths([Path(f) for f in files])

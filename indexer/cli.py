@@ -21,7 +21,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from . import app_version, paths
-from .model import ArticleRecord, AuthorRecord, ImportFailure, ImportReport, LibraryError
+from .model import ArticleRecord, AuthorRecord, HighlightRecord, ImportFailure, ImportReport, LibraryError
 
 if TYPE_CHECKING:
     from .ingest.importer import ImportProgress
@@ -259,25 +259,49 @@ def _progress_bar() -> Iterator[Callable[[ImportProgress], None]]:
 
 def _print_import_report(report: ImportReport, *, as_json: bool) -> None:
     if as_json:
-        _print_json(
-            {
-                "imported": [{"path": o.path, "id": o.id} for o in report.of("imported")],
-                "duplicates": [{"path": o.path, "id": o.id} for o in report.of("duplicate")],
-                "failed": [{"path": o.path, "error": o.error} for o in report.of("failed")],
-            }
-        )
+        data: dict[str, object] = {
+            "imported": [{"path": o.path, "id": o.id} for o in report.of("imported")],
+            "duplicates": [{"path": o.path, "id": o.id} for o in report.of("duplicate")],
+            "failed": [{"path": o.path, "error": o.error} for o in report.of("failed")],
+        }
+        # Only when the import met them: entries that are only a link (read-later CSV exports), records
+        # of a container that are not articles (counted by reason), and one summary per container.
+        if report.of("link-only"):
+            data["link_only"] = [{"path": o.path, "id": o.id} for o in report.of("link-only")]
+        if report.of("skipped"):
+            data["skipped"] = [{"path": o.path, "reason": o.error, "count": o.count} for o in report.of("skipped")]
+        if report.containers():
+            data["containers"] = [
+                {
+                    "path": c.path,
+                    "articles": c.articles,
+                    "duplicates": c.duplicates,
+                    "link_only": c.links,
+                    "failed": c.failed,
+                    "skipped": c.skipped,
+                    "summary": c.line(),
+                }
+                for c in report.containers()
+            ]
+        _print_json(data)
         return
     for o in report.outcomes:
         if o.status == "imported":
-            print(f"imported   #{o.id}  {o.title or ''}  ({o.path})")
+            kind = "link-only" if o.link_only else "imported "
+            print(f"{kind}  #{o.id}  {o.title or ''}  ({o.path})")
         elif o.status == "duplicate":
             print(f"duplicate  of #{o.id}  ({o.path})")
-        else:
+        elif o.status == "failed":
             print(f"failed     {o.path}: {o.error}")
+    for container in report.containers():
+        print(container.line())
     summary = (
         f"{len(report.of('imported'))} imported, {len(report.of('duplicate'))} duplicates, "
         f"{len(report.of('failed'))} failed"
     )
+    links = len(report.of("link-only"))
+    if links:
+        summary += f", {links} link-only entr{'ies' if links != 1 else 'y'} (not saved offline)"
     if report.cancelled:
         summary += " (stopped early)"
     print(summary)
@@ -303,19 +327,28 @@ def article_json(a: ArticleRecord) -> dict:
         "tags": a.tags,
         "bookmarked": a.bookmarked,
         "original": a.original,
+        "origin": a.origin,
+        "link_only": a.link_only,
     }
+
+
+def highlight_json(h: HighlightRecord) -> dict:
+    return {"id": h.id, "article": h.article, "quote": h.quote, "note": h.note, "created": h.created}
 
 
 def cmd_show(args: argparse.Namespace, library_dir: Path | None) -> int:
     with _open(library_dir) as library:
         records = []
+        marked: dict[int, list[dict]] = {}
         for article_id in args.ids:
             record = library.article(article_id)
             if record is None:
                 raise LibraryError(f"no article with id {article_id}")
             records.append(record)
+            marked[record.id] = [highlight_json(h) for h in library.highlights(record.id)]
     if args.json:
-        _print_json(article_json(records[0]) if len(records) == 1 else [article_json(r) for r in records])
+        shown = [{**article_json(r), "highlights": marked[r.id]} for r in records]
+        _print_json(shown[0] if len(shown) == 1 else shown)
     elif args.html:
         print("\n".join(r.reader_html for r in records))
     else:
@@ -325,6 +358,7 @@ def cmd_show(args: argparse.Namespace, library_dir: Path | None) -> int:
             print(" · ".join(x for x in (r.source, r.published, byline) if x))
             if r.url:
                 print(r.url)
+            print(f"from a {r.origin}" + (": only the link was saved, not the page" if r.link_only else ""))
             print()
             print(r.text)
             print()

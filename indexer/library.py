@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 from whoosh.index import LockError
 
 from . import paths
-from .model import ArticleRecord, AuthorRecord, ImportReport, LibraryError
+from .model import ArticleRecord, AuthorRecord, HighlightRecord, ImportReport, LibraryError
 from .search import IndexDoc, SearchIndex, SearchResults
-from .store import backup, catalog, markers, tags
+from .store import backup, catalog, highlights, markers, tags
 from .store.database import Database, now_iso
 from .store.files import FileStore
 
@@ -329,6 +329,10 @@ class Library:
 
     def count(self) -> int:
         return int(self.db.scalar("SELECT COUNT(*) FROM articles") or 0)
+
+    def highlights(self, article_id: int | None = None) -> list[HighlightRecord]:
+        """The highlights (with their notes) of one article in reading order, or of every article."""
+        return highlights.list_highlights(self.db.conn, article_id)
 
     def authors(self) -> list[AuthorRecord]:
         rows = self.db.query("SELECT * FROM authors ORDER BY name COLLATE NOCASE")

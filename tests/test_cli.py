@@ -88,6 +88,9 @@ def test_show_json_has_every_contract_field(imported: tuple[Path, dict]) -> None
         "tags",
         "bookmarked",
         "original",
+        "origin",  # where it came from: "saved page", "web archive", "newsletter"...
+        "link_only",
+        "highlights",
     }
     assert set(one["authors"][0]) == {"name", "role", "bio", "url"}
     both = json.loads(run(library, "show", *map(str, ids), "--json").stdout)
@@ -193,3 +196,32 @@ def test_ctrl_c_stops_an_import_cleanly_after_the_current_article(tmp_path: Path
     assert run(library, "doctor").returncode == 0
     listed = json.loads(run(library, "list", "--json").stdout)
     assert len(listed) == stored
+
+
+def test_import_json_reports_containers_skipped_records_and_link_only_entries(tmp_path: Path) -> None:
+    from tests import formats_kit as kit
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    kit.warc_file(
+        folder / "crawl.warc.gz",
+        [
+            {"url": kit.STORY_URL, "body": article_html().encode()},
+            {"url": "https://harbour-ledger.example/a.png", "body": kit.PNG, "content_type": "image/png"},
+        ],
+    )
+    (folder / "pocket.csv").write_bytes(
+        kit.pocket_csv([{"title": "Seawall", "url": "https://harbour-ledger.example/s", "time_added": "1730800000"}])
+    )
+    result = run(tmp_path / "lib", "import", str(folder), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [i["path"] for i in report["imported"]] == [f"{folder / 'crawl.warc.gz'}/{kit.STORY_URL}"]
+    assert [i["path"] for i in report["link_only"]] == [f"{folder / 'pocket.csv'}/https://harbour-ledger.example/s"]
+    assert report["skipped"] == [{"path": str(folder / "crawl.warc.gz"), "reason": "not HTML", "count": 1}]
+    assert [c["summary"] for c in report["containers"]] == [
+        f"{folder / 'crawl.warc.gz'}: 1 article, 1 skipped: 1 not HTML",
+        f"{folder / 'pocket.csv'}: 0 articles, 1 link-only entry",
+    ]
+    shown = json.loads(run(tmp_path / "lib", "show", "--json", str(report["imported"][0]["id"])).stdout)
+    assert shown["origin"] == "web archive" and shown["highlights"] == [] and not shown["link_only"]

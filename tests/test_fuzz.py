@@ -232,3 +232,102 @@ def test_seeds_are_real_pages() -> None:
     for seed in TEXT_SEEDS:
         assert extract_text(decode(seed, None, html=False)).paragraphs
     assert codecs.lookup("utf-7")  # the odd encodings the mutations use exist here
+
+
+# -- the formats beyond saved pages ------------------------------------------------------------------------
+
+
+def _format_seeds() -> list[tuple[bytes, str]]:
+    from tests import formats_kit as kit
+
+    return [
+        (kit.newsletter(), "letter.eml"),
+        (
+            kit.webarchive(article_html().encode(), kit.STORY_URL, images={"https://x.example/a.png": kit.PNG}),
+            "a.webarchive",
+        ),
+        (kit.webarchive(article_html().encode(), kit.STORY_URL, fmt="xml"), "a.webarchive"),
+        (kit.clipping("title: Ferry\nauthor: '[[Maren Holt]]'\ntags: [a, b]").encode(), "clip.md"),
+        (kit.browser_print(), "printed.pdf"),
+    ]
+
+
+def _container_seeds() -> list[tuple[bytes, str]]:
+    import io
+    import tempfile
+    from pathlib import Path
+
+    from tests import formats_kit as kit
+
+    with tempfile.TemporaryDirectory() as folder:
+        warc = kit.warc_file(
+            Path(folder) / "c.warc.gz",
+            [
+                {"url": kit.STORY_URL, "body": article_html().encode()},
+                {"url": "https://x.example/a.png", "body": kit.PNG, "content_type": "image/png"},
+            ],
+        ).read_bytes()
+        plain = kit.warc_file(
+            Path(folder) / "c.warc", [{"url": kit.STORY_URL, "body": article_html().encode()}], compress=False
+        )
+        omnivore = kit.omnivore_zip(
+            Path(folder) / "o.zip",
+            [({"slug": "s", "title": "T", "url": kit.STORY_URL, "labels": ["x"]}, article_html(), "> quote\n\nnote\n")],
+        ).read_bytes()
+        plain_bytes = plain.read_bytes()
+    buffer = io.BytesIO()
+    buffer.write(kit.wallabag([kit.wallabag_entry(), kit.wallabag_entry(id=2, url="https://x.example/2", content="")]))
+    return [
+        (warc, "crawl.warc.gz"),
+        (plain_bytes, "crawl.warc"),
+        (kit.mbox([kit.newsletter(), kit.newsletter(message_id="<2@x>")]), "letters.mbox"),
+        (buffer.getvalue(), "wallabag.json"),
+        (omnivore, "omnivore.zip"),
+        (kit.pocket_csv([{"title": "T", "url": kit.STORY_URL, "time_added": "1", "tags": "a|b"}]), "pocket.csv"),
+        (kit.instapaper_csv([{"URL": kit.STORY_URL, "Title": "T", "Folder": "Starred", "Timestamp": "1"}]), "i.csv"),
+    ]
+
+
+FORMAT_SEEDS = _format_seeds()
+CONTAINER_SEEDS = _container_seeds()
+
+
+@st.composite
+def mutated_file(draw: st.DrawFn, seeds: list[tuple[bytes, str]]) -> tuple[bytes, str]:
+    index = draw(st.integers(0, len(seeds) - 1))
+    data, name = seeds[index]
+    return draw(mutated([data])), name
+
+
+@settings(FUZZ, max_examples=150)
+@given(mutated_file(FORMAT_SEEDS))
+def test_mutated_newsletters_web_archives_clippings_and_pdfs_end_in_an_article_or_a_reason(
+    case: tuple[bytes, str],
+) -> None:
+    from indexer.ingest.pipeline import draft_from_saved
+
+    data, name = case
+    CASES["count"] += 1
+    saved = survive("read_saved", lambda: read_saved(data, name, lambda rel: None))
+    if saved is not None:
+        survive("draft", lambda: draft_from_saved(saved, name, data))
+
+
+@settings(FUZZ, max_examples=120)
+@given(mutated_file(CONTAINER_SEEDS))
+def test_mutated_archives_mailboxes_and_exports_end_in_records_or_reasons(case: tuple[bytes, str]) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from indexer.ingest.pipeline import prepare
+    from indexer.ingest.walk import Source, walk
+
+    data, name = case
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        items = survive("walk", lambda: list(walk([path])))
+        for item in items or []:
+            CASES["count"] += 1
+            if isinstance(item, Source):
+                survive("prepare", lambda item=item: prepare(item))

@@ -53,6 +53,21 @@ def test_an_old_library_opens_with_everything_in_it(fixture: Path, tmp_path: Pat
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.name for f in FIXTURES])
+def test_an_old_library_gains_the_highlights_table_and_takes_highlights(fixture: Path, tmp_path: Path) -> None:
+    from tests import formats_kit as kit
+
+    copy = opened_copy(fixture, tmp_path)
+    export = tmp_path / "wallabag.json"
+    export.write_bytes(kit.wallabag([kit.wallabag_entry(url="https://harbour-ledger.example/other")]))
+    with Library(copy) as lib:
+        assert lib.db.scalar("PRAGMA user_version") == schema.SCHEMA_VERSION
+        assert lib.highlights() == []
+        assert lib.import_paths([export], workers=1).ok
+        assert [h.quote for h in lib.highlights()] == ["ending a two-year dispute"]
+        assert lib.doctor() == []
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.name for f in FIXTURES])
 def test_a_migration_of_an_old_library_takes_a_snapshot_first(
     fixture: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

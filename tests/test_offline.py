@@ -114,6 +114,7 @@ def test_cli_import_search_show_export_and_backup_never_connect(
     env, log = guarded_env
     pages = remote_pages(tmp_path / "pages", 8)  # 8: enough for the extraction worker processes to start
     pages += crashkit.corpus_pages(request, tmp_path / "pages", 4)
+    format_files(tmp_path / "pages")
     library = tmp_path / "library"
     base = [sys.executable, "-m", "desktop", "--library", str(library)]
 
@@ -135,6 +136,80 @@ def test_cli_import_search_show_export_and_backup_never_connect(
     run("doctor")
     attempts = log.read_text() if log.exists() else ""
     assert attempts == "", f"network attempts:\n{attempts}"
+
+
+def format_files(folder: Path) -> list[Path]:
+    """One file of every format beyond saved pages, each full of remote references (links, images, a List-Post)."""
+    from tests import formats_kit as kit
+
+    folder.mkdir(parents=True, exist_ok=True)
+    page = article_html(
+        title="Archived with remote references",
+        url="https://news.example/archived",
+        extra_body=REMOTE_BODY,
+        paragraphs=["The archived ferry story, with images that live elsewhere.", *crashkit.TOPICS],
+    ).encode()
+    files = [
+        kit.warc_file(folder / "crawl.warc.gz", [{"url": "https://news.example/archived", "body": page}]),
+        kit.omnivore_zip(
+            folder / "omnivore.zip",
+            [
+                (
+                    {"slug": "o", "title": "Omnivore copy", "url": "https://news.example/o"},
+                    REMOTE_BODY + "<p>Kept text of the omnivore story about the ferry.</p>" * 3,
+                    "> Kept text\n",
+                )
+            ],
+        ),
+    ]
+    named = {
+        "story.webarchive": kit.webarchive(page.replace(b"Archived with", b"Safari kept"), "https://news.example/s"),
+        "letter.eml": kit.newsletter(list_post="<https://letters.example/p/1>"),
+        "letters.mbox": kit.mbox(
+            [
+                kit.newsletter(
+                    subject="Second letter",
+                    message_id="<2@letters.example>",
+                    html=kit.newsletter_html().replace("Good morning.", "Hello again."),
+                )
+            ]
+        ),
+        "clip.md": kit.clipping(
+            "title: Clip\nsource: https://news.example/clip",
+            "![remote](https://images.example/x.png)\n\n" + "\n\n".join(crashkit.TOPICS),
+        ).encode(),
+        "printed.pdf": kit.browser_print(),
+        "wallabag.json": kit.wallabag(
+            [
+                kit.wallabag_entry(
+                    url="https://news.example/w",
+                    content=REMOTE_BODY + "<p>The wallabag copy of a story on the ferry.</p>" * 3,
+                )
+            ]
+        ),
+        "pocket.csv": kit.pocket_csv(
+            [{"title": "Never fetched", "url": "https://news.example/link", "time_added": "1"}]
+        ),
+    }
+    for name, data in named.items():
+        files.append(write_bytes(folder / name, data))
+    return files
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def test_every_new_format_imports_without_a_network_attempt(tmp_path: Path, blocked: Blocked) -> None:
+    files = format_files(tmp_path / "formats")
+    with Library(tmp_path / "library") as lib:
+        report = lib.import_paths(files, workers=1)
+        assert report.ok, [o for o in report.outcomes if o.status == "failed"]
+        assert len(report.of("imported")) + len(report.of("duplicate")) >= 8 and len(report.of("link-only")) == 1
+        for outcome in report.of("imported"):
+            record = lib.article(outcome.id)  # type: ignore[arg-type]
+            assert record is not None and 'src="https://' not in record.reader_html
 
 
 class Blocked:

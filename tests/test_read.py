@@ -356,7 +356,7 @@ def _zip() -> bytes:
         (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(200), "JPEG image"),
         (b"GIF89a\x01\x00\x01\x00" + bytes(30), "GIF image"),
         (b"RIFF\x10\x00\x00\x00WEBPVP8 " + bytes(30), "WebP image"),
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "PDF document"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "damaged or truncated PDF"),
         (_zip(), "zip archive"),
         (gzip.compress(article().encode()), "gzip"),
         (b"\x7fELF\x02\x01\x01" + bytes(60), "program"),
@@ -382,10 +382,16 @@ def test_random_bytes_end_in_saved_or_failure(data: bytes) -> None:
     except ImportFailure as failure:
         assert str(failure) and "\n" not in str(failure)
         return
-    assert saved.format in ("html", "xhtml", "mhtml", "singlefile", "text")
+    assert saved.format in ("html", "xhtml", "mhtml", "singlefile", "text", "email", "markdown", "pdf", "webarchive")
 
 
 PREFIXES = [
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n",
+    b"bplist00\xd1\x01\x02_\x10\x0fWebMainResource",
+    b'<?xml version="1.0"?><plist version="1.0"><dict><key>WebMainResource</key><dict><key>WebResourceData</key>',
+    b"---\ntitle: ",
+    b"From: Harbour Notes <n@letters.example>\r\nTo: r@home.example\r\nMessage-ID: <x@y>\r\n"
+    b"Content-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\n",
     b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=b\r\n\r\n--b\r\n",
     b"Content-Type: text/html\r\nMIME-Version: 1.0\r\n\r\n",
     b"<!DOCTYPE html><html><!--\n Page saved with SingleFile \n url: ",
@@ -402,3 +408,52 @@ def test_damaged_containers_end_in_saved_or_failure(prefix: bytes, rest: bytes) 
         read_saved(prefix + rest, "x.mhtml", lambda path: PNG)
     except ImportFailure as failure:
         assert "\n" not in str(failure)
+
+
+# Hostile files in the new formats: each ends in a one-line reason, and the rest of the import goes on.
+
+
+def _hostile_files(folder: Path) -> dict[str, tuple[Path, str]]:
+    from tests import formats_kit as kit
+
+    folder.mkdir(parents=True, exist_ok=True)
+    bomb = gzip.compress(b"<html><body><p>" + b"x" * (48 * 1024 * 1024) + b"</p></body></html>", 9)
+    files = {
+        "gzip bomb in a WARC record": (
+            kit.warc_file(
+                folder / "bomb.warc.gz",
+                [{"url": "https://bomb.example/", "body": bomb, "headers": [("Content-Encoding", "gzip")]}],
+            ),
+            "gzip bomb",
+        ),
+        "plist nested 500 deep": (folder / "deep.webarchive", "nest"),
+        "YAML alias bomb": (folder / "bomb.md", "aliases"),
+        "truncated PDF": (folder / "cut.pdf", "PDF"),
+        "binary file named .eml": (folder / "noise.eml", "binary data"),
+    }
+    files["plist nested 500 deep"][0].write_bytes(kit.deep_webarchive_binary(500))
+    laughs = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(9)
+    )
+    files["YAML alias bomb"][0].write_text(kit.clipping(laughs), encoding="utf-8")
+    printed = kit.browser_print()
+    files["truncated PDF"][0].write_bytes(printed[: len(printed) // 2])
+    files["binary file named .eml"][0].write_bytes(random.Random(11).randbytes(20_000))
+    return files
+
+
+def test_hostile_files_in_every_new_format_end_in_a_one_line_reason(tmp_path: Path) -> None:
+    from indexer.library import Library
+
+    files = _hostile_files(tmp_path / "hostile")
+    good = tmp_path / "hostile" / "good.html"
+    good.write_text(article(), encoding="utf-8")
+    with Library(tmp_path / "lib") as lib:
+        report = lib.import_paths([*(path for path, _ in files.values()), good], workers=1)
+        assert len(report.of("imported")) == 1
+        failed = report.of("failed")
+        for what, (path, says) in files.items():
+            [outcome] = [o for o in failed if o.path.startswith(str(path))]
+            assert says in (outcome.error or ""), f"{what}: {outcome.error}"
+            assert "\n" not in (outcome.error or ""), what

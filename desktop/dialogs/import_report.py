@@ -12,27 +12,52 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, Q
 ARTICLE_SCHEME = "newsarchive-article"
 
 
+def shown_name(outcome: Any) -> str:
+    """How the report names an input: its file name, or for a record "crawl.warc.gz/https://…"."""
+    container = getattr(outcome, "container", None)
+    if container and outcome.path.startswith(container + "/"):
+        return f"{Path(container).name}/{outcome.path[len(container) + 1 :]}"
+    return Path(outcome.path).name
+
+
 def report_html(report: Any) -> str:
     esc = html.escape
     imported, duplicates, failed = report.of("imported"), report.of("duplicate"), report.of("failed")
+    links = report.of("link-only")
     parts = []
+    containers = report.containers()
+    if containers:
+        # Web archives, mailboxes and exports hold many articles: one line each says what came of them.
+        parts.append("<h3>From archives, mailboxes and exports</h3><ul>")
+        for summary in containers[:500]:
+            parts.append(f'<li class="container">{esc(summary.line(Path(summary.path).name))}</li>')
+        parts.append("</ul>")
     if imported:
         parts.append(f"<h3>Imported ({len(imported)})</h3><ul>")
         for o in imported[:500]:
-            parts.append(f'<li><a href="{ARTICLE_SCHEME}:{o.id}">{esc(o.title or Path(o.path).name)}</a></li>')
+            parts.append(f'<li><a href="{ARTICLE_SCHEME}:{o.id}">{esc(o.title or shown_name(o))}</a></li>')
         if len(imported) > 500:
             parts.append(f"<li>… and {len(imported) - 500} more</li>")
+        parts.append("</ul>")
+    if links:
+        parts.append(
+            f"<h3>Saved as links only ({len(links)}): the export held no text, nothing was downloaded</h3><ul>"
+        )
+        for o in links[:500]:
+            parts.append(f'<li><a href="{ARTICLE_SCHEME}:{o.id}">{esc(o.title or shown_name(o))}</a></li>')
+        if len(links) > 500:
+            parts.append(f"<li>… and {len(links) - 500} more</li>")
         parts.append("</ul>")
     if duplicates:
         parts.append(f"<h3>Already in the archive ({len(duplicates)})</h3><ul>")
         for o in duplicates[:500]:
             link = f'<a href="{ARTICLE_SCHEME}:{o.id}">open the article kept</a>' if o.id else ""
-            parts.append(f"<li>{esc(Path(o.path).name)} — {link}</li>")
+            parts.append(f"<li>{esc(shown_name(o))} — {link}</li>")
         parts.append("</ul>")
     if failed:
         parts.append(f"<h3>Not imported ({len(failed)})</h3><ul>")
         for o in failed[:500]:
-            parts.append(f"<li><b>{esc(Path(o.path).name)}</b>: {esc(o.error or 'unreadable')}</li>")
+            parts.append(f"<li><b>{esc(shown_name(o))}</b>: {esc(o.error or 'unreadable')}</li>")
         parts.append("</ul>")
     if not parts:
         parts.append("<p>Nothing to import was found there.</p>")
@@ -44,6 +69,9 @@ def summary_line(report: Any) -> str:
         f"{len(report.of('imported'))} imported, {len(report.of('duplicate'))} already in the archive, "
         f"{len(report.of('failed'))} failed"
     )
+    links = len(report.of("link-only"))
+    if links:
+        text += f", {links} saved as links only"
     return text + (" — stopped early" if report.cancelled else "")
 
 

@@ -161,6 +161,7 @@ class ReaderView(QTextBrowser):
         if r.tags:
             tags = " ".join(f'<a href="{TAG_SCHEME}:{esc(_percent(t))}">#{esc(t)}</a>' for t in r.tags)
             lines.append(f'<p class="tags">{tags}</p>')
+        lines.append(f'<p class="origin">{esc(origin_line(r))}</p>')
         lines.append("<hr>")
         return "".join(lines)
 
@@ -282,6 +283,16 @@ class ReaderView(QTextBrowser):
             QDesktopServices.openUrl(url)
         elif url.isRelative() and url.hasFragment():
             self.scrollToAnchor(url.fragment())
+
+
+def origin_line(r: Any) -> str:
+    """Where the article came from and when it was saved: "From a web archive, saved 2024-11-06"."""
+    origin = getattr(r, "origin", None) or "saved page"
+    line = f"From {'an' if origin[:1].lower() in 'aeiou' else 'a'} {origin}"
+    if getattr(r, "link_only", False):
+        line += ": only the link was saved, not the page"
+    saved = (getattr(r, "saved_at", None) or "")[:10]
+    return line + (f", saved {saved}" if saved else "")
 
 
 def _percent(text: str) -> str:

@@ -4,7 +4,7 @@ A JSON export is a folder:
 ```
 DEST/archive.json      {"format": "newsarchive-export", "version": 1, ...}: every row the library
                        holds about the exported articles (every column), their authors, tags,
-                       sources, files and import history
+                       highlights, sources, files and import history
 DEST/files/ab/<sha>    the original files and their resources, byte for byte
 ```
 `restore.Restorer` reads such a folder back (it is what `newsarchive import DEST` runs).
@@ -218,6 +218,10 @@ def _article(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
     data["files"] = [
         {"sha256": r[0], "ref": r[1]}
         for r in conn.execute("SELECT sha256, ref FROM article_files WHERE article_id = ? ORDER BY ref", (article,))
+    ]
+    data["highlights"] = [
+        {key: r[key] for key in ("quote", "prefix", "suffix", "start", "note", "created", "origin")}
+        for r in conn.execute("SELECT * FROM highlights WHERE article_id = ? ORDER BY id", (article,))
     ]
     return data
 

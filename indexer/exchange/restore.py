@@ -1,6 +1,6 @@
 """Restoring a JSON export (see `export`) into a library: what `newsarchive import DEST` does with one.
 
-- Each exported article is restored in its own transaction (its row, files, authors, tags, bookmark
+- Each exported article is restored in its own transaction (its row, files, authors, tags, bookmark, highlights
   and history), so an interrupted restore keeps whole articles only and can be run again; one last
   transaction adds what no article carries (authors without articles, failed-import history).
 - Ids: while a table of the target was empty when the restore began, its rows keep their exported
@@ -230,6 +230,7 @@ class Restorer:
                 "INSERT OR IGNORE INTO article_tags(article_id, tag_id) VALUES (?, ?)",
                 (target, self._tag(conn, export, name)),
             )
+        _restore_highlights(conn, target, article)
         self._copy_history(conn, export, export.log.get(old, []), target)
         _owe(conn, touched)
         return ImportOutcome(where, "imported", id=target, title=title), touched
@@ -247,6 +248,7 @@ class Restorer:
             changed += conn.execute(
                 "UPDATE articles SET bookmarked_at = ? WHERE id = ? AND bookmarked_at IS NULL", (bookmarked, target)
             ).rowcount
+        _restore_highlights(conn, target, article)
         return {target} if changed else set()
 
     def _bring_file(self, conn: sqlite3.Connection, export: _Export, sha: str) -> None:
@@ -474,6 +476,24 @@ def _names(value: object) -> list[str]:
 
 def _free(conn: sqlite3.Connection, table: str, row_id: int) -> bool:
     return conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone() is None
+
+
+def _restore_highlights(conn: sqlite3.Connection, target: int, article: dict) -> None:
+    """The article's highlights as exported, each once (the same quote, note and time is the same highlight)."""
+    for entry in _list(article, "highlights"):
+        quote, created, origin = _text(entry, "quote"), _text(entry, "created"), _text(entry, "origin", "reader")
+        note, prefix, suffix = (_text(entry, key, None) for key in ("note", "prefix", "suffix"))
+        start = _int(entry, "start", None)
+        if conn.execute(
+            "SELECT 1 FROM highlights WHERE article_id = ? AND quote = ? AND note IS ? AND created = ?",
+            (target, quote, note, created),
+        ).fetchone():
+            continue
+        conn.execute(
+            """INSERT INTO highlights(article_id, quote, prefix, suffix, start, note, created, origin)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            (target, quote, prefix, suffix, start, note, created, origin),
+        )
 
 
 def _owe(conn: sqlite3.Connection, ids: set[int]) -> None:

@@ -32,12 +32,12 @@ from pathlib import Path
 
 from indexer.lifeline import tie_to_parent
 from indexer.model import ArticleDraft, ImportFailure, ImportOutcome, ImportReport, LibraryError
-from indexer.store.catalog import insert_article, match_existing
+from indexer.store.catalog import add_marks, fill_in_link, insert_article, match_existing
 from indexer.store.database import Database, now_iso
 from indexer.store.files import FileStore
 
 from .pipeline import prepare
-from .walk import Refused, Source, walk
+from .walk import Item, Refused, Skipped, Source, walk
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +100,7 @@ class Importer:
         self.db = db
         self.files = files
         self.on_stored = on_stored
+        self.remarked: set[int] = set()  # articles already there that gained tags, a bookmark or highlights
 
     def run(
         self,
@@ -114,7 +115,7 @@ class Importer:
         report = ImportReport()
         started = time.monotonic()
         pending_index: list[int] = []
-        counts = {"imported": 0, "duplicate": 0, "failed": 0}
+        counts = {"imported": 0, "duplicate": 0, "failed": 0, "skipped": 0}
         workers = default_workers() if workers is None else workers
 
         feeder = _IndexFeeder(self.on_stored)
@@ -122,7 +123,7 @@ class Importer:
         def record(outcome: ImportOutcome) -> None:
             report.outcomes.append(outcome)
             counts[outcome.status] += 1
-            if outcome.status == "imported" and outcome.id is not None:
+            if outcome.id is not None and (outcome.status == "imported" or outcome.id in self.remarked):
                 pending_index.append(outcome.id)
                 if len(pending_index) >= INDEX_BATCH:
                     feeder.feed(list(pending_index))
@@ -143,12 +144,23 @@ class Importer:
         try:
             for item, result in self._results(paths, total, workers, cancel):
                 try:
-                    if isinstance(item, Refused):
-                        record(self._log(ImportOutcome(item.display, "failed", error=item.reason)))
+                    if isinstance(item, Skipped):
+                        # Not articles and not errors: counted in the report, not written to the import log.
+                        record(
+                            ImportOutcome(
+                                item.display, "skipped", error=item.reason, container=item.display, count=item.count
+                            )
+                        )
+                    elif isinstance(item, Refused):
+                        outcome = ImportOutcome(item.display, "failed", error=item.reason, container=item.container)
+                        record(self._log(outcome))
                     elif isinstance(result, ImportFailure):
-                        record(self._log(ImportOutcome(item.display, "failed", error=str(result) or "unreadable")))
+                        reason = str(result) or "unreadable"
+                        record(self._log(ImportOutcome(item.display, "failed", error=reason, container=item.container)))
                     elif result is not None:
-                        record(self._store(item.display, result))
+                        outcome = self._store(item.display, result)
+                        outcome.container = item.container
+                        record(outcome)
                 except (OSError, sqlite3.OperationalError) as exc:
                     # The library itself cannot take more (a full disk, a vanished USB stick): every
                     # remaining file would fail the same way, so stop now. What is stored stays.
@@ -169,14 +181,14 @@ class Importer:
 
     def _results(
         self, paths: list[str | Path], total: int, workers: int, cancel: CancelCheck | None
-    ) -> Iterator[tuple[Source | Refused, ArticleDraft | ImportFailure | None]]:
+    ) -> Iterator[tuple[Item, ArticleDraft | ImportFailure | None]]:
         """Each input with its prepared draft, in input order."""
         if workers <= 1 or total < POOL_THRESHOLD:
             for item in walk(paths):
-                yield item, None if isinstance(item, Refused) else _prepare_safely(item)
+                yield item, _prepare_safely(item) if isinstance(item, Source) else None
             return
         pool = _Pool(workers)
-        window: deque[tuple[Source | Refused, Future | None]] = deque()
+        window: deque[tuple[Item, Future | None]] = deque()
         inputs = walk(paths)
         exhausted = False
         try:
@@ -186,7 +198,7 @@ class Importer:
                     if upcoming is None:
                         exhausted = True
                     else:
-                        job = None if isinstance(upcoming, Refused) else pool.submit(upcoming)
+                        job = pool.submit(upcoming) if isinstance(upcoming, Source) else None
                         window.append((upcoming, job))
                 if not window:
                     break
@@ -213,16 +225,24 @@ class Importer:
 
     def _store(self, display: str, draft: ArticleDraft) -> ImportOutcome:
         """Files first (content-addressed, harmless if the transaction then fails), then one transaction."""
+        title = draft.extracted.title
         with self.db.transaction() as conn:
             match = match_existing(conn, draft)
-            if match.kind in ("same-file", "same-text"):
-                outcome = ImportOutcome(display, "duplicate", id=match.article_id, title=draft.extracted.title)
+            if match.kind in ("same-file", "same-text", "same-link"):
+                outcome = ImportOutcome(
+                    display, "duplicate", id=match.article_id, title=title, link_only=draft.link_only
+                )
+                if match.article_id is not None and add_marks(conn, match.article_id, draft):
+                    self.remarked.add(match.article_id)
             else:
                 for blob in (draft.original, *draft.resources):
                     self.files.put(blob.data, blob.sha256)
-                previous = match.article_id if match.kind == "new-version" else None
-                article = insert_article(conn, draft, imported_at=now_iso(), previous=previous)
-                outcome = ImportOutcome(display, "imported", id=article, title=draft.extracted.title)
+                if match.kind == "fill-in" and match.article_id is not None:
+                    article = fill_in_link(conn, match.article_id, draft)
+                else:
+                    previous = match.article_id if match.kind == "new-version" else None
+                    article = insert_article(conn, draft, imported_at=now_iso(), previous=previous)
+                outcome = ImportOutcome(display, "imported", id=article, title=title, link_only=draft.link_only)
             conn.execute(
                 "INSERT INTO import_log(at, path, status, article_id, error) VALUES (?, ?, ?, ?, ?)",
                 (now_iso(), display, outcome.status, outcome.id, None),

@@ -7,16 +7,18 @@ the one-line reason the import report shows.
 
 from __future__ import annotations
 
+import dataclasses
 import html as htmllib
 from urllib.parse import unquote, urljoin, urlsplit
 
-from indexer.model import ArticleDraft, Blob, Extracted, ImportFailure, Resource, Saved
+from indexer.model import LINK_FORMAT, ArticleDraft, Blob, Extracted, ImportFailure, Resource, Saved
 from indexer.store.catalog import text_fingerprint
 from indexer.store.files import sha256_of
 
 from .decode import decode
 from .extract.page import extract_html
 from .extract.text import extract_text
+from .formats.limits import DAMAGE
 from .read import read_saved
 from .sanitize import data_uri_image, sanitize_reader_html
 from .walk import Source
@@ -27,23 +29,37 @@ FILES_DIR = "files"
 
 def prepare(source: Source) -> ArticleDraft:
     """Everything about one input except storing it."""
+    if source.kind != "file":
+        from .containers import read_record
+
+        try:
+            saved = read_record(source)
+        except DAMAGE as exc:
+            raise ImportFailure(f"cannot read the record: {getattr(exc, 'strerror', None) or exc}"[:300]) from None
+        original = saved.original if saved.original is not None else saved.data
+        return draft_from_saved(saved, saved.original_name or source.name, original)
     try:
         data = source.read()
-    except (OSError, ValueError) as exc:
-        raise ImportFailure(f"cannot read the file: {getattr(exc, 'strerror', None) or exc}") from None
+    except DAMAGE as exc:
+        raise ImportFailure(f"cannot read the file: {getattr(exc, 'strerror', None) or exc}"[:300]) from None
     if len(data) > MAX_INPUT_BYTES:
         raise ImportFailure(f"file is {len(data) / 2**20:.0f} MB; pages larger than 256 MB are not imported")
     saved = read_saved(data, source.name, source.sibling)
-    return draft_from_saved(saved, source.name, data)
+    original = saved.original if saved.original is not None else data
+    return draft_from_saved(saved, saved.original_name or source.name, original)
 
 
 def draft_from_saved(saved: Saved, name: str, original: bytes) -> ArticleDraft:
     """Extract and sanitise a page already taken out of its container; `original` is the file as given."""
-    if saved.format == "text":
+    if saved.ready is not None:
+        extracted = saved.ready
+    elif saved.format == "text":
         extracted = extract_text(decode(saved.data, saved.charset, html=False))
     else:
         extracted = extract_html(decode(saved.data, saved.charset, html=True), url=saved.url)
-    if not extracted.paragraphs:
+    if saved.hints is not None:
+        extracted = with_hints(extracted, saved.hints)
+    if not extracted.paragraphs and not saved.link_only:
         raise ImportFailure("no article text found")
     images = _ImageResolver(saved)
     body = _with_lead_image(extracted)
@@ -53,17 +69,36 @@ def draft_from_saved(saved: Saved, name: str, original: bytes) -> ArticleDraft:
         # A "Web Page, Complete" save keeps its whole folder: the original alone would not show.
         resources = _unique((*resources, *(_blob(r) for r in saved.resources)))
     url = saved.url or extracted.url
+    if saved.link_only:
+        # Every link-only entry has the same (empty) text: it is known by its address instead.
+        fingerprint = "link:" + sha256_of((url or extracted.title or name).encode("utf-8"))
+    else:
+        fingerprint = text_fingerprint(extracted.text)
     return ArticleDraft(
         extracted=extracted,
-        format=saved.format,
+        format=LINK_FORMAT if saved.link_only else saved.format,
         original=Blob(sha256_of(original), original, None, name),
         original_name=name,
         resources=resources,
         reader_html=reader_html,
         url=url,
         saved_at=saved.saved_at,
-        fingerprint=text_fingerprint(extracted.text),
+        fingerprint=fingerprint,
+        tags=saved.tags,
+        bookmarked=saved.bookmarked,
+        highlights=saved.highlights,
+        link_only=saved.link_only,
     )
+
+
+def with_hints(extracted: Extracted, hints: Extracted) -> Extracted:
+    """The extracted article with what its container says put first: every field the hints set wins."""
+    changes = {
+        f.name: getattr(hints, f.name)
+        for f in dataclasses.fields(Extracted)
+        if f.name not in ("paragraphs", "body_html", "related") and getattr(hints, f.name) not in (None, (), "")
+    }
+    return dataclasses.replace(extracted, **changes)
 
 
 def _with_lead_image(extracted: Extracted) -> str:

@@ -11,6 +11,7 @@ The kind is told from the content, never from the file name (which only breaks t
   giving the URL when present; XHTML is told apart but read as HTML text too (never as XML, so
   entity definitions are neither expanded nor fetched).
 - Plain text, such as an article selected in a browser and pasted into a .txt file.
+- The formats in `formats/`: PDFs, Safari web archives, mail messages (.eml), Markdown clippings.
 
 Anything else (an empty file, an image, a PDF, an archive, a program, random bytes) ends in an
 `ImportFailure` whose message says what the file looks like.
@@ -29,7 +30,7 @@ from indexer.ingest.decode import decode, unicode_encoding
 from indexer.ingest.mhtml import looks_like_mhtml, read_mhtml
 from indexer.model import ImportFailure, Resource, Saved
 
-__all__ = ["MAX_RESOURCE_BYTES", "MAX_RESOURCES", "read_saved"]
+__all__ = ["MAX_RESOURCE_BYTES", "MAX_RESOURCES", "read_saved", "resource_refs"]
 
 MAX_RESOURCES = 500
 MAX_RESOURCE_BYTES = 50 * 1024 * 1024
@@ -128,9 +129,19 @@ def read_saved(data: bytes, name: str, sibling: Callable[[str], bytes | None] | 
 
 
 def _read(data: bytes, name: str, sibling: Callable[[str], bytes | None] | None) -> Saved:
+    from .formats import clipping, mail, pdf, webarchive
+
     if not data:
         raise ImportFailure("the file is empty")
+    if pdf.looks_like_pdf(data):
+        return pdf.read_pdf(data)
+    if webarchive.looks_like_webarchive(data):
+        return webarchive.read_webarchive(data)
     what = _what_binary(data)
+    if what == "an old Microsoft Office document" and (
+        name.lower().endswith(".msg") or b"_\x00_\x00s\x00u\x00b" in data
+    ):
+        raise ImportFailure("an Outlook .msg message, which is not read: save it as .eml (or forward it) to import it")
     if what:
         raise ImportFailure(f"{what}, not a saved page")
     codec = unicode_encoding(data)
@@ -140,6 +151,8 @@ def _read(data: bytes, name: str, sibling: Callable[[str], bytes | None] | None)
     if not head.strip():
         raise ImportFailure("the file holds only blank space")
 
+    if codec is None and mail.looks_like_mail(data):
+        return mail.read_mail(data, name, from_mbox=False)
     if codec is None and looks_like_mhtml(data):
         return read_mhtml(data, max_resources=MAX_RESOURCES, max_resource_bytes=MAX_RESOURCE_BYTES)
 
@@ -155,9 +168,13 @@ def _read(data: bytes, name: str, sibling: Callable[[str], bytes | None] | None)
             saved_at=_js_date(date_match.group(1)) if date_match else None,
         )
 
+    if head.lstrip("\ufeff").startswith("---") and clipping.looks_like_clipping(head.lstrip("\ufeff"), name):
+        return clipping.read_clipping(decode(data, html=False), sibling)
     page_format = _markup_format(head, name)
     if page_format is None:
         _check_text(data)
+        if clipping.looks_like_clipping(head, name):
+            return clipping.read_clipping(decode(data, html=False), sibling)
         return Saved(data=data, format="text")
 
     url, saved_at = _page_origin(head)
@@ -296,7 +313,7 @@ def _sibling_resources(page: str, sibling: Callable[[str], bytes | None]) -> tup
     resources: list[Resource] = []
     seen: set[str] = set()
     total = lookups = 0
-    for ref in _relative_refs(page):
+    for ref in resource_refs(page):
         if ref in seen:
             continue
         seen.add(ref)
@@ -321,7 +338,8 @@ def _sibling_resources(page: str, sibling: Callable[[str], bytes | None]) -> tup
     return tuple(resources)
 
 
-def _relative_refs(page: str) -> list[str]:
+def resource_refs(page: str) -> list[str]:
+    """Every image (src, srcset) and stylesheet reference in a page, as written."""
     refs: list[str] = []
     for tag in _RESOURCE_TAG.finditer(page):
         element = tag.group(1).lower()

@@ -4,6 +4,10 @@ Folders are walked recursively in name order, following symlinked folders once (
 skipping hidden and system files and the `<page>_files/` folders of "Web Page, Complete" saves
 (their contents are read as the page's resources). Zip files are opened in place: entry count,
 sizes and compression ratio are capped, and entries with absolute or `../` paths are refused.
+
+Files that hold many articles (web archives, mailboxes, read-later exports) are recognised by their
+content and listed record by record (see `containers`): each record is one input that names the
+container and where the record lies in it, so a worker reads that record alone.
 """
 
 from __future__ import annotations
@@ -27,21 +31,46 @@ RESOURCE_FOLDER_SUFFIXES = ("_files", "-files", "-Dateien", "_fichiers", "_archi
 
 @dataclass(frozen=True)
 class Source:
-    """One input to import: a file on disk or an entry inside a zip file."""
+    """One input to import: a file on disk, an entry inside a zip file, or a record inside a container.
 
-    display: str  # how reports name it: the path, or "ARCHIVE.zip/ENTRY"
+    A record (`kind` other than "file") is the bytes `offset`..`offset + length` of the file (or of
+    its zip `entry`); `key` carries what the record's reader needs besides (a CSV's header line).
+    """
+
+    display: str  # how reports name it: the path, "ARCHIVE.zip/ENTRY", or "CONTAINER/RECORD"
     path: str  # the file on disk (for an entry, the zip file)
     entry: str | None = None
+    kind: str = "file"  # "file", or the container format of a record: "warc", "mbox", "wallabag"...
+    offset: int = 0
+    length: int = 0
+    key: str | None = None
+    container: str | None = None  # the container's path, for records
 
     @property
     def name(self) -> str:
+        if self.kind != "file":
+            return self.display.rsplit("/", 1)[-1][-120:] or Path(self.path).name
         return PurePosixPath(self.entry).name if self.entry else Path(self.path).name
 
     def read(self) -> bytes:
+        if self.kind != "file":
+            return self.span()
         if self.entry is None:
             return Path(self.path).read_bytes()
         with zipfile.ZipFile(self.path) as archive:
             return _read_entry(archive, archive.getinfo(self.entry))
+
+    def span(self) -> bytes:
+        """The record's bytes (`offset`, `length`) in the file or in its zip entry."""
+        if self.length > MAX_ENTRY_BYTES:
+            raise ValueError(f"record is {self.length / 2**20:.0f} MB; larger than {MAX_ENTRY_BYTES // 2**20} MB")
+        if self.entry is None:
+            with open(self.path, "rb") as handle:
+                handle.seek(self.offset)
+                return handle.read(self.length)
+        with zipfile.ZipFile(self.path) as archive, archive.open(self.entry) as handle:
+            handle.seek(self.offset)
+            return handle.read(self.length)
 
     def sibling(self, relative: str) -> bytes | None:
         """A file referenced relative to this one (a saved page's image); None when absent or outside."""
@@ -70,6 +99,16 @@ class Refused:
 
     display: str
     reason: str
+    container: str | None = None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Records of a container that are not articles (images, redirects, error pages): how many, and why."""
+
+    display: str  # the container
+    reason: str  # "not HTML", "error page"...
+    count: int
 
 
 def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
@@ -107,7 +146,10 @@ def is_zip(path: Path) -> bool:
     return zipfile.is_zipfile(path)
 
 
-def walk(paths: Iterable[str | Path]) -> Iterator[Source | Refused]:
+Item = Source | Refused | Skipped
+
+
+def walk(paths: Iterable[str | Path]) -> Iterator[Item]:
     """Every input below `paths`, in a stable order."""
     visited: set[tuple[int, int]] = set()
     for raw in paths:
@@ -120,14 +162,19 @@ def walk(paths: Iterable[str | Path]) -> Iterator[Source | Refused]:
             yield from _walk_file(path)
 
 
-def _walk_file(path: Path) -> Iterator[Source | Refused]:
-    if is_zip(path):
+def _walk_file(path: Path) -> Iterator[Item]:
+    from .containers import records  # here: walk is imported by the window, which lists no containers
+
+    listed = records(path)
+    if listed is not None:
+        yield from listed
+    elif is_zip(path):
         yield from walk_zip(path)
     else:
         yield Source(str(path), str(path))
 
 
-def _walk_folder(folder: Path, visited: set[tuple[int, int]]) -> Iterator[Source | Refused]:
+def _walk_folder(folder: Path, visited: set[tuple[int, int]]) -> Iterator[Item]:
     try:
         info = folder.stat()
     except OSError as exc:
@@ -156,7 +203,7 @@ def _walk_folder(folder: Path, visited: set[tuple[int, int]]) -> Iterator[Source
             yield Refused(str(child), f"cannot read: {exc.strerror or exc}")
 
 
-def walk_zip(path: Path) -> Iterator[Source | Refused]:
+def walk_zip(path: Path) -> Iterator[Item]:
     display = str(path)
     try:
         archive = zipfile.ZipFile(path)

@@ -13,9 +13,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from indexer.model import ArticleDraft, ArticleRecord, Author, AuthorRecord, LibraryError
+from indexer.model import LINK_FORMAT, ArticleDraft, ArticleRecord, Author, AuthorRecord, LibraryError
 
-from .tags import drop_unused_tags
+from .highlights import add_highlights
+from .tags import TagError, add_tags, drop_unused_tags
 
 _WORD = re.compile(r"\w+")
 
@@ -56,11 +57,20 @@ def name_key(name: str) -> str:
 class Match:
     """How a new draft relates to what the library already holds."""
 
-    kind: str  # "same-file", "same-text", "new-version" or "new"
+    # "same-file", "same-text", "same-link" (a link-only entry whose address is there already), "fill-in"
+    # (a page for a link-only entry), "new-version" or "new"
+    kind: str
     article_id: int | None = None
 
 
 def match_existing(conn: sqlite3.Connection, draft: ArticleDraft) -> Match:
+    key = url_key(draft.url)
+    if draft.link_only:
+        row = conn.execute("SELECT id FROM articles WHERE fingerprint = ? ORDER BY id LIMIT 1", (draft.fingerprint,))
+        found = row.fetchone()
+        if found is None and key:
+            found = conn.execute("SELECT id FROM articles WHERE url_key = ? ORDER BY id LIMIT 1", (key,)).fetchone()
+        return Match("same-link", found[0]) if found else Match("new")
     row = conn.execute(
         "SELECT id FROM articles WHERE original_sha256 = ? ORDER BY id LIMIT 1", (draft.original.sha256,)
     ).fetchone()
@@ -71,11 +81,12 @@ def match_existing(conn: sqlite3.Connection, draft: ArticleDraft) -> Match:
     ).fetchone()
     if row:
         return Match("same-text", row[0])
-    key = url_key(draft.url)
     if key:
-        row = conn.execute("SELECT id FROM articles WHERE url_key = ? ORDER BY id DESC LIMIT 1", (key,)).fetchone()
+        row = conn.execute(
+            "SELECT id, format FROM articles WHERE url_key = ? ORDER BY id DESC LIMIT 1", (key,)
+        ).fetchone()
         if row:
-            return Match("new-version", row[0])
+            return Match("fill-in" if row[1] == LINK_FORMAT else "new-version", row[0])
     return Match("new")
 
 
@@ -143,13 +154,21 @@ def insert_article(conn: sqlite3.Connection, draft: ArticleDraft, *, imported_at
         ),
     )
     article = int(cur.lastrowid or 0)
+    _link_parts(conn, article, draft)
+    add_marks(conn, article, draft, now=imported_at)
+    conn.execute("INSERT OR IGNORE INTO index_pending(article_id) VALUES (?)", (article,))
+    return article
+
+
+def _link_parts(conn: sqlite3.Connection, article: int, draft: ArticleDraft) -> None:
+    """The draft's files and authors, linked to the article."""
     for blob in draft.resources:
         conn.execute(
             "INSERT OR IGNORE INTO article_files(article_id, sha256, ref) VALUES (?, ?, ?)",
             (article, blob.sha256, blob.name or blob.sha256),
         )
-    seen: set[int] = set()
-    for position, author in enumerate(ex.authors):
+    seen = {r[0] for r in conn.execute("SELECT author_id FROM article_authors WHERE article_id = ?", (article,))}
+    for position, author in enumerate(draft.extracted.authors, start=len(seen)):
         if not author.name.strip():
             continue
         aid = author_id(conn, author)
@@ -159,6 +178,76 @@ def insert_article(conn: sqlite3.Connection, draft: ArticleDraft, *, imported_at
                 "INSERT INTO article_authors(article_id, author_id, position) VALUES (?, ?, ?)",
                 (article, aid, position),
             )
+
+
+def add_marks(conn: sqlite3.Connection, article: int, draft: ArticleDraft, now: str | None = None) -> bool:
+    """Give an article the tags, bookmark and highlights a draft brings (never removing any); True if any was new."""
+    from .database import now_iso
+
+    before = conn.total_changes
+    for name in draft.tags:
+        try:
+            add_tags(conn, "article", article, [name])
+        except TagError:
+            continue  # a tag the library cannot hold (empty segments): the rest are kept
+    if draft.bookmarked:
+        conn.execute(
+            "UPDATE articles SET bookmarked_at = COALESCE(bookmarked_at, ?) WHERE id = ? AND bookmarked_at IS NULL",
+            (draft.saved_at or now or now_iso(), article),
+        )
+    if draft.highlights:
+        text = conn.execute("SELECT text FROM articles WHERE id = ?", (article,)).fetchone()[0]
+        add_highlights(conn, article, text, draft.highlights, now or now_iso())
+    changed = conn.total_changes != before
+    if changed:
+        conn.execute("INSERT OR IGNORE INTO index_pending(article_id) VALUES (?)", (article,))
+    return changed
+
+
+def fill_in_link(conn: sqlite3.Connection, article: int, draft: ArticleDraft) -> int:
+    """Make a link-only entry the article `draft` holds: its text, page and authors; the entry's tags, saved
+    date and bookmark stay, and its first original (the export's line) stays linked as a file."""
+    ex = draft.extracted
+    old = conn.execute("SELECT original_sha256, original_name FROM articles WHERE id = ?", (article,)).fetchone()
+    for blob in (draft.original, *draft.resources):
+        conn.execute(
+            "INSERT OR IGNORE INTO files(sha256, size, mime) VALUES (?, ?, ?)", (blob.sha256, len(blob.data), blob.mime)
+        )
+    text = ex.text
+    conn.execute(
+        """UPDATE articles SET title = ?, source_id = COALESCE(?, source_id), url = COALESCE(?, url),
+               url_key = COALESCE(?, url_key), published = COALESCE(?, published), modified = ?,
+               saved_at = COALESCE(saved_at, ?), language = ?, format = ?, text = ?, reader_html = ?,
+               lead_image = ?, lead_image_caption = ?, word_count = ?, fingerprint = ?, original_sha256 = ?,
+               original_name = ?
+           WHERE id = ?""",
+        (
+            ex.title or draft.original_name,
+            _source_id(conn, ex.source),
+            draft.url,
+            url_key(draft.url),
+            ex.published,
+            ex.modified,
+            draft.saved_at,
+            ex.language,
+            draft.format,
+            text,
+            draft.reader_html,
+            ex.lead_image,
+            ex.lead_image_caption,
+            len(_WORD.findall(text)),
+            draft.fingerprint,
+            draft.original.sha256,
+            draft.original_name,
+            article,
+        ),
+    )
+    conn.execute(
+        "INSERT OR IGNORE INTO article_files(article_id, sha256, ref) VALUES (?, ?, ?)",
+        (article, old["original_sha256"], old["original_name"] or "link-entry"),
+    )
+    _link_parts(conn, article, draft)
+    add_marks(conn, article, draft)
     conn.execute("INSERT OR IGNORE INTO index_pending(article_id) VALUES (?)", (article,))
     return article
 
@@ -290,7 +379,7 @@ def delete_articles(conn: sqlite3.Connection, ids: Iterable[int]) -> Removal:
         # opened without foreign keys, and says what a delete touches.
         conn.execute(f"UPDATE articles SET previous_version = NULL WHERE previous_version IN ({marks})", chunk)
         conn.execute(f"UPDATE import_log SET article_id = NULL WHERE article_id IN ({marks})", chunk)
-        for table in ("article_authors", "article_tags", "article_files"):
+        for table in ("article_authors", "article_tags", "article_files", "highlights"):
             conn.execute(f"DELETE FROM {table} WHERE article_id IN ({marks})", chunk)
         conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk)
     for chunk in _chunks(sorted(authors)):

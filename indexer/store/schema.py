@@ -101,6 +101,23 @@ MIGRATIONS: list[str] = [
         article_id INTEGER PRIMARY KEY
     );
     """,
+    # 2: highlights and notes on articles (kept from read-later exports; made in the reader later).
+    # `start` is the quote's offset in the article's text, `prefix`/`suffix` the text around it,
+    # so a highlight can be found again if the text is re-extracted; NULL when the quote is not found.
+    """
+    CREATE TABLE highlights (
+        id         INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        quote      TEXT NOT NULL,
+        prefix     TEXT,
+        suffix     TEXT,
+        start      INTEGER,
+        note       TEXT,
+        created    TEXT NOT NULL,
+        origin     TEXT NOT NULL
+    );
+    CREATE INDEX highlights_article ON highlights(article_id, start);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

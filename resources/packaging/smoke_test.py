@@ -113,6 +113,8 @@ def check_commands(smoke: Smoke, venv: list[str]) -> None:
     if report.get("failed") or len(imported) < 10:
         smoke.fail(f"import: {len(imported)} imported, failed: {report.get('failed')}")
 
+    check_formats(smoke, library)
+
     found = json.loads(smoke.run("search", "--library", library, "search", "--json", "seawall").stdout or "{}")
     if not found.get("hits"):
         smoke.fail("search 'seawall' found nothing in the demo library")
@@ -133,6 +135,42 @@ def check_commands(smoke: Smoke, venv: list[str]) -> None:
     pngs = sorted(p.name for p in shots.glob("*.png"))
     if len(pngs) < 5:
         smoke.fail(f"screenshot wrote {pngs}")
+
+
+def check_formats(smoke: Smoke, library: str) -> None:
+    """A web archive, a newsletter, a clipping, a PDF and read-later exports, written here by the test kit:
+    the bundle must carry every reader (warcio, pypdf, PyYAML, markdown-it-py) and import each."""
+    sys.path.insert(0, str(ROOT))
+    from tests import formats_kit as kit
+    from tests.pages import article_html
+
+    folder = smoke.work / "formats"
+    folder.mkdir()
+    kit.warc_file(
+        folder / "crawl.warc.gz",
+        [
+            {
+                "url": "https://formats.example/a",
+                "body": article_html(
+                    title="Archived harbour story",
+                    paragraphs=[f"The archived story, paragraph {n}, about the quay." * 3 for n in range(4)],
+                ).encode(),
+            }
+        ],
+    )
+    (folder / "letter.eml").write_bytes(kit.newsletter())
+    (folder / "clip.md").write_text(kit.clipping("title: Clipped\ntags: [smoke]"), encoding="utf-8")
+    (folder / "printed.pdf").write_bytes(kit.browser_print())
+    (folder / "pocket.csv").write_bytes(
+        kit.pocket_csv([{"title": "Link", "url": "https://formats.example/l", "time_added": "1730800000"}])
+    )
+    report = json.loads(
+        smoke.run("import-formats", "--library", library, "import", "--json", str(folder)).stdout or "{}"
+    )
+    if report.get("failed") or len(report.get("imported", [])) + len(report.get("duplicates", [])) < 4:
+        smoke.fail(f"import of the other formats: {report.get('imported')}, failed: {report.get('failed')}")
+    if len(report.get("link_only", [])) != 1:
+        smoke.fail(f"the Pocket export gave {report.get('link_only')} link-only entries, not one")
 
 
 def check_seed(smoke: Smoke, venv: list[str], library: str, outcome: dict | None) -> None:
