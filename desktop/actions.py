@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtGui import QAction, QActionGroup, QKeyEvent
 
-from desktop import shortcuts
+from desktop import research, shortcuts
+from desktop.citing import STYLES
 from desktop.panes.results import ArticleIdRole
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     add(go, "search", "&Search", w.focus_search)
     add(go, "find", "&Find", w._find)
     add(go, "suggestion", "Use the Suggestion", w.flow.use_suggestion)
+    add(go, "save_search", "Sa&ve Search…", lambda: w.saved_searches.ask_save(w.search_field.text()))
     go.addSeparator()
     add(go, "next_result", "&Next Result", lambda: w.step_result(1))
     add(go, "previous_result", "&Previous Result", lambda: w.step_result(-1))
@@ -65,6 +67,7 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     add(go, "sidebar", "Si&debar", w.sidebar.setFocus)
     add(go, "results", "&Results", w.results_view.setFocus)
     add(go, "reader", "&Reader", w.focus_reader)
+    add(go, "annotations", "&Annotations", lambda: w.set_filter("annotations"))
 
     article = bar.addMenu("&Article")
     add(article, "tag", "&Tags…", w.edit_tags)
@@ -75,6 +78,10 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     article.addSeparator()
     add(article, "next_mark", "Next &Marked Word", lambda: w.reader.next_mark())
     add(article, "previous_mark", "Previous Marked &Word", lambda: w.reader.next_mark(backwards=True))
+    article.addSeparator()
+    add(article, "highlight", "&Highlight Selection", lambda: w.annotating.highlight_selection())
+    add(article, "note", "&Note…", lambda: research.note(w))
+    add(article, "copy_citation", "Copy &Citation", lambda: w.citations.copy(w.reader.article_id))
 
     view = bar.addMenu("&View")
     for key, text in SORTS:
@@ -83,6 +90,16 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     add(view, "zoom_in", "&Larger Text", lambda: w.zoom(1))
     add(view, "zoom_out", "&Smaller Text", lambda: w.zoom(-1))
     add(view, "zoom_reset", "&Default Text Size", lambda: w.zoom(0))
+    view.addSeparator()
+    pane = add(view, "highlights_pane", "&Highlights and Notes", lambda: research.toggle_highlights_pane(w))
+    pane.setCheckable(True)
+    styles = view.addMenu("Citation &Style")
+    group = QActionGroup(window)
+    for key, text in STYLES:
+        style = add(styles, f"cite_{key}", text, lambda _=False, k=key: w.citations.set_style(k))
+        style.setCheckable(True)
+        style.setChecked(w.citations.style == key)
+        group.addAction(style)
 
     help_menu = bar.addMenu("&Help")
     add(help_menu, "help", "&Keyboard Shortcuts", w.show_shortcuts)
