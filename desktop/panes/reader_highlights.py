@@ -4,8 +4,9 @@ A highlight's `start` is an offset in the article's plain text (`ArticleRecord.t
 shows the article's HTML under a header (title, byline, address, tags), with headings and captions the
 plain text may spell differently or not hold at all. So offsets are never carried across: a passage is
 found by its words (spacing aside: paragraph breaks are U+2029 in the document and newlines in the text),
-and when the same words occur more than once, by which occurrence it is (the third "the council said" in
-the text is the third one in the body the reader shows, past its header).
+and when the same words occur more than once, by the words around it (a caption that repeats a sentence
+has other neighbours), then by which occurrence it is (the third "the council said" in the text is the
+third one in the body the reader shows, past its header).
 """
 
 from __future__ import annotations
@@ -33,6 +34,42 @@ def _pattern(passage: str) -> re.Pattern[str] | None:
 
 def _matches(pattern: re.Pattern[str], text: str, start: int = 0) -> Iterator[re.Match[str]]:
     return pattern.finditer(text, start)
+
+
+CONTEXT = 40  # characters either side compared to tell occurrences of the same words apart
+
+
+def _squeeze(text: str) -> str:
+    return " ".join(text.replace(OBJECT, " ").split()).casefold()
+
+
+def _agreement(before: str, after: str, other_before: str, other_after: str) -> int:
+    """How many characters of context two occurrences share: the end of what comes before, the start of what
+    comes after (spacing aside)."""
+    a, b = _squeeze(before), _squeeze(other_before)
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    c, d = _squeeze(after), _squeeze(other_after)
+    m = 0
+    while m < min(len(c), len(d)) and c[m] == d[m]:
+        m += 1
+    return n + m
+
+
+def _best(candidates: list[re.Match[str]], text: str, before: str, after: str, ordinal: int) -> re.Match[str]:
+    """The candidate whose surroundings agree best with `before`/`after`; the `ordinal`-th breaks ties."""
+    if len(candidates) == 1:
+        return candidates[0]
+
+    def score(item: tuple[int, re.Match[str]]) -> tuple[int, int]:
+        i, m = item
+        around = _agreement(
+            before, after, text[max(0, m.start() - CONTEXT) : m.start()], text[m.end() : m.end() + CONTEXT]
+        )
+        return around, -abs(i - ordinal)
+
+    return max(enumerate(candidates), key=score)[1]
 
 
 def body_start(doc: QTextDocument) -> int:
@@ -64,12 +101,14 @@ def passage_in_text(doc_text: str, body: int, sel_start: int, sel_end: int, arti
     pattern = _pattern(doc_text[sel_start:sel_end])
     if pattern is None:
         return None
-    # Which occurrence in the body the selection is: the same one is meant in the text.
+    # Which occurrence in the body the selection is, and what surrounds it: the same one is meant in the text.
     ordinal = sum(1 for m in _matches(pattern, doc_text, body) if m.start() < sel_start)
     found = list(_matches(pattern, article_text))
     if not found:
         return None
-    m = found[min(ordinal, len(found) - 1)]
+    before = doc_text[max(body, sel_start - CONTEXT) : sel_start]
+    after = doc_text[sel_end : sel_end + CONTEXT]
+    m = _best(found, article_text, before, after, ordinal)
     return Passage(article_text[m.start() : m.end()], m.start())
 
 
@@ -86,7 +125,10 @@ def span_in_document(
     shown = list(_matches(pattern, doc_text, body))
     if not shown:
         return None
-    m = shown[min(ordinal, len(shown) - 1)]
+    end = start + len(quote)
+    before = article_text[max(0, start - CONTEXT) : start]
+    after = article_text[end : end + CONTEXT]
+    m = _best(shown, doc_text, before, after, ordinal)
     return m.start(), m.end()
 
 
