@@ -126,7 +126,7 @@ def delete_here(w: MainWindow) -> bool:
 
 
 def toggle_highlights_pane(w: MainWindow, on: bool | None = None) -> None:
-    visible = not w.highlights_pane.isVisible() if on is None else on
+    visible = w.highlights_pane.isHidden() if on is None else on
     w.highlights_pane.setVisible(visible)
     settings.put(settings.HIGHLIGHTS_PANE, 1 if visible else 0)
     action: Any = w.actions_by_name.get("highlights_pane") if hasattr(w, "actions_by_name") else None

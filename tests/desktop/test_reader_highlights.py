@@ -86,14 +86,15 @@ def test_the_same_words_again_are_the_same_occurrence_in_the_text(qtbot) -> None
 
 def test_a_passage_across_paragraphs_keeps_the_texts_own_spacing(qtbot) -> None:  # noqa: ANN001
     reader = shown(qtbot)
-    select_occurrence(reader, "would close.", 0)
+    select_occurrence(reader, "disagreed.", 0)
     cursor = reader.textCursor()
-    end = reader.document().toRawText().find("Engineers") + len("Engineers")
+    end = reader.document().toRawText().find("Later") + len("Later")
     cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
     reader.setTextCursor(cursor)
+    assert "\u2029" in cursor.selectedText()  # a paragraph break, as the document has it
     passage = reader.selected_passage()
     assert passage is not None
-    assert passage.quote == "would close.\n\nEngineers"
+    assert passage.quote == "disagreed.\n\nLater"
     assert TEXT[passage.start :].startswith(passage.quote)
 
 
