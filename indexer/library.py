@@ -322,6 +322,21 @@ class Library:
     def article(self, article: int) -> ArticleRecord | None:
         return catalog.get_article(self.db.conn, article, paths.FILES_DIR)
 
+    def cite(self, ids: Sequence[int], fmt: str = "apa", *, html: bool = False) -> str:
+        """Citations of these articles: apa, chicago, mla (plain text, or HTML when `html`), or bibtex, ris,
+        csl-json; see `exchange.citations`. An unknown id or format raises LibraryError before anything is made."""
+        from .exchange.citations import FORMATS, cite
+
+        if fmt not in FORMATS:
+            raise LibraryError(f"unknown citation format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        records = []
+        for article_id in ids:
+            record = self.article(article_id)
+            if record is None:
+                raise LibraryError(f"no article with id {article_id}")
+            records.append(record)
+        return cite(records, fmt, html=html)
+
     def articles(self) -> list[ArticleRecord]:
         """Every article, newest import first (for `list`)."""
         ids = [r[0] for r in self.db.query("SELECT id FROM articles ORDER BY id")]
@@ -415,6 +430,15 @@ class Library:
 
     def snippets(self, query: str, ids: Sequence[int]) -> dict[int, str]:
         return self.index.snippets(query, ids)
+
+    def timeline(self, query: str, by: str = "month") -> dict[str, int]:
+        """How many articles the search finds per month ("YYYY-MM") or year ("YYYY"), from the first
+        period with one to the last, zeros included; undated articles are left out ("" = everything)."""
+        from .search.timeline import PERIODS, periods
+
+        if by not in PERIODS:
+            raise LibraryError(f"a timeline is by {' or '.join(PERIODS)}, not {by!r}")
+        return periods(self.search(query, limit=0).months, by)
 
     def warm_search(self) -> bool:
         """One step of loading what fuzzy words and suggestions need (`SearchIndex.warm`); True while more remain."""
@@ -578,7 +602,8 @@ class Library:
         return problems
 
     def export(self, dest: str | Path, fmt: str = "json", *, query: str | None = None) -> ExportReport:
-        """Export the articles `query` finds (all when None) as json, csv, markdown or html; see `exchange.export`."""
+        """Export the articles `query` finds (all when None) as json, csv, markdown, html, or as citations in
+        bibtex, ris or csl-json; see `exchange.export`."""
         from .exchange.export import check_target, export_articles
 
         dest = check_target(dest, fmt)

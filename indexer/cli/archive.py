@@ -16,10 +16,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("dest", metavar="DEST.zip")
 
     p = sub.add_parser(
-        "export", parents=[common], help="export articles: json (everything, re-importable), csv, markdown, html"
+        "export",
+        parents=[common],
+        help="export: json (everything, re-importable), csv, markdown, html; citations: bibtex, ris, csl-json",
     )
-    p.add_argument("--format", required=True, choices=["json", "csv", "markdown", "html"])
-    p.add_argument("dest", metavar="DEST", help="a new or empty folder (csv: a new file)")
+    p.add_argument("--format", required=True, choices=["json", "csv", "markdown", "html", "bibtex", "ris", "csl-json"])
+    p.add_argument("dest", metavar="DEST", help="a new or empty folder (csv, bibtex, ris, csl-json: a new file)")
     p.add_argument("--query", metavar="QUERY", help="export only the articles this search finds")
 
     p = sub.add_parser("restore", help="restore a backup zip into a new library folder")

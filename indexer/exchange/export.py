@@ -8,7 +8,8 @@ DEST/archive.json      {"format": "newsarchive-export", "version": 1, ...}: ever
 DEST/files/ab/<sha>    the original files and their resources, byte for byte
 ```
 `restore.Restorer` reads such a folder back (it is what `newsarchive import DEST` runs).
-The markdown, HTML and CSV exports are for reading elsewhere; they live in `reading`.
+The markdown, HTML and CSV exports are for reading elsewhere; they live in `reading`. BibTeX, RIS and
+CSL-JSON are for reference managers (one file of citations); they live in `citations`.
 
 Every export is written into a temporary sibling and renamed into place at the end, so a crash or a
 full disk never leaves a half export under the name the user asked for; a DEST that exists and is
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 FORMAT_MARKER = "newsarchive-export"
 FORMAT_VERSION = 1
 ARCHIVE_NAME = "archive.json"
-FORMATS = ("json", "csv", "markdown", "html")
+FORMATS = ("json", "csv", "markdown", "html", "bibtex", "ris", "csl-json")
 
 
 @dataclass
@@ -72,6 +73,10 @@ def export_articles(
     with read_snapshot(db.conn):
         if fmt == "json":
             return _export_json(db, files, dest, ids, query)
+        if fmt in ("bibtex", "ris", "csl-json"):
+            from . import citations
+
+            return citations.export_file(db, dest, fmt, ids)
         from . import reading
 
         return reading.export_for_reading(db, files, dest, fmt, ids)

@@ -383,7 +383,7 @@ def _export_csv(dest: Path, records: list[ArticleRecord]) -> ExportReport:
     target = dest / "articles.csv" if dest.is_dir() else dest
     report = ExportReport("csv", target, articles=len(records))
     target.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(target, lambda handle: _write_csv(handle, records))
+    write_atomically(target, lambda handle: _write_csv(handle, records))
     return report
 
 
@@ -394,10 +394,11 @@ def _write_csv(handle: object, records: list[ArticleRecord]) -> None:
         writer.writerow(csv_row(record))
 
 
-def _write_atomically(target: Path, write: Callable[[object], None]) -> None:
+def write_atomically(target: Path, write: Callable[[object], None], *, encoding: str = "utf-8-sig") -> None:
+    """Write a file through `write(handle)` under a temporary name and rename it into place when complete."""
     temp = target.with_name(f".{target.name}.partial-{uuid.uuid4().hex[:12]}")
     try:
-        with open(temp, "x", encoding="utf-8-sig", newline="") as handle:
+        with open(temp, "x", encoding=encoding, newline="") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())

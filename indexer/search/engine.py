@@ -12,7 +12,7 @@ Bounds, on purpose:
   the scored ones, newest first; a phrase is found by checking positions only in documents that
   hold all its words, and scored by its words;
 - facets count every match exactly (array look-ups, see `snapshot`); each facet keeps its
-  `FACET_TOP` values.
+  `FACET_TOP` values; the months of publication (the timeline) are counted with them, all of them.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from whoosh import query as wq
 
 from indexer.search import analysis, lexicon, phrase, scoring
 from indexer.search.query import And, Filter, Node, Not, Or, Text, date_range, positives
-from indexer.search.snapshot import Snapshot, frozen, letter_mask
+from indexer.search.snapshot import MONTHS, Snapshot, frozen, letter_mask
 
 ANY_FIELDS = ("title", "body", "authors", "source")
 STEMMED = {"title", "body"}
@@ -355,6 +355,14 @@ def facets(snap: Snapshot, found: np.ndarray) -> tuple[dict[str, dict[str, int]]
     years[0] = 0  # no date
     out["year"] = _most(_YEARS[: len(years)], years)
     return out, True
+
+
+def months(snap: Snapshot, found: np.ndarray) -> dict[str, int]:
+    """How many found documents were published in each month ("YYYY-MM", UTC), in time order; months
+    without any and undated documents are left out. Every match counts, like the facets: one bincount."""
+    counts = np.bincount(snap.month[found], minlength=1)
+    counts[0] = 0  # no date
+    return {MONTHS[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist()}
 
 
 def _most(names: list[str], counts: np.ndarray) -> dict[str, int]:

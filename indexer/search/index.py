@@ -74,10 +74,13 @@ class SearchResults:
     facets: dict[str, dict[str, int]]
     suggestion: str | None
     query: str
-    facets_exact: bool = True  # False: counted over an even sample of a very large result
+    facets_exact: bool = True  # False: facets and months counted over an even sample of a very large result
     parsed: bool = True  # False: the query was not in the query language and was read as plain words
     sort: str = "relevance"
     extra: dict[str, Any] = field(default_factory=dict)
+    # Matches per month of publication, "YYYY-MM" (UTC) -> count, in time order; only months with
+    # matches; undated articles (and dates outside 1900-2100) are in `total` but in no month.
+    months: dict[str, int] = field(default_factory=dict)
 
 
 def _utcnow() -> datetime:
@@ -266,10 +269,11 @@ class SearchIndex:
             ranked = engine.rank(snap, node, found, sort, offset + limit)[offset:]
             hits = [Hit(int(snap.ids[d]), score) for d, score in ranked]
             facets, exact = engine.facets(snap, found)
+            months = engine.months(snap, found)
             suggestion = None
             if total < engine.SUGGEST_BELOW and positives(node):
                 suggestion = engine.suggest(snap, node, query)
-        return SearchResults(total, hits, facets, suggestion, query, exact, parsed, sort)
+        return SearchResults(total, hits, facets, suggestion, query, exact, parsed, sort, months=months)
 
     def warm(self) -> bool:
         """Load one more piece of what fuzzy words and suggestions compare against; True while more
