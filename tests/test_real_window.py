@@ -201,7 +201,8 @@ def test_a_user_at_the_keyboard(display: str, tmp_path: Path) -> None:
                 return done.stdout.decode("utf-8", "replace")
 
             wait_for(
-                "the citation is on the clipboard", lambda: SEAWALL in clipboard() and "Venkataraman" in clipboard()
+                "the citation is on the clipboard",
+                lambda: SEAWALL.casefold() in clipboard().casefold() and "Venkataraman" in clipboard(),
             )
 
         # F1 lists the shortcuts; Esc closes the list. Ctrl+O opens the import dialog; Esc closes it.
