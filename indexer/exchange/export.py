@@ -4,7 +4,7 @@ A JSON export is a folder:
 ```
 DEST/archive.json      {"format": "newsarchive-export", "version": 1, ...}: every row the library
                        holds about the exported articles (every column), their authors, tags,
-                       highlights, sources, files and import history
+                       highlights and notes, sources, files and import history; and the saved searches
 DEST/files/ab/<sha>    the original files and their resources, byte for byte
 ```
 `restore.Restorer` reads such a folder back (it is what `newsarchive import DEST` runs).
@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from indexer import paths
 from indexer.model import LibraryError
+from indexer.store import searches
 from indexer.store.database import now_iso
 
 if TYPE_CHECKING:
@@ -66,11 +67,23 @@ def check_target(dest: str | Path, fmt: str) -> Path:
 
 
 def export_articles(
-    db: Database, files: FileStore, dest: str | Path, fmt: str, ids: list[int], *, query: str | None = None
+    db: Database,
+    files: FileStore,
+    dest: str | Path,
+    fmt: str,
+    ids: list[int],
+    *,
+    query: str | None = None,
+    only_annotations: bool = False,
 ) -> ExportReport:
-    """Export the articles `ids` (the ones `query` found, or every article when None) to `dest` in `fmt`."""
+    """Export the articles `ids` (the ones `query` found, or every article when None) to `dest` in `fmt`;
+    with `only_annotations`, their highlights and notes alone (Markdown, see `annotations`)."""
     dest = check_target(dest, fmt)
     with read_snapshot(db.conn):
+        if only_annotations:
+            from .annotations import export_annotations
+
+            return export_annotations(db, files, dest, ids)
         if fmt == "json":
             return _export_json(db, files, dest, ids, query)
         if fmt in ("bibtex", "ris", "csl-json"):
@@ -196,6 +209,7 @@ def _collect(conn: sqlite3.Connection, ids: list[int], everything: bool) -> dict
         "authors": [{**dict(a), "tags": author_tags.get(a["id"], [])} for a in authors],
         "files": [{**dict(f), "path": _blob_path(f["sha256"])} for f in files],
         "import_log": [dict(r) for r in log],
+        "saved_searches": searches.rows(conn),
     }
 
 
@@ -225,7 +239,7 @@ def _article(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
         for r in conn.execute("SELECT sha256, ref FROM article_files WHERE article_id = ? ORDER BY ref", (article,))
     ]
     data["highlights"] = [
-        {key: r[key] for key in ("quote", "prefix", "suffix", "start", "note", "created", "origin")}
+        {key: r[key] for key in ("id", "quote", "prefix", "suffix", "start", "note", "created", "origin")}
         for r in conn.execute("SELECT * FROM highlights WHERE article_id = ? ORDER BY id", (article,))
     ]
     return data

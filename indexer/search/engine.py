@@ -29,8 +29,8 @@ from indexer.search import analysis, lexicon, phrase, scoring
 from indexer.search.query import And, Filter, Node, Not, Or, Text, date_range, positives
 from indexer.search.snapshot import MONTHS, Snapshot, frozen, letter_mask
 
-ANY_FIELDS = ("title", "body", "authors", "source")
-STEMMED = {"title", "body"}
+ANY_FIELDS = ("title", "body", "authors", "source", "notes", "quotes")
+STEMMED = {"title", "body", "notes", "quotes"}
 EXPANSIONS = 30
 SCORED_EXPANSIONS = 3
 PREFIX_SCAN = 50_000  # terms of one segment a prefix looks through (a one-letter prefix stops there)

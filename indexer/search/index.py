@@ -275,6 +275,14 @@ class SearchIndex:
                 suggestion = engine.suggest(snap, node, query)
         return SearchResults(total, hits, facets, suggestion, query, exact, parsed, sort, months=months)
 
+    def count(self, query: str) -> int:
+        """How many articles `query` finds: the matching set alone, without ranking, facets or suggestions."""
+        node = engine.prune(parse(query)[0])
+        now = self._now()
+        with self._lock:
+            snap = self._snap
+            return 0 if snap is None else int(np.count_nonzero(engine.matches(snap, node, now)))
+
     def warm(self) -> bool:
         """Load one more piece of what fuzzy words and suggestions compare against; True while more
         remain. Each call holds the index for one piece only, so a window calls it between searches."""

@@ -34,7 +34,7 @@ T = TypeVar("T")
 CACHE_ENTRIES = 2000
 SET_ENTRIES = 64
 SETS = frozenset({"term", "phrase", "date"})  # cache keys whose values are document sets
-SCORED_TEXT = frozenset({"title", "body", "authors", "source"})
+SCORED_TEXT = frozenset({"title", "body", "authors", "source", "notes", "quotes"})
 _YEAR_STARTS = np.array([int(datetime(y, 1, 1, tzinfo=timezone.utc).timestamp()) for y in range(1900, 2101)])
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # dates outside count as undated in years and months
 # "YYYY-MM" of each month code (see `_months`); code 0 is "no date".
