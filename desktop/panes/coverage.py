@@ -23,6 +23,7 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 MAX_MONTHS = 60  # a span longer than five years is drawn per year
 HEIGHT = 46
 LABEL_ROOM = 13  # below the bars: the first and last period
+WIDEST_BAR = 28  # a few periods are drawn as bars this wide from the left, not stretched across the chart
 
 
 def bins_of(months: dict[str, int]) -> tuple[str, list[tuple[str, int]]]:
@@ -123,9 +124,12 @@ class CoverageChart(QWidget):
 
     # -- geometry ------------------------------------------------------------------------------
 
+    def _slot(self) -> float:
+        """The width each period takes."""
+        return min(WIDEST_BAR, (self.width() - 4) / max(1, len(self.bins)))
+
     def _bar_rect(self, i: int) -> QRectF:
-        n = max(1, len(self.bins))
-        width = (self.width() - 4) / n
+        width = self._slot()
         top, bottom = 3.0, float(self.height() - LABEL_ROOM)
         peak = max((c for _p, c in self.bins), default=0) or 1
         count = self.bins[i][1]
@@ -139,7 +143,7 @@ class CoverageChart(QWidget):
         """The bar under an x position (clamped to the first and last)."""
         if not self.bins:
             return -1
-        width = (self.width() - 4) / len(self.bins)
+        width = self._slot()
         return max(0, min(len(self.bins) - 1, int((x - 2) // width))) if width > 0 else 0
 
     def bar_centre(self, i: int) -> QPoint:
@@ -173,7 +177,7 @@ class CoverageChart(QWidget):
         font = painter.font()
         font.setPointSizeF(max(6.5, font.pointSizeF() * 0.8))
         painter.setFont(font)
-        text_rect = QRectF(2, bottom + 1, self.width() - 4, LABEL_ROOM - 1)
+        text_rect = QRectF(2, bottom + 1, max(self._slot() * len(self.bins), 120.0), LABEL_ROOM - 1)
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.bins[0][0])
         if len(self.bins) > 1:
             painter.drawText(text_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, self.bins[-1][0])
