@@ -90,7 +90,15 @@ class AnnotationController(QObject):
             lambda library: library.add_highlight(article, passage.quote, note=note, start=passage.start),
             article,
             "Highlighted “" + _short(passage.quote, 60) + "”" + (" with a note." if note else "."),
+            after=self._unselect,
         )
+
+    def _unselect(self) -> None:
+        """The selection goes once it is a highlight, so the highlight's colour shows; the cursor stays on it."""
+        cursor = self.reader.textCursor()
+        if cursor.hasSelection():
+            cursor.setPosition(cursor.selectionStart())
+            self.reader.setTextCursor(cursor)
 
     def note(self, chosen: Any | None = None) -> None:
         """N: a note on the highlight `chosen` or under the cursor; on a new highlight of the selection; or
@@ -165,13 +173,17 @@ class AnnotationController(QObject):
         if record is not None:
             self.remove(record)
 
-    def _run(self, change: Callable[[Any], Any], article: int, done: str) -> None:
+    def _run(
+        self, change: Callable[[Any], Any], article: int, done: str, after: Callable[[], None] | None = None
+    ) -> None:
         library = self._library()
         if library is None:
             return
 
         def finished(_result: Any) -> None:
             if library is self._library():
+                if after is not None and self.reader.article_id == article:
+                    after()
                 self.changed.emit(article)
                 self.status.emit(done)
 

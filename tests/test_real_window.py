@@ -64,8 +64,12 @@ def display(tmp_path: Path) -> Iterator[str]:
     with os.fdopen(read) as out:
         number = out.readline().strip()
     name = f":{number}"
+    # An empty file is not a valid configuration: openbox 3.6 then opens a "Syntax Error" window, which
+    # takes the keyboard. An empty configuration element gives its defaults.
+    config = tmp_path / "openbox-rc.xml"
+    config.write_text('<openbox_config xmlns="http://openbox.org/3.4/rc"/>\n', encoding="utf-8")
     wm = subprocess.Popen(
-        ["openbox", "--config-file", "/dev/null"],
+        ["openbox", "--config-file", str(config)],
         env={**os.environ, "DISPLAY": name, "HOME": str(tmp_path)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

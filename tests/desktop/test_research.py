@@ -88,6 +88,9 @@ def test_select_and_press_h_highlights_in_the_reader_and_the_list(qtbot, window)
     assert record.text[h.start : h.start + len(h.quote)] == PASSAGE  # an offset in the article's own text
     assert pane_rows(window) == [f"“{PASSAGE}”"]
     assert [text for text, _c in drawn(window)] == [PASSAGE]
+    # The selection gave way to the highlight's colour; the cursor is at its start, for N.
+    assert not window.reader.textCursor().hasSelection()
+    assert window.reader.highlight_under_cursor().id == h.id
 
     # H typed in the search field is a letter of the query, not a highlight.
     select(window, "Officials said a review")
