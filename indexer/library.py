@@ -70,7 +70,7 @@ class Library:
             self._repair_files()
             if not defer_snapshot:
                 self.daily_snapshot()
-        self.index = SearchIndex(self.folder / paths.INDEX_DIR, self._all_index_docs)
+        self.index = SearchIndex(self.folder / paths.INDEX_DIR, self._all_index_docs, upgraded=self._annotated_docs)
         self._open_index()
 
     # -- opening and repair ------------------------------------------------------------------
@@ -205,6 +205,10 @@ class Library:
             quotes=quotes,
             annotated=bool(notes or quotes),
         )
+
+    def _annotated_docs(self) -> list[IndexDoc]:
+        """What an index of an earlier format lacks: the articles with highlights or notes."""
+        return self._index_docs(highlights.annotated_articles(self.db.conn))
 
     def _all_index_docs(self) -> Iterator[IndexDoc]:
         last = 0

@@ -328,7 +328,7 @@ def test_only_annotations_writes_one_file_per_annotated_article_linking_to_the_a
     assert not (tmp_path / "y").exists()
 
 
-def test_an_index_of_the_previous_format_is_rebuilt_on_open_with_annotations(tmp_path: Path) -> None:
+def test_an_index_of_an_older_format_is_rebuilt_on_open_with_annotations(tmp_path: Path) -> None:
     write(tmp_path / "in" / "ferry.html", article_html())
     folder = tmp_path / "library"
     with Library(folder) as lib:
@@ -336,7 +336,7 @@ def test_an_index_of_the_previous_format_is_rebuilt_on_open_with_annotations(tmp
         lib.add_note(outcome.id, "lighthouse")  # type: ignore[arg-type]
     live = folder / paths.INDEX_DIR / (folder / paths.INDEX_DIR / "CURRENT").read_text(encoding="utf-8").strip()
     marker = json.loads((live / "newsarchive-search.json").read_text(encoding="utf-8"))
-    marker["format"] = "newsarchive-search/2"
+    marker["format"] = "newsarchive-search/1"  # older than any format an open can bring up to date
     (live / "newsarchive-search.json").write_text(json.dumps(marker), encoding="utf-8")
     with Library(folder) as lib:
         assert any("another version" in r for r in lib.repairs)
@@ -369,3 +369,63 @@ def test_deleting_an_article_removes_its_annotations(lib: Library) -> None:
     assert sqlite3.connect(lib.folder / paths.DATABASE_NAME).execute("SELECT COUNT(*) FROM highlights").fetchone() == (
         0,
     )
+
+
+def test_an_index_of_the_previous_format_is_upgraded_in_place_not_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indexer.search import index as index_module
+    from indexer.search import rebuild, schema, storage
+
+    # The index as the previous version wrote it: no fields for notes and highlighted passages.
+    def old_schema() -> object:
+        fields = schema.build_schema()
+        fields.remove("notes")
+        fields.remove("quotes")
+        return fields
+
+    def old_fields(doc: object) -> dict:
+        values = schema.fields_of(doc)  # type: ignore[arg-type]
+        return {k: v for k, v in values.items() if k not in ("notes", "quotes")}
+
+    monkeypatch.setattr(index_module, "build_schema", old_schema)
+    monkeypatch.setattr(index_module, "fields_of", old_fields)
+    monkeypatch.setattr(rebuild, "fields_of", old_fields)
+    monkeypatch.setattr(storage, "FORMAT", "newsarchive-search/2")
+    folder = tmp_path / "library"
+    write(tmp_path / "in" / "ferry.html", article_html())
+    write(tmp_path / "in" / "bridge.html", article_html(title=BRIDGE, url="https://x.example/b", paragraphs=LOREM[:3]))
+    with Library(folder) as lib:
+        assert len(lib.import_paths([tmp_path / "in"], workers=1).of("imported")) == 2
+        ferry, bridge = article_id(lib, FERRY), article_id(lib, BRIDGE)
+        lib.add_note(ferry, "Ask the lighthouse keeper")
+    monkeypatch.undo()
+    current = (folder / paths.INDEX_DIR / "CURRENT").read_text(encoding="utf-8")
+    with Library(folder) as lib:
+        assert lib.repairs == []  # no rebuild
+        assert (folder / paths.INDEX_DIR / "CURRENT").read_text(encoding="utf-8") == current
+        assert found(lib, "note:lighthouse") == {ferry} and found(lib, "lighthouse") == {ferry}
+        assert found(lib, "is:annotated") == {ferry} and found(lib, "council") == {ferry, bridge}
+        lib.add_highlight(bridge, "congested coastal road", note="Harbour master")
+        assert found(lib, "note:harbour") == {bridge} and lib.doctor() == []
+    with Library(folder) as lib:  # the marker now names this format: nothing more to do
+        assert lib.repairs == [] and found(lib, "note:harbour") == {bridge}
+        for word in ("tide", "wind", "rain"):  # a few more commits: enough small segments for a merge
+            lib.add_note(bridge, word)
+        # Merging the old segments with the new ones keeps every entry.
+        before = len(lib.index._snap.leaves)  # type: ignore[union-attr]
+        _merge(lib)
+        assert len(lib.index._snap.leaves) < before  # type: ignore[union-attr]
+        assert found(lib, "note:lighthouse") == {ferry} and found(lib, "quote:congested") == {bridge}
+        assert found(lib, "note:wind") == {bridge} and found(lib, "council") == {ferry, bridge}
+        assert lib.doctor() == []
+
+
+def _merge(lib: Library) -> None:
+    """Run the index's idle merge to its end now (the bounded-step merge's `merge_now` where there is one)."""
+    merge_now = getattr(lib.index, "merge_now", None)
+    if merge_now is not None:
+        merge_now()
+        return
+    lib.index._merge_when_idle()
+    lib.index._run(lambda: None)  # the merge job was queued on the writer thread before this one
