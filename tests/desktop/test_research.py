@@ -418,3 +418,28 @@ def test_chart_point_helper_is_inside_the_widget(qtbot, window) -> None:  # noqa
         assert chart.rect().contains(chart.bar_centre(i))
         assert chart.bar_at(chart.bar_centre(i).x()) == i
     assert chart.bar_at(QPoint(-5, 0).x()) == 0
+
+
+def test_the_readers_context_menu_highlights_notes_and_removes(qtbot, window) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QMenu
+
+    article = open_story(qtbot, window, FERRY)
+    select(window, PASSAGE)
+    menu = QMenu(window)
+    window.annotating.extend_menu(menu, window.reader.textCursor().selectionStart())
+    actions = {a.text().split("\t")[0]: a for a in menu.actions() if a.text()}
+    assert set(actions) == {"Highlight", "Add Note…"}
+    assert actions["Highlight"].isEnabled()
+    actions["Highlight"].trigger()
+    qtbot.waitUntil(lambda: len(window.library.highlights(article)) == 1)
+    h = window.library.highlights(article)[0]
+    qtbot.waitUntil(lambda: h.id in window.reader.highlights.spans)
+
+    # Right-clicked over the highlight (nothing selected): it can be removed.
+    start, _end = window.reader.highlights.spans[h.id]
+    menu = QMenu(window)
+    window.annotating.extend_menu(menu, start + 2)
+    actions = {a.text().split("\t")[0]: a for a in menu.actions() if a.text()}
+    assert not actions["Highlight"].isEnabled()
+    actions["Remove Highlight"].trigger()
+    qtbot.waitUntil(lambda: window.library.highlights(article) == [] and pane_rows(window) == [])
