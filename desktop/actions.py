@@ -116,14 +116,23 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
 
 
 def _step(w: MainWindow, by: int) -> None:
-    rows = w.results_model.rowCount()
+    # With Annotations chosen in the sidebar, the list under the search field is the highlights'.
+    annotations = w.middle_stack.currentWidget() is w.annotations_page
+    view = w.annotations_page.list if annotations else w.results_view
+    model = view.model()
+    rows = model.rowCount()
     if rows:
-        row = w.results_view.currentIndex().row()
+        row = view.currentIndex().row()
         row = 0 if row < 0 else max(0, min(rows - 1, row + by))
-        w.results_view.setCurrentIndex(w.results_model.index(row))
+        view.setCurrentIndex(model.index(row, 0))
 
 
 def _open_current(w: MainWindow) -> None:
+    if w.middle_stack.currentWidget() is w.annotations_page:
+        record = w.annotations_page.list.current_record()
+        if record is not None:
+            research.open_highlight(w, record.article, record.id)
+        return
     index = w.results_view.currentIndex()
     if not index.isValid() and w.results_model.rowCount():
         index = w.results_model.index(0)

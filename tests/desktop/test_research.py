@@ -231,7 +231,14 @@ def test_annotations_lists_every_highlight_newest_first_filtered_by_the_query(qt
     qtbot.keyClick(view, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.current == ("article", ferry) and window.reader.hasFocus())
     assert window.reader.textCursor().position() == window.reader.highlights.spans[h.id][0]
-    assert seawall != ferry
+
+    # From the search field, as with results: Down chooses, Enter opens.
+    search(qtbot, window, "")
+    qtbot.waitUntil(lambda: model.rowCount() == 2)
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Down)
+    assert view.currentIndex().row() == 1
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.current == ("article", seawall) and window.reader.hasFocus())
 
 
 # -- saved searches -----------------------------------------------------------------------------
@@ -443,3 +450,18 @@ def test_the_readers_context_menu_highlights_notes_and_removes(qtbot, window) ->
     assert not actions["Highlight"].isEnabled()
     actions["Remove Highlight"].trigger()
     qtbot.waitUntil(lambda: window.library.highlights(article) == [] and pane_rows(window) == [])
+
+
+def test_ctrl_shift_h_hides_and_shows_the_list_beside_the_reader(qtbot, window) -> None:  # noqa: ANN001
+    open_story(qtbot, window, SEAWALL)
+    pane = window.highlights_pane
+    assert pane.isVisible()
+    keys = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.reader, Qt.Key.Key_H, keys)
+    assert not pane.isVisible() and settings.get(settings.HIGHLIGHTS_PANE) == 0
+    assert not window.actions_by_name["highlights_pane"].isChecked()
+    window.writer.wait_idle(30)
+    assert window.library.highlights(window.current[1]) == []  # Ctrl+Shift+H is not H
+    qtbot.keyClick(window.reader, Qt.Key.Key_H, keys)
+    assert pane.isVisible() and pane.list.hasFocus()
+    assert settings.get(settings.HIGHLIGHTS_PANE) == 1
