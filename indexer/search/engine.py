@@ -31,6 +31,7 @@ from indexer.search.snapshot import MONTHS, Snapshot, frozen, letter_mask
 
 ANY_FIELDS = ("title", "body", "authors", "source", "notes", "quotes")
 STEMMED = {"title", "body", "notes", "quotes"}
+OPTIONAL_FIELDS = {"notes", "quotes"}
 EXPANSIONS = 30
 SCORED_EXPANSIONS = 3
 PREFIX_SCAN = 50_000  # terms of one segment a prefix looks through (a one-letter prefix stops there)
@@ -41,8 +42,16 @@ RARER = 50  # a word found in the archive is replaced only by one this many time
 _YEARS = [str(y) for y in range(2200)]
 
 
-def _fields(leaf: Text) -> tuple[str, ...]:
-    return (leaf.field,) if leaf.field else ANY_FIELDS
+def _fields(snap: Snapshot, leaf: Text) -> tuple[str, ...]:
+    """The fields a leaf looks in: its own, or every text field that holds anything in this snapshot."""
+    if leaf.field:
+        return (leaf.field,)
+    # Notes and highlighted passages are empty in most archives: looking words up there would cost
+    # every plain word two more term lookups per segment for nothing.
+    return snap.cached(
+        ("fields",),
+        lambda: tuple(f for f in ANY_FIELDS if f not in OPTIONAL_FIELDS or snap.reader.field_length(f) > 0),
+    )
 
 
 def _forms(field: str, word: str) -> tuple[str, ...]:
@@ -212,7 +221,7 @@ def scoring_terms(snap: Snapshot, node: Node | None) -> list[tuple[str, str]]:
     phrases; of a prefix or fuzzy word only the few most frequent expansions, in title and body."""
     terms: list[tuple[str, str]] = []
     for leaf in positives(node):
-        for field in _fields(leaf):
+        for field in _fields(snap, leaf):
             if leaf.kind == "phrase":
                 terms += [(field, w) for v in _phrase_variants(field, leaf.words) for w in v]
             elif leaf.kind in ("prefix", "fuzzy"):
@@ -230,13 +239,13 @@ def scoring_terms(snap: Snapshot, node: Node | None) -> list[tuple[str, str]]:
 def _leaf_docs(snap: Snapshot, leaf: Text) -> np.ndarray:
     if leaf.kind != "phrase":
         out = snap.empty()
-        for field in _fields(leaf):
+        for field in _fields(snap, leaf):
             out |= snap.terms(field, leaf_terms(snap, leaf, field))
         return out
 
     def make() -> np.ndarray:
         out = snap.empty()
-        for field in _fields(leaf):
+        for field in _fields(snap, leaf):
             for variant in _phrase_variants(field, leaf.words):
                 candidates = np.logical_and.reduce([snap.term(field, w) for w in variant])
                 if not candidates.any():
