@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QColor, QHelpEvent
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from desktop import settings, theme
 from desktop.panes.annotations import NOT_FOUND
@@ -321,6 +321,11 @@ def test_the_chart_counts_matches_per_month_and_hides_without_dates(qtbot, windo
     assert chart.bins[0] == ("2022-07", 1) and chart.bins[-1] == ("2024-11", 1)
     assert dict(chart.bins)["2023-02"] == 1 and sum(c for _p, c in chart.bins) == 3
     assert chart.tooltip_for(7) == "2023-02: 1 article"
+    # Hovering a bar names its period and count.
+    where = chart.bar_centre(7)
+    QApplication.sendEvent(chart, QHelpEvent(QEvent.Type.ToolTip, where, chart.mapToGlobal(where)))
+    assert QToolTip.text() == "2023-02: 1 article"
+    QToolTip.hideText()
 
     search(qtbot, window, "seawall")
     assert chart.bins == [("2023-02", 1)]
