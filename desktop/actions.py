@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtGui import QAction, QActionGroup, QKeyEvent
 
-from desktop import shortcuts
+from desktop import research, shortcuts
+from desktop.citing import STYLES
 from desktop.panes.results import ArticleIdRole
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     add(go, "search", "&Search", w.focus_search)
     add(go, "find", "&Find", w._find)
     add(go, "suggestion", "Use the Suggestion", w.flow.use_suggestion)
+    add(go, "save_search", "Sa&ve Search…", lambda: w.saved_searches.ask_save(w.search_field.text()))
     go.addSeparator()
     add(go, "next_result", "&Next Result", lambda: w.step_result(1))
     add(go, "previous_result", "&Previous Result", lambda: w.step_result(-1))
@@ -65,6 +67,7 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     add(go, "sidebar", "Si&debar", w.sidebar.setFocus)
     add(go, "results", "&Results", w.results_view.setFocus)
     add(go, "reader", "&Reader", w.focus_reader)
+    add(go, "annotations", "&Annotations", lambda: w.set_filter("annotations"))
 
     article = bar.addMenu("&Article")
     add(article, "tag", "&Tags…", w.edit_tags)
@@ -75,6 +78,10 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     article.addSeparator()
     add(article, "next_mark", "Next &Marked Word", lambda: w.reader.next_mark())
     add(article, "previous_mark", "Previous Marked &Word", lambda: w.reader.next_mark(backwards=True))
+    article.addSeparator()
+    add(article, "highlight", "&Highlight Selection", lambda: w.annotating.highlight_selection())
+    add(article, "note", "&Note…", lambda: research.note(w))
+    add(article, "copy_citation", "Copy &Citation", lambda: w.citations.copy(w.reader.article_id))
 
     view = bar.addMenu("&View")
     for key, text in SORTS:
@@ -83,6 +90,16 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     add(view, "zoom_in", "&Larger Text", lambda: w.zoom(1))
     add(view, "zoom_out", "&Smaller Text", lambda: w.zoom(-1))
     add(view, "zoom_reset", "&Default Text Size", lambda: w.zoom(0))
+    view.addSeparator()
+    pane = add(view, "highlights_pane", "&Highlights and Notes", lambda: research.toggle_highlights_pane(w))
+    pane.setCheckable(True)
+    styles = view.addMenu("Citation &Style")
+    group = QActionGroup(window)
+    for key, text in STYLES:
+        style = add(styles, f"cite_{key}", text, lambda _=False, k=key: w.citations.set_style(k))
+        style.setCheckable(True)
+        style.setChecked(w.citations.style == key)
+        group.addAction(style)
 
     help_menu = bar.addMenu("&Help")
     add(help_menu, "help", "&Keyboard Shortcuts", w.show_shortcuts)
@@ -99,14 +116,23 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
 
 
 def _step(w: MainWindow, by: int) -> None:
-    rows = w.results_model.rowCount()
+    # With Annotations chosen in the sidebar, the list under the search field is the highlights'.
+    annotations = w.middle_stack.currentWidget() is w.annotations_page
+    view = w.annotations_page.list if annotations else w.results_view
+    model = view.model()
+    rows = model.rowCount()
     if rows:
-        row = w.results_view.currentIndex().row()
+        row = view.currentIndex().row()
         row = 0 if row < 0 else max(0, min(rows - 1, row + by))
-        w.results_view.setCurrentIndex(w.results_model.index(row))
+        view.setCurrentIndex(model.index(row, 0))
 
 
 def _open_current(w: MainWindow) -> None:
+    if w.middle_stack.currentWidget() is w.annotations_page:
+        record = w.annotations_page.list.current_record()
+        if record is not None:
+            research.open_highlight(w, record.article, record.id)
+        return
     index = w.results_view.currentIndex()
     if not index.isValid() and w.results_model.rowCount():
         index = w.results_model.index(0)

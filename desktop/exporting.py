@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from desktop.citing import write_citations
 from desktop.dialogs.export_dialog import ExportDialog
 from desktop.worker import TaskRunner
 
@@ -32,21 +33,30 @@ class ExportController(QObject):
         self.dialog: ExportDialog | None = None
         self.last_export: Any = None  # the ExportReport of the last export that finished
 
-    def choose(self, query: str | None, results: int) -> None:
-        """Open the dialog; `query` (with its `results` count) is the search it may narrow the export to."""
+    def choose(self, query: str | None, results: int, selected: list[int] | None = None) -> None:
+        """Open the dialog; `query` (with its `results` count) is the search it may narrow the export to, and
+        `selected` the results selected (which the citation formats can export alone)."""
         if self._library() is None:
             return
-        dialog = ExportDialog(self._window, query=query, results=results)
+        dialog = ExportDialog(self._window, query=query, results=results, selected=selected)
         dialog.accepted.connect(lambda: self.export(*dialog.chosen()))
         self.dialog = dialog
         dialog.open()
 
-    def export(self, fmt: str, dest: Path, query: str | None) -> None:
-        """Export on the writer thread; the outcome goes to the status bar (and a dialog if files were missing)."""
+    def export(self, fmt: str, dest: Path, query: str | None, ids: list[int] | None = None) -> None:
+        """Export on the writer thread; the outcome goes to the status bar (and a dialog if files were missing).
+        With `ids`, those articles' citations (bibtex, ris or csl-json) are written to `dest`."""
         library = self._library()
         if library is None:
             return
         self.status.emit(f"Exporting to {dest}…")
+        if ids:
+            self.writer.run(
+                lambda: write_citations(library, ids, fmt, dest),
+                lambda count: self.status.emit(f"Exported {count:,} citation(s) to {dest}."),
+                lambda exc: self.failed.emit(f"Could not export: {exc or type(exc).__name__}"),
+            )
+            return
         self.writer.run(
             lambda: library.export(dest, fmt, query=query),
             self._exported,

@@ -1,17 +1,20 @@
 """`newsarchive screenshot DIR`: the window's main states rendered offscreen from a fresh demo library.
 
-Writes results.png (hits with snippets), reader.png, author.png, import-report.png and dark.png.
+Writes results.png (hits with snippets), reader.png, author.png, research.png (highlights and a note in the
+reader and beside it, the coverage chart over every article), import-report.png and dark.png.
 Nothing of the user's is touched: the library and the settings live in a temporary folder.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 QUERY = "seawall"
 
@@ -94,6 +97,8 @@ def _render(out: Path, folder: Path, query: str) -> int:
             _settle()
             written.append(_save(window, out / "author.png"))
             window.go_back()
+        if record is not None:
+            written += _research(window, record, out)
 
     dialog = ImportReportDialog(report, window)
     dialog.show()
@@ -112,6 +117,27 @@ def _render(out: Path, folder: Path, query: str) -> int:
     for path in written:
         print(path)
     return 0
+
+
+def _research(window: Any, record: Any, out: Path) -> list[Path]:
+    """Two highlights of the article's text, one with a note, and the chart of every article's dates."""
+    # Whole sentences: ending where the next one begins (not at "9 a.m.").
+    sentences = re.findall(r"[A-Z][^.!?\n]{30,160}[.!?](?=\s+[A-Z“]|\s*$)", record.text)
+    if len(sentences) < 2:
+        return []
+    library = window.library
+    window.writer.run(lambda: library.add_highlight(record.id, sentences[0]))
+    window.writer.run(lambda: library.add_highlight(record.id, sentences[-1], note="Ask the city for the figures."))
+    window.writer.wait_idle(30)
+    done = window.flow.searches_done
+    window.search_field.setText("")
+    window.flow.search_now()
+    wait_until(lambda: window.flow.searches_done > done and not window.flow.busy)
+    window.open_article(record.id, remember=False)
+    window.reader.scroll_to_highlight(max(h.id for h in library.highlights(record.id)))
+    window.reader.setFocus()
+    _settle()
+    return [_save(window, out / "research.png")]
 
 
 def _snippets_shown(window: object) -> bool:

@@ -62,6 +62,8 @@ class Outcome:
     summaries: dict[int, dict] = field(default_factory=dict)  # the first rows, read off the UI thread
     empty_library: bool = False
     marks: list[str] | None = None  # the words the reader marks for this query; None: the typed words
+    months: dict[str, int] = field(default_factory=dict)  # "YYYY-MM" -> matches, for the coverage chart
+    annotations: list[tuple[Any, str]] | None = None  # Annotations chosen: the highlights the query finds
 
 
 @dataclass
@@ -74,10 +76,13 @@ class Totals:
     authors: dict[str, int]
     sources: dict[str, int]
     followed: list[str]
+    saved: list[tuple[str, str, int | None]] = field(default_factory=list)  # saved searches: name, query, count
 
 
 def count_totals(library: Any) -> Totals:
-    """On the sidebar thread: every tag, author and source with its count, and the followed authors."""
+    """On the sidebar thread: every tag, author and source with its count, the followed authors and the
+    saved searches with theirs (counted again after every change, an import included)."""
+    saved = getattr(library, "saved_searches", None)
     return Totals(
         library,
         library.count(),
@@ -85,6 +90,7 @@ def count_totals(library: Any) -> Totals:
         library.author_counts(),
         dict(library.sources()),
         [a.name for a in library.bookmarked_authors()],
+        [(s.name, s.query, s.count) for s in saved()] if saved is not None else [],
     )
 
 
@@ -106,6 +112,10 @@ def run_search(library: Any, text: str, kind: str, value: str, sort: str) -> Out
             facets = library.search(text, sort=sort, limit=1).facets
         ids = [h.id for h in results.hits]
         outcome = Outcome(text, query, ids, results.total, results.suggestion, facets or {})
+        # Counted with the facets by the same search: the chart costs the typing no extra search.
+        outcome.months = dict(getattr(results, "months", None) or {})
+    if kind == "annotations":
+        outcome.annotations = list(library.annotations(text)) if hasattr(library, "annotations") else []
     outcome.summaries = library.summaries(outcome.ids[:FIRST_SCREEN])
     outcome.empty_library = not outcome.ids and library.count() == 0
     outcome.marks = words_to_mark(library, text)
@@ -254,9 +264,15 @@ class SearchFlow(QObject):
             row = w.results_model.row_of(current) if current is not None else -1
             w.results_view.setCurrentIndex(w.results_model.index(max(row, 0)))
             w.results_view.scrollTo(w.results_view.currentIndex())
-        w.middle_stack.setCurrentIndex(1 if outcome.empty_library else 0)
+        w.middle_stack.setCurrentIndex(1 if outcome.empty_library else 2 if outcome.annotations is not None else 0)
+        if outcome.annotations is not None:
+            w.annotations_page.show_rows(outcome.annotations)
+        w.chart.set_months(outcome.months)
         n = outcome.total
         w.count_label.setText(f"{n:,} article{'s' if n != 1 else ''}")
+        if outcome.annotations is not None:
+            k = len(outcome.annotations)
+            w.count_label.setText(f"{k:,} highlight{'s' if k != 1 else ''} and notes")
         if outcome.suggestion and not outcome.empty_library and outcome.suggestion.strip() != outcome.text.strip():
             w.suggestion_label.setText(f"Did you mean <a href='#'>{html.escape(outcome.suggestion)}</a>? (Ctrl+Enter)")
             w.suggestion_label.show()
@@ -396,4 +412,5 @@ class SearchFlow(QObject):
             authors=authors,
             sources=sources,
             years={str(k): v for k, v in years.items()},
+            saved=totals.saved,
         )

@@ -29,8 +29,22 @@ FONT_SIZE = Setting("reader/font_size", int, 12, "Reader font size in points (Ct
 SORT = Setting("results/sort", str, "relevance", "Result order: relevance, newest or oldest")
 LAST_LIBRARY = Setting("library/last", str, "", "The library folder opened last")
 THEME = Setting("appearance/theme", str, "system", "system, light or dark")
+CITATION_STYLE = Setting("citation/style", str, "apa", "Style of the citation Ctrl+Shift+C copies: apa, chicago or mla")
+HIGHLIGHTS_PANE = Setting("reader/highlights_pane", int, 1, "1: the highlights and notes list shows beside the reader")
+READER_SPLITTER = Setting("reader/splitter", QByteArray, QByteArray(), "Sizes of the reader and its highlights list")
 
-ALL = (GEOMETRY, WINDOW_STATE, SPLITTER, FONT_SIZE, SORT, LAST_LIBRARY, THEME)
+ALL = (
+    GEOMETRY,
+    WINDOW_STATE,
+    SPLITTER,
+    FONT_SIZE,
+    SORT,
+    LAST_LIBRARY,
+    THEME,
+    CITATION_STYLE,
+    HIGHLIGHTS_PANE,
+    READER_SPLITTER,
+)
 
 
 def store() -> QSettings:

@@ -35,6 +35,14 @@ SHORTCUTS = (
     Shortcut("results_keys", ("Up", "Down"), "From the search field: move through the results", "Search"),
     Shortcut("open", ("Return",), "Open the selected result", "Search"),
     Shortcut("escape", ("Esc",), "Back to the search field; again to clear it", "Search"),
+    Shortcut("save_search", ("Ctrl+S",), "Save the current search under a name…", "Search"),
+    Shortcut("saved_search_keys", ("F2", "Del"), "On a saved search in the sidebar: rename, delete", "Search"),
+    Shortcut(
+        "chart_keys",
+        ("Left", "Right", "Return"),
+        "On the coverage chart: choose a bar (Shift extends the span), narrow the search to it",
+        "Search",
+    ),
     Shortcut("next_result", ("J",), "Open the next result", "Reading"),
     Shortcut("previous_result", ("K",), "Open the previous result", "Reading"),
     Shortcut("next_mark", (Std.FindNext,), "Next marked search word in the article", "Reading"),
@@ -44,6 +52,11 @@ SHORTCUTS = (
     Shortcut("zoom_reset", ("Ctrl+0",), "Default text size", "Reading"),
     Shortcut("original", ("Ctrl+E",), "Open the original file", "Reading"),
     Shortcut("back", (Std.Back,), "Back to the previous article or page", "Reading"),
+    Shortcut("highlight", ("H",), "In the reader: highlight the selected text", "Notes"),
+    Shortcut("note", ("N",), "Note on the highlight at the cursor, on the selection, or on the article…", "Notes"),
+    Shortcut("highlights_pane", ("Ctrl+Shift+H",), "Show or hide the highlights and notes beside the reader", "Notes"),
+    Shortcut("delete_highlight", ("Del",), "In a list of highlights: remove the chosen one", "Notes"),
+    Shortcut("copy_citation", ("Ctrl+Shift+C",), "Copy a citation of the open article (style: View menu)", "Notes"),
     Shortcut("tag", ("T",), "Tag the current story or author", "Organise"),
     Shortcut("bookmark", ("Ctrl+D",), "Bookmark the current story / follow the author", "Organise"),
     Shortcut("rename_tag", ("F2",), "In the sidebar: rename or merge the selected tag", "Organise"),
@@ -57,7 +70,7 @@ SHORTCUTS = (
     Shortcut("import_folder", ("Ctrl+Shift+I",), "Import a folder…", "Library"),
     Shortcut("open_library", ("Ctrl+Shift+O",), "Open another library…", "Library"),
     Shortcut("cancel_import", ("Ctrl+.",), "Cancel the running import", "Library"),
-    Shortcut("export", ("Ctrl+Shift+E",), "Export articles as JSON, CSV, Markdown or HTML…", "Library"),
+    Shortcut("export", ("Ctrl+Shift+E",), "Export as JSON, CSV, Markdown, HTML, BibTeX, RIS or CSL-JSON…", "Library"),
     Shortcut("help", (Std.HelpContents, "?"), "This list", "Help"),
     Shortcut("quit", (Std.Quit, "Ctrl+Q"), "Quit", "Help"),
 )
@@ -66,6 +79,7 @@ BY_NAME = {s.name: s for s in SHORTCUTS}
 
 # Shown in the list but handled by the widgets themselves (not bound as actions).
 HANDLED_BY_WIDGETS = {"results_keys", "open", "escape", "rename_tag", "rename_author"}
+HANDLED_BY_WIDGETS |= {"delete_highlight", "saved_search_keys", "chart_keys"}
 
 
 def sequences(name: str) -> list[QKeySequence]:
@@ -84,7 +98,9 @@ def sequences(name: str) -> list[QKeySequence]:
 
 def _is_media_key(text: str) -> bool:
     """Keyboard "Back", "Zoom In" and similar keys some bindings include: bound, but not worth listing."""
-    return "+" not in text and not re.fullmatch(r"F\d+|Esc|Return|Enter|Up|Down|Del|Delete|[^A-Za-z]|[A-Z]", text)
+    return "+" not in text and not re.fullmatch(
+        r"F\d+|Esc|Return|Enter|Up|Down|Left|Right|Del|Delete|[^A-Za-z]|[A-Z]", text
+    )
 
 
 def label(name: str) -> str:

@@ -102,3 +102,14 @@ def is_dark(app: QApplication | None = None) -> bool:
 def mark_colours(dark: bool) -> tuple[str, str]:
     """Background and text colour of a marked query word."""
     return ("#7a5c00", "#ffffff") if dark else ("#ffe08a", "#000000")
+
+
+def highlight_colours(dark: bool) -> tuple[str, str]:
+    """Background and text colour of a highlight the user made: green, so it is not mistaken for a
+    marked query word (yellow); both pairs keep the text at a contrast above 7:1."""
+    return ("#1f5f3f", "#ffffff") if dark else ("#bfe8c8", "#000000")
+
+
+def chart_colours(dark: bool) -> tuple[str, str, str]:
+    """Bars, the bars of the span chosen (or under the keyboard), and the axis line of the coverage chart."""
+    return ("#5b8fd6", "#f0b840", "#4a4d52") if dark else ("#7fa6dc", "#d9901a", "#c8c8c4")

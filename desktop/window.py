@@ -35,8 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import actions, settings, shortcuts
+from desktop import actions, research, settings, shortcuts
 from desktop.actions import SORTS
+from desktop.annotating import AnnotationController
+from desktop.citing import CitationController
 from desktop.dialogs.about import AboutDialog
 from desktop.dialogs.shortcuts_help import ShortcutsDialog
 from desktop.editing import EditController
@@ -45,12 +47,15 @@ from desktop.importing import ImportController
 from desktop.instance import InstanceServer
 from desktop.library_session import LibrarySession
 from desktop.lock import LibraryLock
+from desktop.panes.annotations import AnnotationsPage, HighlightsPane
 from desktop.panes.author_page import AuthorPage
+from desktop.panes.coverage import CoverageChart
 from desktop.panes.find_bar import FindBar
 from desktop.panes.reader import ReaderView
 from desktop.panes.results import ArticleIdRole, ResultDelegate, ResultsModel, selected_ids
 from desktop.panes.sidebar import Sidebar
 from desktop.panes.welcome import WelcomePage
+from desktop.saved_searches import SavedSearchController
 from desktop.search_flow import SearchFlow
 from desktop.worker import TaskRunner
 
@@ -83,9 +88,13 @@ class MainWindow(LibrarySession, QMainWindow):
         self.imports = ImportController(self.writer, lambda: self.library, self)
         self.edits = EditController(self.writer, lambda: self.library, self)
         self.exports = ExportController(self.writer, lambda: self.library, self)
+        self.saved_searches = SavedSearchController(self.writer, lambda: self.library, self)
+        self.citations = CitationController(lambda: self.library, self)
         self._build()
+        self.annotating = AnnotationController(self.writer, lambda: self.library, self.reader, self)
         self.flow = SearchFlow(self)
         self._connect_parts()
+        research.wire(self)
         self.actions_by_name = actions.build_actions(self)
         self._restore_state()
 
@@ -117,6 +126,7 @@ class MainWindow(LibrarySession, QMainWindow):
         info.addWidget(self.count_label)
         info.addWidget(self.suggestion_label, 1)
         info.addWidget(self.sort_box)
+        self.chart = CoverageChart()  # matches per month above the results; hidden when none has a date
 
         self.results_model = ResultsModel(self)
         self.results_view = QListView()
@@ -140,22 +150,34 @@ class MainWindow(LibrarySession, QMainWindow):
         self.middle_stack = QStackedWidget()
         self.middle_stack.addWidget(self.results_view)
         self.middle_stack.addWidget(self.welcome)
+        self.annotations_page = AnnotationsPage()  # Sidebar ▸ Annotations shows it in place of the results
+        self.middle_stack.addWidget(self.annotations_page)
         middle = QWidget()
         middle_layout = QVBoxLayout(middle)
         middle_layout.setContentsMargins(6, 6, 6, 0)
         middle_layout.addWidget(self.search_field)
         middle_layout.addLayout(info)
+        middle_layout.addWidget(self.chart)
         middle_layout.addWidget(self.middle_stack, 1)
 
         self.reader = ReaderView()
         self.reader.installEventFilter(self)
         self.find_bar = FindBar(self.reader)
-        reader_page = QWidget()
-        reader_layout = QVBoxLayout(reader_page)
+        reading = QWidget()
+        reader_layout = QVBoxLayout(reading)
         reader_layout.setContentsMargins(0, 0, 0, 0)
         reader_layout.setSpacing(0)
         reader_layout.addWidget(self.reader, 1)
         reader_layout.addWidget(self.find_bar)
+        self.highlights_pane = HighlightsPane()
+        self.reader_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.reader_splitter.setObjectName("readerSplitter")
+        self.reader_splitter.addWidget(reading)
+        self.reader_splitter.addWidget(self.highlights_pane)
+        self.reader_splitter.setStretchFactor(0, 1)
+        self.reader_splitter.setStretchFactor(1, 0)
+        self.reader_splitter.setSizes([560, 220])
+        reader_page = self.reader_splitter
         self.author_page = AuthorPage()
         self.author_page.list.installEventFilter(self)
         self.right_stack = QStackedWidget()
@@ -196,7 +218,8 @@ class MainWindow(LibrarySession, QMainWindow):
         self.sidebar.rename_author_requested.connect(self.ask_rename_author)
         self.suggestion_label.linkActivated.connect(lambda _link: self.flow.use_suggestion())
         # Tab goes where the eye goes: search, results, article, then the filters and the sort order.
-        order = [self.search_field, self.results_view, self.reader, self.find_bar.field, self.sidebar, self.sort_box]
+        order = [self.search_field, self.chart, self.results_view, self.reader, self.highlights_pane.list]
+        order += [self.find_bar.field, self.sidebar, self.sort_box]
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
@@ -227,6 +250,11 @@ class MainWindow(LibrarySession, QMainWindow):
         splitter = settings.get(settings.SPLITTER)
         if not splitter.isEmpty():
             self.splitter.restoreState(splitter)
+        reader_splitter = settings.get(settings.READER_SPLITTER)
+        if not reader_splitter.isEmpty():
+            self.reader_splitter.restoreState(reader_splitter)
+        self.highlights_pane.setVisible(bool(settings.get(settings.HIGHLIGHTS_PANE)))
+        self.actions_by_name["highlights_pane"].setChecked(self.highlights_pane.isVisibleTo(self))
         self.reader.font_size = settings.get(settings.FONT_SIZE)
         sort = settings.get(settings.SORT)
         index = self.sort_box.findData(sort)
@@ -237,6 +265,7 @@ class MainWindow(LibrarySession, QMainWindow):
     def save_state(self) -> None:
         settings.put(settings.GEOMETRY, self.saveGeometry())
         settings.put(settings.SPLITTER, self.splitter.saveState())
+        settings.put(settings.READER_SPLITTER, self.reader_splitter.saveState())
         settings.put(settings.FONT_SIZE, self.reader.font_size)
         settings.put(settings.SORT, self.sort_box.currentData())
 
@@ -339,11 +368,13 @@ class MainWindow(LibrarySession, QMainWindow):
         return selected_ids(self.results_view) if focus is not self.author_page.list else []
 
     def ask_delete(self) -> None:
-        """Ask, then delete the target articles (see `delete_targets`)."""
-        self.edits.ask_delete(self.delete_targets())
+        """Ask, then delete the target articles (see `delete_targets`); in the highlight lists a highlight,
+        on a saved search in the sidebar that search."""
+        if not research.delete_here(self):
+            self.edits.ask_delete(self.delete_targets())
 
     def choose_export(self) -> None:
-        self.exports.choose(*self.flow.query_on_screen())
+        self.exports.choose(*self.flow.query_on_screen(), selected=selected_ids(self.results_view))
 
     def _results_menu(self, pos: Any) -> None:
         index = self.results_view.indexAt(pos)

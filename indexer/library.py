@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 from whoosh.index import LockError
 
 from . import paths
-from .model import ArticleRecord, AuthorRecord, HighlightRecord, ImportReport, LibraryError
+from .model import ArticleRecord, AuthorRecord, HighlightRecord, ImportReport, LibraryError, SavedSearch
 from .search import IndexDoc, SearchIndex, SearchResults
-from .store import backup, catalog, highlights, markers, tags
+from .store import backup, catalog, highlights, markers, searches, tags
 from .store.database import Database, now_iso
 from .store.files import FileStore
 
@@ -70,7 +70,7 @@ class Library:
             self._repair_files()
             if not defer_snapshot:
                 self.daily_snapshot()
-        self.index = SearchIndex(self.folder / paths.INDEX_DIR, self._all_index_docs)
+        self.index = SearchIndex(self.folder / paths.INDEX_DIR, self._all_index_docs, upgraded=self._annotated_docs)
         self._open_index()
 
     # -- opening and repair ------------------------------------------------------------------
@@ -189,6 +189,7 @@ class Library:
                  JOIN tags t ON t.id = x.tag_id WHERE aa.article_id = ?""",
             (article, article),
         ).fetchall()
+        notes, quotes = highlights.index_text(conn, article)
         return IndexDoc(
             id=row["id"],
             title=row["title"],
@@ -200,7 +201,14 @@ class Library:
             published=row["published"],
             saved=row["saved_at"] or row["imported_at"],
             bookmarked=row["bookmarked_at"] is not None,
+            notes=notes,
+            quotes=quotes,
+            annotated=bool(notes or quotes),
         )
+
+    def _annotated_docs(self) -> list[IndexDoc]:
+        """What an index of an earlier format lacks: the articles with highlights or notes."""
+        return self._index_docs(highlights.annotated_articles(self.db.conn))
 
     def _all_index_docs(self) -> Iterator[IndexDoc]:
         last = 0
@@ -322,6 +330,21 @@ class Library:
     def article(self, article: int) -> ArticleRecord | None:
         return catalog.get_article(self.db.conn, article, paths.FILES_DIR)
 
+    def cite(self, ids: Sequence[int], fmt: str = "apa", *, html: bool = False) -> str:
+        """Citations of these articles: apa, chicago, mla (plain text, or HTML when `html`), or bibtex, ris,
+        csl-json; see `exchange.citations`. An unknown id or format raises LibraryError before anything is made."""
+        from .exchange.citations import FORMATS, cite
+
+        if fmt not in FORMATS:
+            raise LibraryError(f"unknown citation format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        records = []
+        for article_id in ids:
+            record = self.article(article_id)
+            if record is None:
+                raise LibraryError(f"no article with id {article_id}")
+            records.append(record)
+        return cite(records, fmt, html=html)
+
     def articles(self) -> list[ArticleRecord]:
         """Every article, newest import first (for `list`)."""
         ids = [r[0] for r in self.db.query("SELECT id FROM articles ORDER BY id")]
@@ -331,8 +354,22 @@ class Library:
         return int(self.db.scalar("SELECT COUNT(*) FROM articles") or 0)
 
     def highlights(self, article_id: int | None = None) -> list[HighlightRecord]:
-        """The highlights (with their notes) of one article in reading order, or of every article."""
+        """Highlights and notes of one article in reading order, or of every article; found again in the
+        current text (`found` False: "not found in this version"). See `store.highlights`."""
         return highlights.list_highlights(self.db.conn, article_id)
+
+    def annotations(self, query: str = "", limit: int = 500) -> list[tuple[HighlightRecord, str]]:
+        """Every highlight and note, newest first, with its article's title; of the articles `query` finds."""
+        if not query.strip():
+            return highlights.newest(self.db.conn, None, limit)
+        annotated = set(highlights.annotated_articles(self.db.conn))
+        found = self.index.search(query, limit=len(annotated), only_ids=annotated) if annotated else None
+        return highlights.newest(self.db.conn, {h.id for h in found.hits} if found else set(), limit)
+
+    def saved_searches(self) -> list[SavedSearch]:
+        """Every saved search by name, with how many articles it finds now."""
+        listed = searches.listed(self.db.conn)
+        return [SavedSearch(name, query, self.index.count(query)) for name, query in listed]
 
     def authors(self) -> list[AuthorRecord]:
         rows = self.db.query("SELECT * FROM authors ORDER BY name COLLATE NOCASE")
@@ -416,6 +453,15 @@ class Library:
     def snippets(self, query: str, ids: Sequence[int]) -> dict[int, str]:
         return self.index.snippets(query, ids)
 
+    def timeline(self, query: str, by: str = "month") -> dict[str, int]:
+        """How many articles the search finds per month ("YYYY-MM") or year ("YYYY"), from the first
+        period with one to the last, zeros included; undated articles are left out ("" = everything)."""
+        from .search.timeline import PERIODS, periods
+
+        if by not in PERIODS:
+            raise LibraryError(f"a timeline is by {' or '.join(PERIODS)}, not {by!r}")
+        return periods(self.search(query, limit=0).months, by)
+
     def warm_search(self) -> bool:
         """One step of loading what fuzzy words and suggestions need (`SearchIndex.warm`); True while more remain."""
         return self.index.warm()
@@ -497,6 +543,52 @@ class Library:
         row = self.db.conn.execute("SELECT * FROM authors WHERE id = ?", (author,)).fetchone()
         return catalog.author_record(self.db.conn, row)
 
+    # -- highlights, notes and saved searches ----------------------------------------------------
+
+    def _annotate(self, change: Callable[[sqlite3.Connection], HighlightRecord]) -> HighlightRecord:
+        """One change to an article's highlights or notes, and the index told (as a tag change is)."""
+        self._require_writable()
+        with self.db.transaction() as conn:
+            record = change(conn)
+            self._mark_pending(conn, [record.article])
+        self._sync_index([record.article])
+        return record
+
+    def add_highlight(
+        self, article: int, quote: str, *, note: str | None = None, start: int | None = None
+    ) -> HighlightRecord:
+        """Highlight `quote` (the occurrence at or nearest `start`, an offset in the text); LibraryError when absent."""
+        return self._annotate(
+            lambda conn: highlights.add_highlight(conn, article, quote, note=note, start=start, now=now_iso())
+        )
+
+    def add_note(self, article: int, text: str) -> HighlightRecord:
+        """A note on the whole article: a record with an empty quote."""
+        return self._annotate(lambda conn: highlights.add_note(conn, article, text, now=now_iso()))
+
+    def set_note(self, hid: int, text: str | None) -> HighlightRecord:
+        """Set (or, empty or None, clear) a highlight's note; a note on the whole article cleared goes."""
+        return self._annotate(lambda conn: highlights.set_note(conn, hid, text))
+
+    def remove_highlight(self, hid: int) -> None:
+        self._annotate(lambda conn: highlights.remove_highlight(conn, hid))
+
+    def save_search(self, name: str, query: str) -> None:
+        """Save `query` under `name` (the same name again replaces its query)."""
+        self._require_writable()
+        with self.db.transaction() as conn:
+            searches.save(conn, name, query, now_iso())
+
+    def rename_search(self, old: str, new: str) -> None:
+        self._require_writable()
+        with self.db.transaction() as conn:
+            searches.rename(conn, old, new)
+
+    def delete_search(self, name: str) -> None:
+        self._require_writable()
+        with self.db.transaction() as conn:
+            searches.delete(conn, name)
+
     # -- deleting ------------------------------------------------------------------------------
 
     def delete_articles(self, ids: Sequence[int]) -> int:
@@ -577,15 +669,23 @@ class Library:
         problems += [f"search index: {p}" for p in self.index.check(self.count(), self._generation())]
         return problems
 
-    def export(self, dest: str | Path, fmt: str = "json", *, query: str | None = None) -> ExportReport:
-        """Export the articles `query` finds (all when None) as json, csv, markdown or html; see `exchange.export`."""
+    def export(
+        self, dest: str | Path, fmt: str = "json", *, query: str | None = None, only_annotations: bool = False
+    ) -> ExportReport:
+        """Export the articles `query` finds (all when None) as json, csv, markdown, html, or as citations in
+        bibtex, ris or csl-json; see `exchange.export`.
+
+        `only_annotations` (markdown only): one file per annotated article with only its highlights and
+        notes, linking to the article written beside them; see `exchange.annotations`."""
         from .exchange.export import check_target, export_articles
 
+        if only_annotations and fmt != "markdown":
+            raise LibraryError("only the markdown export can hold the annotations alone")
         dest = check_target(dest, fmt)
         ids = self._export_ids(query)
         if query is not None and not ids:
             raise LibraryError(f"the search {query!r} finds no article; nothing exported")
-        return export_articles(self.db, self.files, dest, fmt, ids, query=query)
+        return export_articles(self.db, self.files, dest, fmt, ids, query=query, only_annotations=only_annotations)
 
     def _export_ids(self, query: str | None) -> list[int]:
         """The ids to export, in id order: every article, or those the search finds."""

@@ -169,7 +169,13 @@ class AuthorRecord:
 
 @dataclass
 class HighlightRecord:
-    """A highlight as the library holds it; `start` is its offset in the article's text (None when not found)."""
+    """A highlight, or a note on a whole article (`quote == ""`), as the library holds it.
+
+    `start`/`end` locate the quote in the article's current text (found again by its quote and the
+    text around it when the text has changed); both are None when it is not there any more, and then
+    `found` is False: the highlight is kept and shown as "not found in this version". A note on the
+    whole article has no place in the text and is always `found`.
+    """
 
     id: int
     article: int
@@ -180,6 +186,22 @@ class HighlightRecord:
     prefix: str | None = None
     suffix: str | None = None
     start: int | None = None
+    end: int | None = None
+    found: bool = True
+
+    @property
+    def is_article_note(self) -> bool:
+        """A note on the whole article rather than on a passage."""
+        return not self.quote
+
+
+@dataclass
+class SavedSearch:
+    """A query saved under a name; `count` is how many articles it finds now."""
+
+    name: str
+    query: str
+    count: int = 0
 
 
 @dataclass

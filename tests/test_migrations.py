@@ -90,3 +90,31 @@ def test_a_migration_of_an_old_library_takes_a_snapshot_first(
         assert old.execute("SELECT COUNT(*) FROM article_tags").fetchone()[0] == 3
     finally:
         old.close()
+
+
+def test_a_version_2_library_keeps_its_highlights_and_gains_saved_searches(tmp_path: Path) -> None:
+    """Version 2 (highlights from read-later exports) as it was written, taken to today's schema."""
+    copy = opened_copy(FIXTURES[0], tmp_path)
+    conn = sqlite3.connect(copy / "library.sqlite3")
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        conn.executescript(schema.MIGRATIONS[1])
+        conn.execute("PRAGMA user_version = 2")
+        ferry = conn.execute("SELECT id FROM articles WHERE title LIKE 'Council%'").fetchone()[0]
+        conn.execute(
+            """INSERT INTO highlights(article_id, quote, prefix, suffix, start, note, created, origin)
+               VALUES (?, 'two evening departures', NULL, NULL, NULL, 'from wallabag', '2024-11-06T10:00:00+00:00',
+                       'wallabag')""",
+            (ferry,),
+        )
+        conn.commit()
+    finally:
+        conn.close()
+    with Library(copy) as lib:
+        assert lib.db.scalar("PRAGMA user_version") == schema.SCHEMA_VERSION
+        [mark] = lib.highlights()
+        assert mark.note == "from wallabag" and mark.found and mark.article == ferry
+        assert [h.id for h in lib.search("note:wallabag").hits] == [ferry]
+        lib.save_search("Annotated", "is:annotated")
+        assert [(s.name, s.count) for s in lib.saved_searches()] == [("Annotated", 1)]
+        assert lib.doctor() == []

@@ -1,4 +1,4 @@
-"""The offline guarantee: import, search, show, export, backup and the reader never try to connect.
+"""The offline guarantee: import, search, show, export, cite, backup and the reader never try to connect.
 
 Pages full of remote references (images, stylesheets, CSS url(), og:image, tracking pixels) go
 through the real CLI with a sitecustomize that blocks and records every network connection attempt
@@ -130,8 +130,11 @@ def test_cli_import_search_show_export_and_backup_never_connect(
     run("show", str(first))
     reader_html = run("show", "--html", str(first))
     assert "https://" not in reader_html.replace('href="https://', "")  # only links (clicked, opened elsewhere)
-    for fmt in ("json", "markdown", "html", "csv"):
+    for fmt in ("json", "markdown", "html", "csv", "bibtex", "ris", "csl-json"):
         run("export", "--format", fmt, str(tmp_path / f"export-{fmt}"))
+    for fmt in ("apa", "chicago", "mla"):  # styles and locale are read from files, never fetched
+        assert "https://" in run("cite", str(first), "--format", fmt)
+    assert json.loads(run("timeline", "ferry", "--json"))
     run("backup", str(tmp_path / "backup.zip"))
     run("doctor")
     attempts = log.read_text() if log.exists() else ""

@@ -54,6 +54,10 @@ def test_the_wheel_keeps_the_app_inside_its_own_package(wheel: zipfile.ZipFile) 
         "newsarchive/desktop/panes/reader.py",
         "newsarchive/resources/icons/newsarchive.svg",
         "newsarchive/resources/demo/harbor-ledger-seawall-king-tide_files/pier4-gauge-feb12.png",
+        "newsarchive/resources/citation/apa.csl",  # the citation styles and their license
+        "newsarchive/resources/citation/chicago-author-date.csl",
+        "newsarchive/resources/citation/modern-language-association.csl",
+        "newsarchive/resources/citation/LICENSE.md",
     ):
         assert needed in names
     assert not [n for n in names if "/packaging/" in n]  # build material stays out of the installed app

@@ -3,7 +3,8 @@ started as a user starts it, and keys typed with xdotool. Key bindings, focus an
 the platform, which the offscreen tests cannot show.
 
 The user types a query, moves down, opens the article, tags it by typing a tag and Enter, bookmarks it
-with Ctrl+D, opens and closes F1 and the import dialog with Esc, and hands a file to the running
+with Ctrl+D, finds a passage with Ctrl+F and highlights it with H, copies the article's citation with
+Ctrl+Shift+C, opens and closes F1 and the import dialog with Esc, and hands a file to the running
 window as "Open with" does. Each step is checked in the library through the CLI (waiting for the
 work to be done, never for a set time), screenshots are written, and any line the app prints on
 stderr (a Qt warning such as an ambiguous shortcut) fails the test.
@@ -36,6 +37,7 @@ pytestmark = pytest.mark.skipif(
 # How long one step may take before it is taken as never coming (steps take well under a second).
 STEP_S = 60.0
 SEAWALL = "Port Halden’s new seawall meets its first king tide — and holds"
+PASSAGE = "a way of buying time"
 
 
 def wait_for(what: str, check: Callable[[], object], limit: float = STEP_S) -> object:
@@ -62,8 +64,12 @@ def display(tmp_path: Path) -> Iterator[str]:
     with os.fdopen(read) as out:
         number = out.readline().strip()
     name = f":{number}"
+    # An empty file is not a valid configuration: openbox 3.6 then opens a "Syntax Error" window, which
+    # takes the keyboard. An empty configuration element gives its defaults.
+    config = tmp_path / "openbox-rc.xml"
+    config.write_text('<openbox_config xmlns="http://openbox.org/3.4/rc"/>\n', encoding="utf-8")
     wm = subprocess.Popen(
-        ["openbox", "--config-file", "/dev/null"],
+        ["openbox", "--config-file", str(config)],
         env={**os.environ, "DISPLAY": name, "HOME": str(tmp_path)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -175,6 +181,33 @@ def test_a_user_at_the_keyboard(display: str, tmp_path: Path) -> None:
         wait_for("the window has the keyboard again", lambda: desktop.focused("Demo Library"))
         desktop.key("ctrl+d")
         wait_for("the bookmark is stored", lambda: article(desktop, library, seawall).get("bookmarked") is True)
+
+        # Ctrl+F finds a passage and selects it, Esc hands the keyboard back to the reader, H highlights it.
+        desktop.key("ctrl+f")
+        desktop.type(PASSAGE)
+        desktop.key("Return")
+        desktop.key("Escape")
+        desktop.key("h")
+        wait_for(
+            "the highlight is stored",
+            lambda: [h["quote"] for h in article(desktop, library, seawall).get("highlights", [])] == [PASSAGE],
+        )
+        desktop.shot(shots, "03b-highlighted")
+
+        # Ctrl+Shift+C puts the article's citation on the clipboard.
+        desktop.key("ctrl+shift+c")
+        if shutil.which("xclip"):
+
+            def clipboard() -> str:
+                done = subprocess.run(
+                    ["xclip", "-selection", "clipboard", "-o"], env=desktop.env, capture_output=True, timeout=STEP_S
+                )
+                return done.stdout.decode("utf-8", "replace")
+
+            wait_for(
+                "the citation is on the clipboard",
+                lambda: SEAWALL.casefold() in clipboard().casefold() and "Venkataraman" in clipboard(),
+            )
 
         # F1 lists the shortcuts; Esc closes the list. Ctrl+O opens the import dialog; Esc closes it.
         desktop.key("F1")

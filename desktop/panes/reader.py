@@ -16,10 +16,20 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QFont, QImage, QTextCharFormat, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QTextBrowser, QTextEdit
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QDesktopServices,
+    QFont,
+    QImage,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QMenu, QTextBrowser, QTextEdit
 
 from desktop import theme
+from desktop.panes.reader_highlights import HighlightLayer, Passage, body_start, passage_in_text
 
 AUTHOR_SCHEME = "newsarchive-author"
 TAG_SCHEME = "newsarchive-tag"
@@ -75,7 +85,7 @@ def highlight_terms(text: str) -> list[str]:
 
 
 class ReaderView(QTextBrowser):
-    """Shows one article; marks the query's words; F3/Shift+F3 step through them."""
+    """Shows one article; marks the query's words (F3/Shift+F3 step through them) and draws its highlights."""
 
     author_clicked = Signal(str)
     tag_clicked = Signal(str)
@@ -95,6 +105,10 @@ class ReaderView(QTextBrowser):
         self._mark_index = -1
         self.refused: list[str] = []  # URLs refused since the last article, for the curious and the tests
         self._unmarked = (0, 0)  # document positions where query words are not marked (the address line)
+        self.article_text = ""  # the article's plain text: where highlights' offsets point
+        self.highlights = HighlightLayer(self.document())
+        # Adds the highlight actions to the context menu: (menu, document position under the mouse).
+        self.extend_menu: Callable[[QMenu, int], None] | None = None
 
     # -- resources -----------------------------------------------------------------------------
 
@@ -117,6 +131,8 @@ class ReaderView(QTextBrowser):
 
     def show_article(self, record: Any, terms: list[str]) -> None:
         self.article_id = record.id
+        self.article_text = record.text or ""
+        self.highlights.clear()
         self.refused = []
         if self.library_folder is not None:
             self.document().setBaseUrl(QUrl.fromLocalFile(str(self.library_folder) + "/"))
@@ -130,6 +146,8 @@ class ReaderView(QTextBrowser):
 
     def show_message(self, text_html: str) -> None:
         self.article_id = None
+        self.article_text = ""
+        self.highlights.clear()
         self._unmarked = (0, 0)
         self._marks = []
         self.setExtraSelections([])
@@ -209,7 +227,7 @@ class ReaderView(QTextBrowser):
         self.font_size = max(7, min(40, size))
         self._apply_font()
         # Re-marking keeps the selections valid after the relayout.
-        self.setExtraSelections(self._marks)
+        self._draw()
 
     # -- marks ---------------------------------------------------------------------------------
 
@@ -242,7 +260,58 @@ class ReaderView(QTextBrowser):
                     if len(self._marks) >= 2000:
                         break
         self._mark_index = -1
-        self.setExtraSelections(self._marks)
+        self._draw()
+
+    def _draw(self) -> None:
+        # Highlights first: a marked query word inside one stays marked.
+        self.setExtraSelections(self.highlights.selections + self._marks)
+
+    # -- highlights ----------------------------------------------------------------------------
+
+    def set_highlights(self, records: list[Any]) -> None:
+        """Draw these highlights of the article shown (HighlightRecords)."""
+        self.highlights.place(records, self.article_text)
+        self._draw()
+
+    def selected_passage(self) -> Passage | None:
+        """The selection as a passage of the article's text; None without a selection or outside the text."""
+        cursor = self.textCursor()
+        if self.article_id is None or not cursor.hasSelection():
+            return None
+        doc = self.document()
+        return passage_in_text(
+            doc.toRawText(), body_start(doc), cursor.selectionStart(), cursor.selectionEnd(), self.article_text
+        )
+
+    def highlight_under_cursor(self, position: int | None = None) -> Any | None:
+        """The highlight at `position` (the text cursor's, or its selection's, by default)."""
+        if position is not None:
+            return self.highlights.at(position)
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            return self.highlights.overlapping(cursor.selectionStart(), cursor.selectionEnd())
+        return self.highlights.at(cursor.position())
+
+    def scroll_to_highlight(self, hid: int) -> bool:
+        """Bring a highlight into view with the cursor at its start; False when it is not in the reader."""
+        span = self.highlights.spans.get(hid)
+        if span is None:
+            return False
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(span[1])
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()  # its end, then its start: a long one shows from its first line
+        cursor.setPosition(span[0])
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        return True
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
+        menu = self.createStandardContextMenu(event.pos())
+        if self.extend_menu is not None and self.article_id is not None:
+            self.extend_menu(menu, self.cursorForPosition(event.pos()).position())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     @property
     def mark_count(self) -> int:

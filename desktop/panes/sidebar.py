@@ -1,7 +1,11 @@
-"""The sidebar: All articles, Bookmarked, Recently imported, Tags (a tree), Authors, Sources, Years.
+"""The sidebar: All articles, Bookmarked, Recently imported, Annotations, Saved searches, Tags (a tree),
+Authors, Sources, Years.
 
 Each entry is a filter on the results; the counts beside them follow the current query (they come
 from the facets of the same search). Moving through it with the arrow keys filters as you go.
+Annotations lists every highlight and note (filtered by the query) in place of the results. A saved
+search runs on Enter or a click (not while passing by, since it replaces the typed query); F2 renames it
+and Delete deletes it.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView
 
 FilterRole = Qt.ItemDataRole.UserRole + 1  # "kind:value"; a plain string, see _key
+QueryRole = Qt.ItemDataRole.UserRole + 2  # a saved search's query
 
 
 def _key(kind: str, value: str = "") -> str:
@@ -32,6 +37,8 @@ GROUPS = (
     ("all", "All articles"),
     ("bookmarked", "Bookmarked"),
     ("recent", "Recently imported"),
+    ("annotations", "Annotations"),
+    ("saved_searches", "Saved searches"),
     ("tags", "Tags"),
     ("authors", "Authors"),
     ("sources", "Sources"),
@@ -50,6 +57,9 @@ class Sidebar(QTreeView):
     author_chosen = Signal(str)
     rename_tag_requested = Signal(str)
     rename_author_requested = Signal(str)
+    saved_search_chosen = Signal(str, str)  # name, query
+    rename_search_requested = Signal(str)
+    delete_search_requested = Signal(str)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -70,9 +80,11 @@ class Sidebar(QTreeView):
         self._updating = False
         self.selectionModel().currentChanged.connect(self._current_changed)
         self.activated.connect(self._activated)
+        self.clicked.connect(self._clicked)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
         self.expand(self.groups["tags"].index())
+        self.expand(self.groups["saved_searches"].index())
 
     # -- contents ------------------------------------------------------------------------------
 
@@ -86,6 +98,7 @@ class Sidebar(QTreeView):
         authors: dict[str, int],
         sources: dict[str, int],
         years: dict[str, int],
+        saved: list[tuple[str, str, int | None]] | None = None,
     ) -> None:
         """Rebuild the entries with these counts, keeping what is expanded and selected."""
         self._updating = True
@@ -101,6 +114,13 @@ class Sidebar(QTreeView):
             self._fill(self.groups["sources"], [(n, ("source", n), c) for n, c in top_sources])
             self._fill(self.groups["years"], [(y, ("year", y), c) for y, c in sorted(years.items(), reverse=True)])
             self.groups["tags"].setText(_label("Tags", None))
+            if saved is not None:
+                self._fill(self.groups["saved_searches"], [(n, ("saved", n), c) for n, _q, c in saved])
+                for row, (_n, query, _c) in enumerate(saved):
+                    item = self.groups["saved_searches"].child(row)
+                    if item.data(QueryRole) != query:
+                        item.setData(query, QueryRole)
+                        item.setToolTip(query)
             self._restore(expanded)
         finally:
             self._updating = False
@@ -164,7 +184,14 @@ class Sidebar(QTreeView):
 
     def _entry(self, kind: str, value: str) -> QStandardItem | None:
         """The entry of a filter, looked for only under the heading that lists its kind."""
-        heading = {"followed": "bookmarked", "tag": "tags", "author": "authors", "source": "sources", "year": "years"}
+        heading = {
+            "followed": "bookmarked",
+            "saved": "saved_searches",
+            "tag": "tags",
+            "author": "authors",
+            "source": "sources",
+            "year": "years",
+        }
         if kind not in heading:
             group = self.groups.get(kind)
             return group if group is not None and not value else None
@@ -198,10 +225,10 @@ class Sidebar(QTreeView):
         if self._updating or not current.isValid():
             return
         kind, value = _unkey(current.data(FilterRole))
-        if kind in ("tags", "authors", "sources", "years"):
+        if kind in ("tags", "authors", "sources", "years", "saved_searches"):
             return  # a heading: expands, does not filter
-        if kind == "followed":
-            return  # opens the author's page on Enter or a click, not while passing by
+        if kind in ("followed", "saved"):
+            return  # opens the author's page (runs the saved search) on Enter or a click, not while passing by
         if (kind, value) != self.current_filter:
             self.current_filter = (kind, value)
             self.filter_chosen.emit(kind, value)
@@ -210,8 +237,18 @@ class Sidebar(QTreeView):
         kind, value = _unkey(index.data(FilterRole))
         if kind in ("followed", "author") and value:
             self.author_chosen.emit(value)
-        elif kind in ("tags", "authors", "sources", "years"):
+        elif kind in ("tags", "authors", "sources", "years", "saved_searches"):
             self.setExpanded(index, not self.isExpanded(index))
+
+    def _clicked(self, index: QModelIndex) -> None:
+        kind, value = _unkey(index.data(FilterRole))
+        if kind == "saved" and value:
+            self.saved_search_chosen.emit(value, str(index.data(QueryRole) or ""))
+
+    def current_saved_search(self) -> str | None:
+        """The name of the saved search the sidebar's current entry is, if it is one."""
+        kind, value = _unkey(self.currentIndex().data(FilterRole)) if self.currentIndex().isValid() else ("", "")
+        return value if kind == "saved" and value else None
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         index = self.currentIndex()
@@ -223,6 +260,14 @@ class Sidebar(QTreeView):
             if kind in ("author", "followed") and value:
                 self.rename_author_requested.emit(value)
                 return
+            if kind == "saved" and value:
+                self.rename_search_requested.emit(value)
+                return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and index.isValid():
+            kind, value = _unkey(index.data(FilterRole))
+            if kind == "saved" and value:  # Enter runs it on every platform (not only where Enter activates)
+                self.saved_search_chosen.emit(value, str(index.data(QueryRole) or ""))
+                return
         super().keyPressEvent(event)
 
     def _context_menu(self, pos: Any) -> None:
@@ -233,6 +278,11 @@ class Sidebar(QTreeView):
         menu = QMenu(self)
         if kind == "tag":
             menu.addAction("Rename or merge tag…\tF2", lambda: self.rename_tag_requested.emit(value))
+        if kind == "saved":
+            query = str(index.data(QueryRole) or "")
+            menu.addAction("Run search\tEnter", lambda: self.saved_search_chosen.emit(value, query))
+            menu.addAction("Rename…\tF2", lambda: self.rename_search_requested.emit(value))
+            menu.addAction("Delete…\tDel", lambda: self.delete_search_requested.emit(value))
         if kind in ("author", "followed"):
             menu.addAction("Open author page", lambda: self.author_chosen.emit(value))
             menu.addAction("Rename or merge author…\tF2", lambda: self.rename_author_requested.emit(value))

@@ -15,13 +15,13 @@ from typing import Any
 
 from .. import app_version
 from ..model import ImportFailure, LibraryError
-from . import archive, editing, importing, reading
+from . import annotating, archive, editing, importing, reading, researching
 from .common import Handler, UsageError
 
 __all__ = ["COMMANDS", "UsageError", "main"]
 
 # Each module adds its subcommands to the parser and says which function runs each.
-_GROUPS = (importing, reading, editing, archive)
+_GROUPS = (importing, reading, editing, annotating, archive, researching)
 
 
 class _VersionAction(argparse.Action):

@@ -16,11 +16,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("dest", metavar="DEST.zip")
 
     p = sub.add_parser(
-        "export", parents=[common], help="export articles: json (everything, re-importable), csv, markdown, html"
+        "export",
+        parents=[common],
+        help="export: json (everything, re-importable), csv, markdown, html; citations: bibtex, ris, csl-json",
     )
-    p.add_argument("--format", required=True, choices=["json", "csv", "markdown", "html"])
-    p.add_argument("dest", metavar="DEST", help="a new or empty folder (csv: a new file)")
+    p.add_argument("--format", required=True, choices=["json", "csv", "markdown", "html", "bibtex", "ris", "csl-json"])
+    p.add_argument("dest", metavar="DEST", help="a new or empty folder (csv, bibtex, ris, csl-json: a new file)")
     p.add_argument("--query", metavar="QUERY", help="export only the articles this search finds")
+    p.add_argument(
+        "--only-annotations",
+        action="store_true",
+        help="markdown: one file per annotated article with only its highlights and notes, linking to the article",
+    )
 
     p = sub.add_parser("restore", help="restore a backup zip into a new library folder")
     p.add_argument("src", metavar="SRC.zip")
@@ -50,8 +57,10 @@ def cmd_export(args: argparse.Namespace, library_dir: Path | None) -> int:
         raise UsageError(str(exc)) from None
     if args.query is not None and not args.query.strip():
         raise UsageError("--query needs a search")
+    if args.only_annotations and args.format != "markdown":
+        raise UsageError("--only-annotations goes with --format markdown")
     with open_library(library_dir) as library:
-        report = library.export(dest, args.format, query=args.query)
+        report = library.export(dest, args.format, query=args.query, only_annotations=args.only_annotations)
     for missing in report.missing:
         print(f"newsarchive: {missing} is missing or damaged in the library; left out", file=sys.stderr)
     files = f" and {report.files} file(s)" if report.files else ""

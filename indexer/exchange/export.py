@@ -4,11 +4,12 @@ A JSON export is a folder:
 ```
 DEST/archive.json      {"format": "newsarchive-export", "version": 1, ...}: every row the library
                        holds about the exported articles (every column), their authors, tags,
-                       highlights, sources, files and import history
+                       highlights and notes, sources, files and import history; and the saved searches
 DEST/files/ab/<sha>    the original files and their resources, byte for byte
 ```
 `restore.Restorer` reads such a folder back (it is what `newsarchive import DEST` runs).
-The markdown, HTML and CSV exports are for reading elsewhere; they live in `reading`.
+The markdown, HTML and CSV exports are for reading elsewhere; they live in `reading`. BibTeX, RIS and
+CSL-JSON are for reference managers (one file of citations); they live in `citations`.
 
 Every export is written into a temporary sibling and renamed into place at the end, so a crash or a
 full disk never leaves a half export under the name the user asked for; a DEST that exists and is
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from indexer import paths
 from indexer.model import LibraryError
+from indexer.store import searches
 from indexer.store.database import now_iso
 
 if TYPE_CHECKING:
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
 FORMAT_MARKER = "newsarchive-export"
 FORMAT_VERSION = 1
 ARCHIVE_NAME = "archive.json"
-FORMATS = ("json", "csv", "markdown", "html")
+FORMATS = ("json", "csv", "markdown", "html", "bibtex", "ris", "csl-json")
 
 
 @dataclass
@@ -65,13 +67,29 @@ def check_target(dest: str | Path, fmt: str) -> Path:
 
 
 def export_articles(
-    db: Database, files: FileStore, dest: str | Path, fmt: str, ids: list[int], *, query: str | None = None
+    db: Database,
+    files: FileStore,
+    dest: str | Path,
+    fmt: str,
+    ids: list[int],
+    *,
+    query: str | None = None,
+    only_annotations: bool = False,
 ) -> ExportReport:
-    """Export the articles `ids` (the ones `query` found, or every article when None) to `dest` in `fmt`."""
+    """Export the articles `ids` (the ones `query` found, or every article when None) to `dest` in `fmt`;
+    with `only_annotations`, their highlights and notes alone (Markdown, see `annotations`)."""
     dest = check_target(dest, fmt)
     with read_snapshot(db.conn):
+        if only_annotations:
+            from .annotations import export_annotations
+
+            return export_annotations(db, files, dest, ids)
         if fmt == "json":
             return _export_json(db, files, dest, ids, query)
+        if fmt in ("bibtex", "ris", "csl-json"):
+            from . import citations
+
+            return citations.export_file(db, dest, fmt, ids)
         from . import reading
 
         return reading.export_for_reading(db, files, dest, fmt, ids)
@@ -191,6 +209,7 @@ def _collect(conn: sqlite3.Connection, ids: list[int], everything: bool) -> dict
         "authors": [{**dict(a), "tags": author_tags.get(a["id"], [])} for a in authors],
         "files": [{**dict(f), "path": _blob_path(f["sha256"])} for f in files],
         "import_log": [dict(r) for r in log],
+        "saved_searches": searches.rows(conn),
     }
 
 
@@ -220,7 +239,7 @@ def _article(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
         for r in conn.execute("SELECT sha256, ref FROM article_files WHERE article_id = ? ORDER BY ref", (article,))
     ]
     data["highlights"] = [
-        {key: r[key] for key in ("quote", "prefix", "suffix", "start", "note", "created", "origin")}
+        {key: r[key] for key in ("id", "quote", "prefix", "suffix", "start", "note", "created", "origin")}
         for r in conn.execute("SELECT * FROM highlights WHERE article_id = ? ORDER BY id", (article,))
     ]
     return data

@@ -27,9 +27,10 @@ from typing import TYPE_CHECKING
 
 from lxml import html as lxml_html
 
-from indexer.model import ArticleRecord, LibraryError
+from indexer.model import ArticleRecord, HighlightRecord, LibraryError
 from indexer.paths import FILES_DIR
 from indexer.store.catalog import get_article
+from indexer.store.highlights import list_highlights
 
 from .export import ExportReport, copy_verified, staging_folder
 
@@ -62,19 +63,29 @@ def export_for_reading(db: Database, files: FileStore, dest: Path, fmt: str, ids
         return _export_csv(dest, records)
     report = ExportReport(fmt, dest, articles=len(records))
     with staging_folder(dest) as temp:
-        images = _ImageCopier(db, files, temp / IMAGES_DIR, report)
-        used: set[str] = set()
-        listing: list[tuple[str, ArticleRecord]] = []
-        suffix = ".md" if fmt == "markdown" else ".html"
-        write = _markdown_page if fmt == "markdown" else _html_page
-        for record in records:
-            name = unique_name(record, used) + suffix
-            body = _LIBRARY_IMAGE.sub(lambda m: m.group(1) + images.copy(m.group(3)) + m.group(4), record.reader_html)
-            (temp / name).write_text(write(record, body), encoding="utf-8", newline="\n")
-            listing.append((name, record))
-        index = _markdown_index(listing) if fmt == "markdown" else _html_index(listing)
-        (temp / ("index" + suffix)).write_text(index, encoding="utf-8", newline="\n")
+        write_pages(db, files, temp, fmt, records, report)
     return report
+
+
+def write_pages(
+    db: Database, files: FileStore, folder: Path, fmt: str, records: list[ArticleRecord], report: ExportReport
+) -> list[tuple[str, ArticleRecord]]:
+    """One Markdown or HTML file per article in `folder`, each followed by its highlights and notes, with
+    the images they show in `images/` and an index file; returns (file name, article) in order."""
+    images = _ImageCopier(db, files, folder / IMAGES_DIR, report)
+    used: set[str] = set()
+    listing: list[tuple[str, ArticleRecord]] = []
+    suffix = ".md" if fmt == "markdown" else ".html"
+    write = _markdown_page if fmt == "markdown" else _html_page
+    for record in records:
+        name = unique_name(record, used) + suffix
+        body = _LIBRARY_IMAGE.sub(lambda m: m.group(1) + images.copy(m.group(3)) + m.group(4), record.reader_html)
+        page = write(record, body, list_highlights(db.conn, record.id))
+        (folder / name).write_text(page, encoding="utf-8", newline="\n")
+        listing.append((name, record))
+    index = _markdown_index(listing) if fmt == "markdown" else _html_index(listing)
+    (folder / ("index" + suffix)).write_text(index, encoding="utf-8", newline="\n")
+    return listing
 
 
 def unique_name(record: ArticleRecord, used: set[str]) -> str:
@@ -163,12 +174,14 @@ def front_matter(record: ArticleRecord) -> str:
     return "---\n" + "".join(f"{key}: {value}\n" for key, value in fields) + "---\n"
 
 
-def _markdown_page(record: ArticleRecord, body_html: str) -> str:
+def _markdown_page(record: ArticleRecord, body_html: str, marks: list[HighlightRecord]) -> str:
+    from .annotations import markdown_section
+
     body = html_to_markdown(body_html) if body_html.strip() else ""
     if not body.strip():
         body = "\n\n".join(p.strip() for p in record.text.split("\n\n") if p.strip())
     title = " ".join(record.title.split())
-    return f"{front_matter(record)}\n# {_md_line(title)}\n\n{body.rstrip()}\n"
+    return f"{front_matter(record)}\n# {_md_line(title)}\n\n{body.rstrip()}\n" + markdown_section(marks)
 
 
 def _md_line(text: str) -> str:
@@ -305,6 +318,9 @@ header dl { font: 14px/1.5 system-ui, sans-serif; color: #555; display: grid; gr
             gap: 0 1em; }
 header dt { font-weight: 600; } header dd { margin: 0; }
 img { max-width: 100%; height: auto; } figcaption { font-size: 0.85em; color: #555; }
+.annotations blockquote { margin: 1em 0 0.3em; padding: 0 1em; border-left: 4px solid #e3b505; }
+.annotations .note { margin: 0 0 1em 1.2em; font: 16px/1.5 system-ui, sans-serif; color: #333; }
+.annotations .missing { font-size: 0.8em; color: #888; }
 """
 # Nothing in an exported page may load from the network: images come from the folder beside it.
 _CSP = "default-src 'none'; img-src 'self' file: data:; style-src 'unsafe-inline'"
@@ -320,7 +336,9 @@ def _page(title: str, language: str | None, content: str) -> str:
     )
 
 
-def _html_page(record: ArticleRecord, body_html: str) -> str:
+def _html_page(record: ArticleRecord, body_html: str, marks: list[HighlightRecord]) -> str:
+    from .annotations import html_section
+
     rows: list[tuple[str, str]] = []
     if record.authors:
         rows.append(("Authors", ", ".join(html.escape(a.name) for a in record.authors)))
@@ -338,7 +356,8 @@ def _html_page(record: ArticleRecord, body_html: str) -> str:
         rows.append(("Tags", ", ".join(html.escape(t) for t in record.tags)))
     meta = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     header = f"<header>\n<h1>{html.escape(record.title)}</h1>\n<dl>{meta}</dl>\n</header>"
-    return _page(record.title, record.language, f"<article>\n{header}\n{body_html}\n</article>")
+    notes = html_section(marks)
+    return _page(record.title, record.language, f"<article>\n{header}\n{body_html}\n</article>{notes}")
 
 
 def _html_index(listing: list[tuple[str, ArticleRecord]]) -> str:
@@ -383,7 +402,7 @@ def _export_csv(dest: Path, records: list[ArticleRecord]) -> ExportReport:
     target = dest / "articles.csv" if dest.is_dir() else dest
     report = ExportReport("csv", target, articles=len(records))
     target.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(target, lambda handle: _write_csv(handle, records))
+    write_atomically(target, lambda handle: _write_csv(handle, records))
     return report
 
 
@@ -394,10 +413,11 @@ def _write_csv(handle: object, records: list[ArticleRecord]) -> None:
         writer.writerow(csv_row(record))
 
 
-def _write_atomically(target: Path, write: Callable[[object], None]) -> None:
+def write_atomically(target: Path, write: Callable[[object], None], *, encoding: str = "utf-8-sig") -> None:
+    """Write a file through `write(handle)` under a temporary name and rename it into place when complete."""
     temp = target.with_name(f".{target.name}.partial-{uuid.uuid4().hex[:12]}")
     try:
-        with open(temp, "x", encoding="utf-8-sig", newline="") as handle:
+        with open(temp, "x", encoding=encoding, newline="") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())

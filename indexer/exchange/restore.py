@@ -9,6 +9,8 @@
 - Duplicates follow the importer's rules: the same original file or the same text as an article
   already there is reported as a duplicate with the existing id. The export's tags and bookmarks
   are added to that article (never removed), so nothing the export held is dropped.
+- Highlights and notes come with their articles (with their ids while the target has none); saved searches
+  come last, and a name the target has already keeps the target's query.
 - History: exported import-log rows are copied unless the target already has the same row (time,
   path, status, error), so restoring the same export twice does not double it. A restored article
   gets no row of its own; a duplicate gets one, as a re-imported file does.
@@ -29,6 +31,7 @@ from typing import Any
 from indexer.ingest.importer import INDEX_BATCH, CancelCheck, ImportProgress, IndexCallback, ProgressCallback
 from indexer.ingest.sanitize import sanitize_reader_html
 from indexer.model import ImportFailure, ImportOutcome, ImportReport
+from indexer.store import searches
 from indexer.store.catalog import name_key, text_fingerprint, url_key
 from indexer.store.database import Database, now_iso
 from indexer.store.files import FileStore, sha256_of
@@ -40,7 +43,7 @@ _MARKER = re.compile(rb'"format"\s*:\s*"' + FORMAT_MARKER.encode() + rb'"')
 _SHA = re.compile(r"[0-9a-f]{64}\Z")
 _LIBRARY_FILE = re.compile(r"files/([0-9a-f]{2})/([0-9a-f]{64})\Z")
 _WORD = re.compile(r"\w+")
-_KEPT_TABLES = ("articles", "authors", "tags", "sources", "import_log")
+_KEPT_TABLES = ("articles", "authors", "tags", "sources", "import_log", "highlights")
 
 
 def export_folder(path: str | Path) -> Path | None:
@@ -83,6 +86,7 @@ class _Export:
     log: dict[int | None, list[dict]]  # history rows by exported article id
     keep: dict[str, bool] = field(default_factory=dict)  # table -> exported ids are kept
     mapped: dict[int, int] = field(default_factory=dict)  # exported article id -> id in the target
+    saved_searches: list[dict] = field(default_factory=list)
 
 
 class Restorer:
@@ -230,7 +234,7 @@ class Restorer:
                 "INSERT OR IGNORE INTO article_tags(article_id, tag_id) VALUES (?, ?)",
                 (target, self._tag(conn, export, name)),
             )
-        _restore_highlights(conn, target, article)
+        _restore_highlights(conn, target, article, keep_ids=export.keep["highlights"])
         self._copy_history(conn, export, export.log.get(old, []), target)
         _owe(conn, touched)
         return ImportOutcome(where, "imported", id=target, title=title), touched
@@ -248,7 +252,7 @@ class Restorer:
             changed += conn.execute(
                 "UPDATE articles SET bookmarked_at = ? WHERE id = ? AND bookmarked_at IS NULL", (bookmarked, target)
             ).rowcount
-        _restore_highlights(conn, target, article)
+        changed += _restore_highlights(conn, target, article, keep_ids=False)
         return {target} if changed else set()
 
     def _bring_file(self, conn: sqlite3.Connection, export: _Export, sha: str) -> None:
@@ -363,6 +367,7 @@ class Restorer:
                 continue
         for name in export.source_names:
             self._source(conn, export, name)
+        searches.restore(conn, export.saved_searches)  # a name the library has keeps its own query
         # History of failed imports, and of articles that are not in the target after all.
         unlinked = [e for key, rows in export.log.items() if key not in export.mapped for e in rows]
         for entry in sorted(unlinked, key=lambda e: e["id"] if isinstance(e.get("id"), int) else 0):
@@ -398,6 +403,7 @@ def _load(folder: Path) -> _Export:
         sources = _list(doc, "sources")
         files = {f["sha256"]: f for f in _list(doc, "files") if isinstance(f.get("sha256"), str)}
         history = _list(doc, "import_log")
+        saved = _list(doc, "saved_searches")
     except ImportFailure as exc:
         raise ImportFailure(f"{ARCHIVE_NAME} is damaged: {exc}") from None
     log: dict[int | None, list[dict]] = {}
@@ -422,6 +428,7 @@ def _load(folder: Path) -> _Export:
         source_names=[s["name"] for s in sources if isinstance(s.get("name"), str)],
         files=files,
         log=log,
+        saved_searches=saved,
     )
 
 
@@ -478,22 +485,27 @@ def _free(conn: sqlite3.Connection, table: str, row_id: int) -> bool:
     return conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone() is None
 
 
-def _restore_highlights(conn: sqlite3.Connection, target: int, article: dict) -> None:
-    """The article's highlights as exported, each once (the same quote, note and time is the same highlight)."""
+def _restore_highlights(conn: sqlite3.Connection, target: int, article: dict, *, keep_ids: bool) -> int:
+    """The article's highlights and notes as exported, each once (the same quote, note and time is the same
+    highlight), with their exported ids while the target had none; returns how many were added."""
+    added = 0
     for entry in _list(article, "highlights"):
         quote, created, origin = _text(entry, "quote"), _text(entry, "created"), _text(entry, "origin", "reader")
         note, prefix, suffix = (_text(entry, key, None) for key in ("note", "prefix", "suffix"))
-        start = _int(entry, "start", None)
+        start, wanted = _int(entry, "start", None), _int(entry, "id", None)
         if conn.execute(
             "SELECT 1 FROM highlights WHERE article_id = ? AND quote = ? AND note IS ? AND created = ?",
             (target, quote, note, created),
         ).fetchone():
             continue
+        wanted = wanted if keep_ids and wanted is not None and _free(conn, "highlights", wanted) else None
         conn.execute(
-            """INSERT INTO highlights(article_id, quote, prefix, suffix, start, note, created, origin)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            (target, quote, prefix, suffix, start, note, created, origin),
+            """INSERT INTO highlights(id, article_id, quote, prefix, suffix, start, note, created, origin)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (wanted, target, quote, prefix, suffix, start, note, created, origin),
         )
+        added += 1
+    return added
 
 
 def _owe(conn: sqlite3.Connection, ids: set[int]) -> None:

@@ -12,7 +12,7 @@ Bounds, on purpose:
   the scored ones, newest first; a phrase is found by checking positions only in documents that
   hold all its words, and scored by its words;
 - facets count every match exactly (array look-ups, see `snapshot`); each facet keeps its
-  `FACET_TOP` values.
+  `FACET_TOP` values; the months of publication (the timeline) are counted with them, all of them.
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ from whoosh import query as wq
 
 from indexer.search import analysis, lexicon, phrase, scoring
 from indexer.search.query import And, Filter, Node, Not, Or, Text, date_range, positives
-from indexer.search.snapshot import Snapshot, frozen, letter_mask
+from indexer.search.snapshot import MONTHS, Snapshot, frozen, letter_mask
 
-ANY_FIELDS = ("title", "body", "authors", "source")
-STEMMED = {"title", "body"}
+ANY_FIELDS = ("title", "body", "authors", "source", "notes", "quotes")
+STEMMED = {"title", "body", "notes", "quotes"}
+OPTIONAL_FIELDS = {"notes", "quotes"}
 EXPANSIONS = 30
 SCORED_EXPANSIONS = 3
 PREFIX_SCAN = 50_000  # terms of one segment a prefix looks through (a one-letter prefix stops there)
@@ -41,8 +42,16 @@ RARER = 50  # a word found in the archive is replaced only by one this many time
 _YEARS = [str(y) for y in range(2200)]
 
 
-def _fields(leaf: Text) -> tuple[str, ...]:
-    return (leaf.field,) if leaf.field else ANY_FIELDS
+def _fields(snap: Snapshot, leaf: Text) -> tuple[str, ...]:
+    """The fields a leaf looks in: its own, or every text field that holds anything in this snapshot."""
+    if leaf.field:
+        return (leaf.field,)
+    # Notes and highlighted passages are empty in most archives: looking words up there would cost
+    # every plain word two more term lookups per segment for nothing.
+    return snap.cached(
+        ("fields",),
+        lambda: tuple(f for f in ANY_FIELDS if f not in OPTIONAL_FIELDS or snap.reader.field_length(f) > 0),
+    )
 
 
 def _forms(field: str, word: str) -> tuple[str, ...]:
@@ -212,7 +221,7 @@ def scoring_terms(snap: Snapshot, node: Node | None) -> list[tuple[str, str]]:
     phrases; of a prefix or fuzzy word only the few most frequent expansions, in title and body."""
     terms: list[tuple[str, str]] = []
     for leaf in positives(node):
-        for field in _fields(leaf):
+        for field in _fields(snap, leaf):
             if leaf.kind == "phrase":
                 terms += [(field, w) for v in _phrase_variants(field, leaf.words) for w in v]
             elif leaf.kind in ("prefix", "fuzzy"):
@@ -230,13 +239,13 @@ def scoring_terms(snap: Snapshot, node: Node | None) -> list[tuple[str, str]]:
 def _leaf_docs(snap: Snapshot, leaf: Text) -> np.ndarray:
     if leaf.kind != "phrase":
         out = snap.empty()
-        for field in _fields(leaf):
+        for field in _fields(snap, leaf):
             out |= snap.terms(field, leaf_terms(snap, leaf, field))
         return out
 
     def make() -> np.ndarray:
         out = snap.empty()
-        for field in _fields(leaf):
+        for field in _fields(snap, leaf):
             for variant in _phrase_variants(field, leaf.words):
                 candidates = np.logical_and.reduce([snap.term(field, w) for w in variant])
                 if not candidates.any():
@@ -355,6 +364,14 @@ def facets(snap: Snapshot, found: np.ndarray) -> tuple[dict[str, dict[str, int]]
     years[0] = 0  # no date
     out["year"] = _most(_YEARS[: len(years)], years)
     return out, True
+
+
+def months(snap: Snapshot, found: np.ndarray) -> dict[str, int]:
+    """How many found documents were published in each month ("YYYY-MM", UTC), in time order; months
+    without any and undated documents are left out. Every match counts, like the facets: one bincount."""
+    counts = np.bincount(snap.month[found], minlength=1)
+    counts[0] = 0  # no date
+    return {MONTHS[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist()}
 
 
 def _most(names: list[str], counts: np.ndarray) -> dict[str, int]:

@@ -48,6 +48,7 @@ from indexer.search.snippets import Marker, mark_all, snippet
 from indexer.search.storage import (
     FORMAT,
     MARKER,
+    UPGRADABLE,
     BulkWriter,
     atomic_write,
     commit_deletions,
@@ -74,10 +75,13 @@ class SearchResults:
     facets: dict[str, dict[str, int]]
     suggestion: str | None
     query: str
-    facets_exact: bool = True  # False: counted over an even sample of a very large result
+    facets_exact: bool = True  # False: facets and months counted over an even sample of a very large result
     parsed: bool = True  # False: the query was not in the query language and was read as plain words
     sort: str = "relevance"
     extra: dict[str, Any] = field(default_factory=dict)
+    # Matches per month of publication, "YYYY-MM" (UTC) -> count, in time order; only months with
+    # matches; undated articles (and dates outside 1900-2100) are in `total` but in no month.
+    months: dict[str, int] = field(default_factory=dict)
 
 
 def _utcnow() -> datetime:
@@ -119,11 +123,14 @@ class SearchIndex:
         folder: Path,
         documents: Callable[[], Iterable[IndexDoc]],
         *,
+        upgraded: Callable[[], Iterable[IndexDoc]] = tuple,
         now: Callable[[], datetime] = _utcnow,
         procs: int | None = None,
     ) -> None:
         self.folder = Path(folder)
         self._documents = documents
+        # The documents whose entries an index of an earlier format lacks (see `_upgrade`): rewritten in place.
+        self._upgraded = upgraded
         self._now = now
         self._procs = _default_procs() if procs is None else procs
         self._lock = threading.RLock()  # held by searches and by the swap of a new snapshot
@@ -135,6 +142,7 @@ class SearchIndex:
         self._tables: dict[str, SegmentTable] = {}
         self._timer: threading.Timer | None = None
         self._closed = False
+        self._old_format = False
 
     # -- the writer thread ------------------------------------------------------------------------
 
@@ -153,6 +161,11 @@ class SearchIndex:
 
         def job() -> str | None:
             problem = self._open_live()
+            if problem is None and self._old_format:
+                try:
+                    self._upgrade()
+                except Exception as exc:  # noqa: BLE001 - whatever went wrong, a rebuild starts afresh
+                    problem = f"could not be brought up to this version ({type(exc).__name__})"
             if problem is None:
                 count, gen = self._stamp()
                 if pending and self._snap is not None:
@@ -266,10 +279,19 @@ class SearchIndex:
             ranked = engine.rank(snap, node, found, sort, offset + limit)[offset:]
             hits = [Hit(int(snap.ids[d]), score) for d, score in ranked]
             facets, exact = engine.facets(snap, found)
+            months = engine.months(snap, found)
             suggestion = None
             if total < engine.SUGGEST_BELOW and positives(node):
                 suggestion = engine.suggest(snap, node, query)
-        return SearchResults(total, hits, facets, suggestion, query, exact, parsed, sort)
+        return SearchResults(total, hits, facets, suggestion, query, exact, parsed, sort, months=months)
+
+    def count(self, query: str) -> int:
+        """How many articles `query` finds: the matching set alone, without ranking, facets or suggestions."""
+        node = engine.prune(parse(query)[0])
+        now = self._now()
+        with self._lock:
+            snap = self._snap
+            return 0 if snap is None else int(np.count_nonzero(engine.matches(snap, node, now)))
 
     def warm(self) -> bool:
         """Load one more piece of what fuzzy words and suggestions compare against; True while more
@@ -340,7 +362,8 @@ class SearchIndex:
             return "was missing"
         try:
             marker = json.loads((live / MARKER).read_text(encoding="utf-8"))
-            if marker.get("format") != FORMAT:
+            self._old_format = marker.get("format") in UPGRADABLE
+            if marker.get("format") != FORMAT and not self._old_format:
                 return "was written by another version"
         except (OSError, ValueError, AttributeError):
             return "had no marker of ours"
@@ -355,6 +378,28 @@ class SearchIndex:
             return f"was damaged ({type(exc).__name__})"
         self._install(ix, snap, live, str(marker.get("generation", "")))
         return None
+
+    def _upgrade(self) -> None:
+        """Bring an index of an earlier format (`UPGRADABLE`) up to this one where it lies, instead of rebuilding
+        it: add the fields it lacks, rewrite the documents whose entries change (`upgraded`), then mark it as
+        of this format. Interrupted, it starts again at the next open (the marker still names the old format)."""
+        ix = self._require()
+        w = BulkWriter(ix, lock=True)
+        try:
+            for name, field in build_schema().items():
+                if name not in w.schema:
+                    w.add_field(name, field)
+            batch = {doc.id: fields_of(doc) for doc in self._upgraded()}
+            self._mark_deleted(w.segments, list(batch))
+            for fields in batch.values():
+                w.add_document(**fields)
+        except BaseException:
+            w.cancel()
+            raise
+        self._commit(w, None)
+        assert self._live is not None
+        write_marker(self._live, self._generation)
+        self._old_format = False
 
     def _new_snapshot(self, ix: Any) -> Snapshot:
         snap = Snapshot(ix.searcher(), self._tables, Path(ix.storage.folder))

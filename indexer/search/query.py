@@ -9,7 +9,8 @@
     zelensky~  zelensky~2     words within 1 (or 2) typos
     title: author: source:    search one field (title:"peace talks", author:(smith OR kim))
     tag:war                   tagged war or anything under it (war/diplomacy)
-    lang:uk  is:bookmarked
+    note:ferry  quote:ferry   in notes only (also notes:); in highlighted passages only (also highlight:)
+    lang:uk  is:bookmarked  is:highlighted (also is:annotated: with any highlight or note)
     published:2024  published:2024-01..2024-03  published:>2024-06-01  published:..2010
     saved:7d  saved:12h  saved:2w  saved:3m  saved:1y   (relative to now)
 
@@ -26,15 +27,19 @@ from datetime import datetime, timedelta, timezone
 from indexer.search import analysis
 
 TEXT_FIELDS = {"title": "title", "author": "authors", "authors": "authors", "by": "authors", "source": "source"}
-TEXT_FIELDS |= {"body": "body", "text": "body"}
+TEXT_FIELDS |= {"body": "body", "text": "body", "note": "notes", "notes": "notes"}
+TEXT_FIELDS |= {"quote": "quotes", "quotes": "quotes", "highlight": "quotes", "highlights": "quotes"}
 FILTER_FIELDS = {"tag": "tag", "tags": "tag", "lang": "lang", "language": "lang", "is": "is"}
 FILTER_FIELDS |= {"published": "published", "date": "published", "saved": "saved"}
-FLAGS = {"bookmarked", "bookmark", "starred"}
+# Each word `is:` takes, and the flag it finds.
+FLAGS = {"bookmarked": "bookmarked", "bookmark": "bookmarked", "starred": "bookmarked"}
+FLAGS |= {"highlighted": "annotated", "annotated": "annotated", "noted": "annotated", "annotations": "annotated"}
 
 
 @dataclass(frozen=True)
 class Text:
-    """Words to find: kind is "word", "phrase", "prefix" or "fuzzy"; field None means title, body, authors, source."""
+    """Words to find: kind is "word", "phrase", "prefix" or "fuzzy"; field None means any text field (title, body,
+    authors, source, notes, highlighted passages)."""
 
     kind: str
     field: str | None
@@ -185,7 +190,7 @@ class _Parser:
         if kind == "is":
             if value.lower() not in FLAGS:
                 raise QueryError(f"unknown is:{value}")
-            return Filter("is", "bookmarked")
+            return Filter("is", FLAGS[value.lower()])
         if kind == "tag":
             key = analysis.tag_key(value)
             if not key:

@@ -5,7 +5,9 @@ or counts by is kept in a form that is cheap to read for every document at once:
 - `pub` and `saved` are numeric columns (seconds since 1970, UTC), read as whole arrays;
 - `f_source`, `f_author`, `f_tag` hold the exact display values as unscored terms, one per value,
   so a segment's facet table is built from a few thousand short posting lists;
-- `is` holds flags (`bookmarked`), `lang` the language tag and its primary subtag.
+- `flags` holds flags (`bookmarked`, `annotated`), `lang` the language tag and its primary subtag;
+- `notes` holds the article's notes and `quotes` its highlighted passages (kept even when the text no
+  longer has them), so a plain search finds words in both and `note:` searches notes alone.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ class IndexDoc:
     published: str | None  # ISO date or datetime
     saved: str  # ISO datetime
     bookmarked: bool
+    notes: str = ""  # the text of its notes (on passages and on the whole article)
+    quotes: str = ""  # its highlighted passages
+    annotated: bool = False  # it has a highlight or a note
 
 
 class LinesTokenizer(Tokenizer):
@@ -81,6 +86,9 @@ def build_schema() -> Schema:
         f_source=KEYWORD(analyzer=exact),
         f_author=KEYWORD(analyzer=exact),
         f_tag=KEYWORD(analyzer=exact),
+        notes=_text(text),
+        # Highlighted passages are in the body already (unless the text changed): a light extra weight.
+        quotes=_text(text, field_boost=0.5),
     )
 
 
@@ -125,10 +133,13 @@ def fields_of(doc: IndexDoc) -> dict[str, Any]:
         "source": source,
         "tags": "\n".join(tags),
         "lang": " ".join(sorted(langs)),
-        "flags": "bookmarked" if doc.bookmarked else "",
+        "flags": " ".join(flag for flag, on in (("bookmarked", doc.bookmarked), ("annotated", doc.annotated)) if on),
         "pub": parse_when(doc.published),
         "saved": parse_when(doc.saved),
         "f_source": source,
         "f_author": "\n".join(authors),
         "f_tag": "\n".join(t for t in tags if t),
+        # Absent, not empty, when there is nothing: most articles carry no annotations.
+        "notes": analysis.LangText(doc.notes, english) if doc.notes.strip() else None,
+        "quotes": analysis.LangText(doc.quotes, english) if doc.quotes.strip() else None,
     }

@@ -34,8 +34,12 @@ T = TypeVar("T")
 CACHE_ENTRIES = 2000
 SET_ENTRIES = 64
 SETS = frozenset({"term", "phrase", "date"})  # cache keys whose values are document sets
-SCORED_TEXT = frozenset({"title", "body", "authors", "source"})
+SCORED_TEXT = frozenset({"title", "body", "authors", "source", "notes", "quotes"})
 _YEAR_STARTS = np.array([int(datetime(y, 1, 1, tzinfo=timezone.utc).timestamp()) for y in range(1900, 2101)])
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # dates outside count as undated in years and months
+# "YYYY-MM" of each month code (see `_months`); code 0 is "no date".
+MONTHS = [""] + [f"{y:04d}-{m:02d}" for y in range(FIRST_YEAR, LAST_YEAR + 1) for m in range(1, 13)]
+_MONTHS_BEFORE = (FIRST_YEAR - 1970) * 12  # months from 1970-01 to the first month code's, negative
 
 
 def term_docs(reader: Any, field: str, text: str | bytes) -> list[int]:
@@ -107,6 +111,7 @@ class SegmentTable:
     def __post_init__(self) -> None:
         self.sort_key = np.where(self.pub != MISSING, self.pub, self.saved)  # what "newest" orders by
         self.year = _years(self.pub)
+        self.month = _months(self.pub)
         self.pub_order, self.pub_keys = _by_date(self.pub)
         self.saved_order, self.saved_keys = _by_date(self.saved)
 
@@ -117,6 +122,19 @@ def _years(seconds: np.ndarray) -> np.ndarray:
     years = (1899 + i).astype(np.int16)
     years[(i <= 0) | (i >= len(_YEAR_STARTS)) | (seconds == MISSING)] = 0
     return years
+
+
+def _months(seconds: np.ndarray) -> np.ndarray:
+    """Month code (UTC) of each moment: 1 for January 1900 onwards, 0 when absent or outside 1900-2100."""
+    out = np.zeros(len(seconds), dtype=np.int16)
+    present = np.flatnonzero(seconds != MISSING)
+    if len(present):
+        # Months since 1970 by numpy's calendar arithmetic; far-off moments stay far off, then are dropped.
+        since = seconds[present].astype("datetime64[s]").astype("datetime64[M]").astype(np.int64)
+        code = since - _MONTHS_BEFORE + 1
+        ok = (code >= 1) & (code < len(MONTHS))
+        out[present[ok]] = code[ok]
+    return out
 
 
 def _by_date(moments: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -258,6 +276,7 @@ class Snapshot:
         self.ids: np.ndarray = _cat([t.ids for t in tabs], np.int64)
         self.sort_key: np.ndarray = _cat([t.sort_key for t in tabs], np.int64)
         self.year: np.ndarray = _cat([t.year for t in tabs], np.int16)
+        self.month: np.ndarray = _cat([t.month for t in tabs], np.int16)
         self.size = len(self.ids)
         offsets = [offset for _, offset, _, _ in self.leaves]
         self.source = _join([(t.source, o) for t, o in zip(tabs, offsets, strict=True)])

@@ -23,7 +23,10 @@ from indexer.search.blocks import ArrayLeafMatcher, ArrayPostingsWriter
 from indexer.search.formats import ONE_BYTE, CompactPositions, encode_positions, group_positions
 from indexer.search.lexicon import FIELD_NUMBER, ROW_SIZES, TERM_INFO, term_entries
 
-FORMAT = "newsarchive-search/2"  # 2: posting blocks in the array layout
+FORMAT = "newsarchive-search/3"  # 2: posting blocks in the array layout; 3: notes, highlighted passages
+# Earlier formats an open brings up to FORMAT in place (`SearchIndex._upgrade`) rather than by a rebuild:
+# 2 lacks the fields of notes and highlighted passages, which only annotated articles fill.
+UPGRADABLE = frozenset({"newsarchive-search/2"})
 MARKER = "newsarchive-search.json"
 LIMIT_MB = 160  # postings a rebuild's writer process holds (see `TermPool`) before it closes its segment
 INLINE = 8  # posting lists this short live inside the term entry: most terms of a news archive are rare

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from indexer.model import LINK_FORMAT, ArticleDraft, ArticleRecord, Author, AuthorRecord, LibraryError
 
-from .highlights import add_highlights
+from .highlights import add_highlights, carry_forward
 from .tags import TagError, add_tags, drop_unused_tags
 
 _WORD = re.compile(r"\w+")
@@ -156,6 +156,9 @@ def insert_article(conn: sqlite3.Connection, draft: ArticleDraft, *, imported_at
     article = int(cur.lastrowid or 0)
     _link_parts(conn, article, draft)
     add_marks(conn, article, draft, now=imported_at)
+    if previous is not None:
+        # A new version of a story keeps what the reader marked in the earlier one, found again in its text.
+        carry_forward(conn, previous, article)
     conn.execute("INSERT OR IGNORE INTO index_pending(article_id) VALUES (?)", (article,))
     return article
 

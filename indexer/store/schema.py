@@ -118,6 +118,17 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX highlights_article ON highlights(article_id, start);
     """,
+    # 3: highlights and notes made in the reader (the same table), and saved searches. Names are unique
+    # ignoring case; what a saved search finds is counted by the search index when asked.
+    """
+    CREATE TABLE saved_searches (
+        id      INTEGER PRIMARY KEY,
+        name    TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        query   TEXT NOT NULL,
+        created TEXT NOT NULL
+    );
+    CREATE INDEX highlights_created ON highlights(created);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,11 +6,12 @@ BUNDLE is the onedir folder (Linux, Windows) or the macOS `News Archive.app`. Th
 its command-line executable: `newsarchive`, `newsarchive-cli.exe` on Windows (the windowed
 `newsarchive.exe` has no console to print to), `Contents/MacOS/newsarchive` inside the .app.
 
-Against BUNDLE's executable, in a fresh home and library: import the demo folder (and the seed
-article from ../shared, when it is there), search, `show --json`, `doctor`, and `screenshot`
-(the window rendered offscreen). The seed must come out field for field as this environment's own
-import gives it. Any Python or Qt warning on stderr fails the test, and so does any attempt to reach
-the network: every command runs under strace, watching connect/sendto/sendmsg of every process.
+Against BUNDLE's executable, in a fresh home and library: import the demo folder (and the seed article
+from ../shared, when it is there), search, `show --json`, `cite` in each style, `timeline`, `doctor`,
+and `screenshot` (the window rendered offscreen). The seed must come out field for field as this
+environment's own import gives it. Any Python or Qt warning on stderr fails the test, and so does any
+attempt to reach the network: every command runs under strace, watching connect/sendto/sendmsg of every
+process.
 strace exists only on Linux: on Windows and macOS the network is not watched, and the test says so
 (the Linux build, made from the same code, is the one that checks it).
 Then prints the bundle's sizes and the frozen cold start beside the environment's (medians).
@@ -101,7 +102,7 @@ def size_mb(path: Path) -> float:
 
 
 def check_commands(smoke: Smoke, venv: list[str]) -> None:
-    """Import, search, show, compare the seed, doctor and screenshot, all through the bundle."""
+    """Import, search, show, cite, timeline, compare the seed, doctor and screenshot, all through the bundle."""
     library = str(smoke.work / "library")
     version = smoke.run("version", "--version").stdout.strip()
     if not re.fullmatch(r"newsarchive \d+\.\d+\.\d+\S*", version):
@@ -123,6 +124,14 @@ def check_commands(smoke: Smoke, venv: list[str]) -> None:
         shown = json.loads(smoke.run("show", "--library", library, "show", "--json", first).stdout or "{}")
         if "seawall" not in shown.get("text", "").lower():
             smoke.fail("show --json: the article found for 'seawall' does not say it")
+        # The citation styles (resources/citation) and citeproc-py's locale must be inside the bundle.
+        for style in ("apa", "chicago", "mla"):
+            cited = smoke.run(f"cite-{style}", "--library", library, "cite", first, "--format", style).stdout
+            if not shown.get("title") or shown["title"].split()[0] not in cited:
+                smoke.fail(f"cite --format {style} printed {cited!r}")
+    months = json.loads(smoke.run("timeline", "--library", library, "timeline", "", "--json").stdout or "{}")
+    if not months:
+        smoke.fail("timeline of the demo library is empty")
 
     if SEED.is_file():
         check_seed(smoke, venv, library, next((o for o in imported if o["path"].endswith(SEED.name)), None))

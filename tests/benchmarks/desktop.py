@@ -9,6 +9,8 @@ The window then runs offscreen in a fresh process, so the start-up and the memor
 - cold_start_s: process start → window shown with the first results on screen;
 - type_to_results_p95_ms: a query's final keystroke → its hits painted (the 150 ms debounce, a
   deliberate pause, is not counted); snippets_p95_ms: → snippets painted too;
+- chart_off_p95_ms / chart_off_median_ms: the same queries with the coverage chart switched off, each
+  query timed both ways in turn (which way first alternates), so the ratio is from one run;
 - open_article_ms: median of opening a result in the reader, painted;
 - rss_mb: peak resident memory of the window process.
 Targets (issue 4): ≤ 1.5 s, ≤ 100 ms, ≤ 100 ms, ≤ 400 MB at 100,000 articles. Figures are printed; nothing fails.
@@ -187,31 +189,51 @@ def child(folder: Path) -> None:
     }
     rng = random.Random(SEED)
     results_ms: list[float] = []
+    chart_off_ms: list[float] = []
     snippets_ms: list[float] = []
     timed: list[tuple[float, str]] = []
+
+    def type_query(query: str) -> tuple[float, float | None]:
+        """Type `query` (its last keystroke): ms until its hits are painted, and until the first snippet is."""
+        done = window.flow.searches_done
+        started = time.perf_counter()
+        window.search_field.blockSignals(True)
+        window.search_field.setText(query)
+        window.search_field.blockSignals(False)
+        window.flow.search_now()
+        while window.flow.searches_done == done:
+            app.processEvents()
+            time.sleep(0.0005)
+        window.results_view.viewport().repaint()
+        if window.chart.isVisible():
+            window.chart.repaint()
+        results = (time.perf_counter() - started) * 1000
+        model = window.results_model
+        if not model.rowCount():
+            return results, None
+        # Waited for either way, so the snippets of one run never compete with the next run's search.
+        deadline = time.perf_counter() + 5
+        while model.index(0).data(SnippetRole) is None and time.perf_counter() < deadline:
+            app.processEvents()
+            time.sleep(0.0005)
+        window.results_view.viewport().repaint()
+        return results, (time.perf_counter() - started) * 1000
+
     for round_ in range(3):
-        for template in QUERIES:
+        for number, template in enumerate(QUERIES):
             query = template.format(**fill) + ("" if round_ == 0 else f" {rng.choice(['', 'year', 'city'])}").rstrip()
-            done = window.flow.searches_done
-            started = time.perf_counter()
-            window.search_field.blockSignals(True)
-            window.search_field.setText(query)
-            window.search_field.blockSignals(False)
-            window.flow.search_now()
-            while window.flow.searches_done == done:
-                app.processEvents()
-                time.sleep(0.0005)
-            window.results_view.viewport().repaint()
-            results_ms.append((time.perf_counter() - started) * 1000)
-            timed.append((results_ms[-1], query))
-            model = window.results_model
-            if model.rowCount():
-                deadline = time.perf_counter() + 5
-                while model.index(0).data(SnippetRole) is None and time.perf_counter() < deadline:
-                    app.processEvents()
-                    time.sleep(0.0005)
-                window.results_view.viewport().repaint()
-                snippets_ms.append((time.perf_counter() - started) * 1000)
+            # The same query without the chart, before or after (alternating), for the ratio.
+            for chart_on in (True, False) if (number + round_) % 2 == 0 else (False, True):
+                window.chart.set_active(chart_on)
+                results, snippets = type_query(query)
+                if chart_on:
+                    results_ms.append(results)
+                    timed.append((results, query))
+                    if snippets is not None:
+                        snippets_ms.append(snippets)
+                else:
+                    chart_off_ms.append(results)
+            window.chart.set_active(True)
 
     open_ms: list[float] = []
     window.search_field.setText("")
@@ -227,6 +249,9 @@ def child(folder: Path) -> None:
         "type_to_results_p95_ms": round(_p95(results_ms), 1),
         "type_to_results_median_ms": round(statistics.median(results_ms), 1),
         "snippets_p95_ms": round(_p95(snippets_ms), 1) if snippets_ms else None,
+        "chart_off_p95_ms": round(_p95(chart_off_ms), 1),
+        "chart_off_median_ms": round(statistics.median(chart_off_ms), 1),
+        "chart_ratio_median": round(statistics.median(results_ms) / max(statistics.median(chart_off_ms), 0.001), 2),
         # The queries above the p95 and just below it: where typing is slow, and whether search or window.
         "slowest": [[query, round(ms, 1)] for ms, query in sorted(timed, reverse=True)[:5]],
         "open_article_ms": round(statistics.median(open_ms), 1),
@@ -289,6 +314,10 @@ def main() -> int:
         print(f"articles               {args.articles:,}")
         print(f"cold start             {result['cold_start_s']} s        (target ≤ 1.5 s)")
         print(f"type → results p95     {result.get('type_to_results_p95_ms')} ms   (target ≤ 100 ms)")
+        print(f"type → results median  {result.get('type_to_results_median_ms')} ms")
+        off = f"p95 {result.get('chart_off_p95_ms')} ms, median {result.get('chart_off_median_ms')} ms"
+        print(f"  without the chart    {off}")
+        print(f"  chart on / off       {result.get('chart_ratio_median')} (medians, same run)")
         print(f"type → snippets p95    {result.get('snippets_p95_ms')} ms")
         print(f"open article median    {result.get('open_article_ms')} ms   (target ≤ 100 ms)")
         print(f"peak memory            {result.get('rss_mb')} MB    (target ≤ 400 MB)")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
-STATES = ("results", "reader", "author", "import-report", "dark")
+STATES = ("results", "reader", "author", "research", "import-report", "dark")
 
 
 def mean_lightness(image: QImage) -> float:
