@@ -143,15 +143,20 @@ class SearchIndex:
             raise RuntimeError("the search index is closed")
         return self._writer.submit(job).result()
 
-    def open(self, expected_count: int, generation: str, *, pending: Collection[int] = ()) -> str | None:
+    def open(
+        self, expected_count: int, generation: str, *, pending: Collection[int] = (), sweep: bool = False
+    ) -> str | None:
         """Open the index; rebuild it when missing, damaged or out of step. Returns what was repaired, or None.
 
         `pending`: ids whose index entry the library is about to write (or delete). Whether the index
         holds them yet does not matter: they are left out of the comparison, and `expected_count`
         counts the library's articles that are not pending.
+        `sweep`: the caller knows no other process is rebuilding this index now, so index folders
+        other than the live one (a rebuild killed half-way leaves its folder) are removed.
         """
 
         def job() -> str | None:
+            swept = self._sweep_leftovers() if sweep else ""
             problem = self._open_live()
             if problem is None:
                 count, gen = self._stamp()
@@ -164,9 +169,10 @@ class SearchIndex:
                         f"the library has {expected_count}, generation {generation})"
                     )
             if problem is None:
-                return None
+                return swept or None
             count = self._rebuild(generation)
-            return f"The search index {problem}; rebuilt it from the library ({count} articles)."
+            rebuilt = f"The search index {problem}; rebuilt it from the library ({count} articles)."
+            return f"{swept} {rebuilt}" if swept else rebuilt
 
         return self._run(job)
 
@@ -331,6 +337,22 @@ class SearchIndex:
             return None
         path = self.folder / name
         return path if _OURS.match(name) and path.is_dir() else None
+
+    def _sweep_leftovers(self) -> str:
+        """Remove index folders of ours that CURRENT does not name (a rebuild killed before its swap
+        leaves one, a swap killed before its clean-up leaves the old one) and a half-written CURRENT."""
+        if not self.folder.is_dir():
+            return ""
+        live = self._read_current()
+        (self.folder / (CURRENT + ".tmp")).unlink(missing_ok=True)
+        removed = 0
+        for path in self.folder.iterdir():
+            if path.is_dir() and _OURS.match(path.name) and path != live:
+                shutil.rmtree(path, ignore_errors=True)
+                removed += not path.exists()
+        if not removed:
+            return ""
+        return f"Removed {removed} search index folder(s) left by an interrupted rebuild."
 
     def _open_live(self) -> str | None:
         """Open the folder CURRENT names and probe it; a reason when it cannot be used."""

@@ -11,6 +11,7 @@ Each thread gets its own connection; each user action is one `transaction()`.
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 import threading
@@ -22,9 +23,15 @@ from typing import Any
 
 from indexer.model import LibraryError
 
+from . import markers
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 30_000
+# Held shared in `backups/` while a snapshot is written, exclusively while leftovers are swept: a
+# sweep never removes the copy another process is writing at that moment.
+SNAPSHOT_LOCK = "snapshot.lock"
+# What `snapshot` writes before its rename (and the journal SQLite keeps beside it); nothing else is swept.
+PARTIAL = re.compile(r"library-\d{8}T\d{6}Z-[A-Za-z0-9._-]+\.partial(-journal)?\Z")
 
 
 def now_iso() -> str:
@@ -133,13 +140,32 @@ def snapshot(conn: sqlite3.Connection, backups: Path, label: str) -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     target = backups / f"library-{stamp}-{label}.sqlite3"
     temp = target.with_suffix(".partial")
-    copy = sqlite3.connect(temp)
-    try:
-        conn.backup(copy)
-    finally:
-        copy.close()
-    shutil.move(temp, target)
+    with markers.locked(backups / SNAPSHOT_LOCK, shared=True, timeout_s=BUSY_TIMEOUT_MS / 1000):
+        copy = sqlite3.connect(temp)
+        try:
+            conn.backup(copy)
+        finally:
+            copy.close()
+        shutil.move(temp, target)
     return target
+
+
+def sweep_partial_snapshots(backups: Path) -> int:
+    """Remove the unfinished copies left in `backups/` by snapshots that were killed; returns how many.
+
+    Only names `snapshot` writes are touched, and only while no snapshot is being written.
+    """
+    if not backups.is_dir():
+        return 0
+    removed = 0
+    with markers.locked(backups / SNAPSHOT_LOCK, shared=False, timeout_s=0) as held:
+        if not held:  # a snapshot is being written (here or in another process): sweep at a later open
+            return 0
+        for path in backups.iterdir():
+            if PARTIAL.match(path.name) and path.is_file():
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
 
 
 class Database:
