@@ -37,9 +37,9 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.reading import SegmentReader
-from whoosh.writing import MERGE_SMALL
 
 from indexer.search import engine
+from indexer.search.merging import Merge, due, sweep_side_folders
 from indexer.search.query import parse, positives
 from indexer.search.rebuild import write_all
 from indexer.search.schema import IndexDoc, build_schema, fields_of
@@ -134,6 +134,8 @@ class SearchIndex:
         self._generation = ""
         self._tables: dict[str, SegmentTable] = {}
         self._timer: threading.Timer | None = None
+        self._merge: Merge | None = None  # the idle merge in progress, kept between its steps
+        self._merging = False  # a chain of merge steps is queued on the writer thread
         self._closed = False
 
     # -- the writer thread ------------------------------------------------------------------------
@@ -218,6 +220,9 @@ class SearchIndex:
             self._timer.cancel()
         self._writer.shutdown(wait=True)
         self._closed = True
+        if self._merge is not None:  # a merge cut short by the close: its side folder goes
+            self._merge.drop()
+            self._merge = None
         with self._lock:
             if self._snap is not None:
                 self._snap.close()
@@ -345,6 +350,8 @@ class SearchIndex:
             return ""
         live = self._read_current()
         (self.folder / (CURRENT + ".tmp")).unlink(missing_ok=True)
+        if live is not None:
+            sweep_side_folders(live)
         removed = 0
         for path in self.folder.iterdir():
             if path.is_dir() and _OURS.match(path.name) and path != live:
@@ -446,6 +453,7 @@ class SearchIndex:
         return marked
 
     def _rebuild(self, generation: str) -> int:
+        self._drop_merge()
         self.folder.mkdir(parents=True, exist_ok=True)
         fresh = self.folder / f"ix-{uuid.uuid4().hex[:12]}"
         fresh.mkdir()
@@ -469,24 +477,69 @@ class SearchIndex:
         self._timer.start()
 
     def _merge_when_idle(self) -> None:
-        def job() -> None:
-            if self._ix is None or len(self._snap.leaves if self._snap else ()) < 2:
-                return
-            w = BulkWriter(self._ix, lock=True)
-            try:
-                # Whoosh's policy (small segments, Fibonacci thresholds) picks what to merge and copies
-                # it into the writer; when it picks nothing, nothing is written.
-                kept = MERGE_SMALL(w, list(w.segments))
-            except BaseException:
-                w.cancel()
-                raise
-            if not w._added:
-                w.cancel()
-                return
-            self._commit(w, None, mergetype=lambda _writer, _segments: kept)
+        """Start the idle merge (timer thread): its steps run on the writer thread one job each, so a
+        write asked for meanwhile waits for one step, not for the whole merge."""
+        if self._closed or self._merging:
+            return
+        self._merging = True
+        try:
+            self._writer.submit(self._merge_chain)
+        except RuntimeError:  # closed meanwhile
+            self._merging = False
 
-        if not self._closed:
-            try:
-                self._writer.submit(job)
-            except RuntimeError:  # closed meanwhile
-                pass
+    def merge_now(self) -> int:
+        """Run the idle merge to its end now, on the writer thread; returns the number of steps taken."""
+        steps = 0
+        while self._run(_gc_paused(self._merge_step)):
+            steps += 1
+        return steps
+
+    def _merge_chain(self) -> None:
+        """One merge step; the next is queued behind whatever writes were asked for during this one."""
+        more = False
+        try:
+            more = _gc_paused(self._merge_step)()
+        finally:
+            if more and not self._closed:
+                try:
+                    self._writer.submit(self._merge_chain)
+                except RuntimeError:  # closed meanwhile
+                    more = False
+            self._merging = more
+
+    def _merge_step(self) -> bool:
+        """Plan a merge if none is in progress, then take its next step. True while there is more to do
+        (the merge's remaining steps, or another merge's: each one leaves fewer segments)."""
+        merge = self._merge
+        if merge is not None and merge.ix is not self._ix:  # the index was rebuilt or reopened meanwhile
+            self._drop_merge()
+            merge = None
+        if merge is None:
+            if self._ix is None:
+                return False
+            segments = due(self._ix._read_toc().segments)
+            if not segments:
+                return False
+            merge = self._merge = Merge(self._ix, segments)
+        try:
+            if merge.ready:
+                self._merge = None
+                committed = merge.commit()
+                merge.drop()
+                if committed:
+                    self._committed(None)
+                # Plan again after a merge (more may be due); not after one that could not commit, which
+                # the next idle moment tries again.
+                return committed
+            if merge.step():
+                return True
+        except BaseException:
+            self._drop_merge()
+            raise
+        self._drop_merge()
+        return False
+
+    def _drop_merge(self) -> None:
+        if self._merge is not None:
+            self._merge.drop()
+            self._merge = None

@@ -503,9 +503,10 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         self._finish()
         return segment
 
-    def add_reader(self, reader: Any) -> None:
+    def add_reader(self, reader: Any) -> list[int]:
         """Append a segment's live documents (what a merge does): stored fields, lengths and columns
-        copied as Whoosh copies them, postings into the pool a whole term at a time."""
+        copied as Whoosh copies them, postings into the pool a whole term at a time. Returns each of
+        the segment's document numbers in the new segment (-1: deleted, not copied)."""
         self._check_state()
         schema = self.schema
         indexed = [name for name in reader.indexed_field_names() if name in schema]
@@ -529,6 +530,7 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         self.pool.add_segment(reader, indexed, new_of)
         self._added = True
         self._merged = True
+        return new_of
 
     def commit(self, mergetype: Any = None, optimize: Any = None, merge: Any = None) -> None:
         """Whoosh's commit, except that by default it merges nothing: a commit should cost its own
