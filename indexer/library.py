@@ -161,8 +161,9 @@ class Library:
     def daily_snapshot(self) -> Path | None:
         """Snapshot the database into `backups/` if none was taken in the last day (seven are kept).
 
-        Returns the new snapshot, or None when none was due, the library is empty or read-only. On a
-        large library this copies hundreds of megabytes: run it off a window's UI thread.
+        Returns the new snapshot, or None when none was due, nothing changed since the last one, or the
+        library is empty or read-only. On a large library that changed, this copies hundreds of megabytes:
+        run it off a window's UI thread.
         """
         if self.read_only or not self.count():
             return None

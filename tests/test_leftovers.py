@@ -79,7 +79,13 @@ KILLED_SNAPSHOT = """
     import indexer.store.database as database
     from indexer import Library
 
-    database.shutil.move = lambda *args: os._exit(9)  # the copy is written, not yet renamed
+    copy = database.copy_database
+
+    def copy_then_die(*args, **kwargs):
+        copy(*args, **kwargs)
+        os._exit(9)  # the copy is written, not yet renamed
+
+    database.copy_database = copy_then_die
     Library(sys.argv[1])  # the day's first open takes the day's snapshot
 """
 
