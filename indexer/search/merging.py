@@ -8,8 +8,8 @@ archive. So a `Merge` is a plan kept between jobs, worked through in steps of on
 1. `due` picks the segments to join: the smallest, up to MAX_SEGMENTS and MAX_DOCS documents;
 2. each `step` copies one of them into a segment of its own, written in a side folder (`merge-*`
    inside the live index folder), so that no commit made meanwhile can clean its files away;
-3. a last step writes the merged segment's files; `commit` then moves them in and lists the new
-   segment in place of the merged ones, under the index's write lock.
+3. the next steps write the merged segment's files, WRITE_STEP_POSTINGS postings a step; `commit`
+   then moves them in and lists the new segment in place of the merged ones, under the write lock.
 
 Documents deleted (or replaced) in a merged segment after it was copied are deleted in the merged
 segment as it is committed, so a write made between steps is never undone. A merge that cannot
@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,8 @@ MAX_DOCS = 20_000
 # A segment bigger than all the smaller ones chosen before it together (and than FLOOR) waits: joining it
 # would copy many documents to gain one segment. So each document is copied a few times, not at every merge.
 FLOOR = 1_000
+# Postings the merged segment's writing step writes before it gives the writer thread back: ~0.1 s' worth.
+WRITE_STEP_POSTINGS = 100_000
 SIDE_PREFIX = "merge-"
 
 
@@ -72,6 +75,7 @@ class Merge:
         self._side_ix = whoosh_index.create_in(str(self.side), ix.schema)
         self.writer = BulkWriter(self._side_ix)
         self.segment: Any = None  # the merged segment, once written
+        self._writing: Iterator[None] | None = None  # the merged segment's writing, a step at a time
         self.steps = 0
 
     @property
@@ -84,7 +88,15 @@ class Merge:
         go on (a segment it was to copy is gone) and must be dropped."""
         self.steps += 1
         if not self.todo:
-            self.segment = self.writer.finish()
+            if self._writing is None:
+                self._writing = self.writer.flush_steps(WRITE_STEP_POSTINGS)
+            if next(self._writing, True) is None:  # more to write
+                return True
+            writer = self.writer  # written: close its files and assemble them as `finish` does
+            writer._close_segment()
+            writer._assemble_segment()
+            self.segment = writer.get_segment()
+            writer._finish()
             return True
         wanted = self.todo.pop(0)
         current = {s.segment_id(): s for s in self.ix._read_toc().segments}
