@@ -23,7 +23,7 @@ from . import paths
 from .model import ArticleRecord, AuthorRecord, HighlightRecord, ImportReport, LibraryError, SavedSearch
 from .search import IndexDoc, SearchIndex, SearchResults
 from .store import backup, catalog, highlights, markers, searches, tags
-from .store.database import Database, now_iso
+from .store.database import Database, now_iso, sweep_partial_snapshots
 from .store.files import FileStore
 
 if TYPE_CHECKING:
@@ -68,6 +68,8 @@ class Library:
         self._scratch_index: tempfile.TemporaryDirectory | None = None
         if not self.read_only:
             self._repair_files()
+            if sweep_partial_snapshots(self.folder / paths.BACKUPS_DIR):
+                self.repairs.append("removed an unfinished database snapshot left by an interrupted run")
             if not defer_snapshot:
                 self.daily_snapshot()
         self.index = SearchIndex(self.folder / paths.INDEX_DIR, self._all_index_docs, upgraded=self._annotated_docs)
@@ -99,16 +101,16 @@ class Library:
     def _open_search_index(self, pending: list[int]) -> None:
         """Open the index, rebuilding it if need be, while no other process writes to it."""
         # Past the wait, open anyway: a rebuild elsewhere that takes minutes must not keep the window shut.
-        with self._index_guard(shared=False):
-            self._open_search_index_now(pending)
+        with self._index_guard(shared=False) as alone:
+            self._open_search_index_now(pending, sweep=alone and not self.read_only)
 
-    def _open_search_index_now(self, pending: list[int]) -> None:
+    def _open_search_index_now(self, pending: list[int], *, sweep: bool = False) -> None:
         count = int(self.db.scalar("SELECT COUNT(*) FROM articles") or 0)
         # Articles the index owes an update may or may not be in it yet: the index leaves them out of
         # its count, so an import or a tag change cut short costs a catch-up, not a full rebuild.
         settled = count - len(self._existing(pending))
         try:
-            message = self.index.open(settled, self._generation(), pending=pending)
+            message = self.index.open(settled, self._generation(), pending=pending, sweep=sweep)
         except OSError:
             if not self.read_only:
                 raise
@@ -159,8 +161,9 @@ class Library:
     def daily_snapshot(self) -> Path | None:
         """Snapshot the database into `backups/` if none was taken in the last day (seven are kept).
 
-        Returns the new snapshot, or None when none was due, the library is empty or read-only. On a
-        large library this copies hundreds of megabytes: run it off a window's UI thread.
+        Returns the new snapshot, or None when none was due, nothing changed since the last one, or the
+        library is empty or read-only. On a large library that changed, this copies hundreds of megabytes:
+        run it off a window's UI thread.
         """
         if self.read_only or not self.count():
             return None

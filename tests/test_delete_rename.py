@@ -225,6 +225,36 @@ def test_a_tag_change_cut_short_is_caught_up_on_open_without_a_rebuild(
         assert again.doctor() == []
 
 
+def test_bookmarks_and_author_tags_cut_short_are_caught_up_without_touching_the_rest_of_the_index(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bridge = library.ids["bridge"]
+    author = library.article(bridge).authors[0].name
+    live = (library.folder / "index" / "CURRENT").read_text()
+    before = {leaf[0].segment().segment_id() for leaf in library.index._snap.leaves}
+
+    monkeypatch.setattr(library.index, "update", index_write_dies)
+    with pytest.raises(RuntimeError):
+        library.bookmark(bridge)
+    with pytest.raises(RuntimeError):
+        library.tag_author(author, ["beat/transport"])
+    pending = library.db.scalar("SELECT COUNT(*) FROM index_pending")
+    assert pending >= 1
+    monkeypatch.undo()
+    library.close()
+
+    with Library(library.folder) as again:
+        assert not [r for r in again.repairs if "rebuilt" in r], again.repairs
+        assert any(f"{pending} article(s) up to date" in r for r in again.repairs), again.repairs
+        # The same index folder, its segments all still there: only the owed articles were written.
+        assert (again.folder / "index" / "CURRENT").read_text() == live
+        after = {leaf[0].segment().segment_id() for leaf in again.index._snap.leaves}
+        assert before <= after and len(after - before) == 1
+        assert bridge in found(again, "tag:beat/transport")
+        assert again.db.scalar("SELECT COUNT(*) FROM index_pending") == 0
+        assert again.doctor() == []
+
+
 def test_a_crash_between_the_commit_and_the_file_removal_leaves_orphans_the_next_open_sweeps(
     library: Library,
 ) -> None:

@@ -37,9 +37,9 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.reading import SegmentReader
-from whoosh.writing import MERGE_SMALL
 
 from indexer.search import engine
+from indexer.search.merging import Merge, due, sweep_side_folders
 from indexer.search.query import parse, positives
 from indexer.search.rebuild import write_all
 from indexer.search.schema import IndexDoc, build_schema, fields_of
@@ -141,6 +141,8 @@ class SearchIndex:
         self._generation = ""
         self._tables: dict[str, SegmentTable] = {}
         self._timer: threading.Timer | None = None
+        self._merge: Merge | None = None  # the idle merge in progress, kept between its steps
+        self._merging = False  # a chain of merge steps is queued on the writer thread
         self._closed = False
         self._old_format = False
 
@@ -151,15 +153,20 @@ class SearchIndex:
             raise RuntimeError("the search index is closed")
         return self._writer.submit(job).result()
 
-    def open(self, expected_count: int, generation: str, *, pending: Collection[int] = ()) -> str | None:
+    def open(
+        self, expected_count: int, generation: str, *, pending: Collection[int] = (), sweep: bool = False
+    ) -> str | None:
         """Open the index; rebuild it when missing, damaged or out of step. Returns what was repaired, or None.
 
         `pending`: ids whose index entry the library is about to write (or delete). Whether the index
         holds them yet does not matter: they are left out of the comparison, and `expected_count`
         counts the library's articles that are not pending.
+        `sweep`: the caller knows no other process is rebuilding this index now, so index folders
+        other than the live one (a rebuild killed half-way leaves its folder) are removed.
         """
 
         def job() -> str | None:
+            swept = self._sweep_leftovers() if sweep else ""
             problem = self._open_live()
             if problem is None and self._old_format:
                 try:
@@ -177,9 +184,10 @@ class SearchIndex:
                         f"the library has {expected_count}, generation {generation})"
                     )
             if problem is None:
-                return None
+                return swept or None
             count = self._rebuild(generation)
-            return f"The search index {problem}; rebuilt it from the library ({count} articles)."
+            rebuilt = f"The search index {problem}; rebuilt it from the library ({count} articles)."
+            return f"{swept} {rebuilt}" if swept else rebuilt
 
         return self._run(job)
 
@@ -225,6 +233,9 @@ class SearchIndex:
             self._timer.cancel()
         self._writer.shutdown(wait=True)
         self._closed = True
+        if self._merge is not None:  # a merge cut short by the close: its side folder goes
+            self._merge.drop()
+            self._merge = None
         with self._lock:
             if self._snap is not None:
                 self._snap.close()
@@ -354,6 +365,24 @@ class SearchIndex:
         path = self.folder / name
         return path if _OURS.match(name) and path.is_dir() else None
 
+    def _sweep_leftovers(self) -> str:
+        """Remove index folders of ours that CURRENT does not name (a rebuild killed before its swap
+        leaves one, a swap killed before its clean-up leaves the old one) and a half-written CURRENT."""
+        if not self.folder.is_dir():
+            return ""
+        live = self._read_current()
+        (self.folder / (CURRENT + ".tmp")).unlink(missing_ok=True)
+        if live is not None:
+            sweep_side_folders(live)
+        removed = 0
+        for path in self.folder.iterdir():
+            if path.is_dir() and _OURS.match(path.name) and path != live:
+                shutil.rmtree(path, ignore_errors=True)
+                removed += not path.exists()
+        if not removed:
+            return ""
+        return f"Removed {removed} search index folder(s) left by an interrupted rebuild."
+
     def _open_live(self) -> str | None:
         """Open the folder CURRENT names and probe it; a reason when it cannot be used."""
         self._drop_live()
@@ -469,6 +498,7 @@ class SearchIndex:
         return marked
 
     def _rebuild(self, generation: str) -> int:
+        self._drop_merge()
         self.folder.mkdir(parents=True, exist_ok=True)
         fresh = self.folder / f"ix-{uuid.uuid4().hex[:12]}"
         fresh.mkdir()
@@ -492,24 +522,69 @@ class SearchIndex:
         self._timer.start()
 
     def _merge_when_idle(self) -> None:
-        def job() -> None:
-            if self._ix is None or len(self._snap.leaves if self._snap else ()) < 2:
-                return
-            w = BulkWriter(self._ix, lock=True)
-            try:
-                # Whoosh's policy (small segments, Fibonacci thresholds) picks what to merge and copies
-                # it into the writer; when it picks nothing, nothing is written.
-                kept = MERGE_SMALL(w, list(w.segments))
-            except BaseException:
-                w.cancel()
-                raise
-            if not w._added:
-                w.cancel()
-                return
-            self._commit(w, None, mergetype=lambda _writer, _segments: kept)
+        """Start the idle merge (timer thread): its steps run on the writer thread one job each, so a
+        write asked for meanwhile waits for one step, not for the whole merge."""
+        if self._closed or self._merging:
+            return
+        self._merging = True
+        try:
+            self._writer.submit(self._merge_chain)
+        except RuntimeError:  # closed meanwhile
+            self._merging = False
 
-        if not self._closed:
-            try:
-                self._writer.submit(job)
-            except RuntimeError:  # closed meanwhile
-                pass
+    def merge_now(self) -> int:
+        """Run the idle merge to its end now, on the writer thread; returns the number of steps taken."""
+        steps = 0
+        while self._run(_gc_paused(self._merge_step)):
+            steps += 1
+        return steps
+
+    def _merge_chain(self) -> None:
+        """One merge step; the next is queued behind whatever writes were asked for during this one."""
+        more = False
+        try:
+            more = _gc_paused(self._merge_step)()
+        finally:
+            if more and not self._closed:
+                try:
+                    self._writer.submit(self._merge_chain)
+                except RuntimeError:  # closed meanwhile
+                    more = False
+            self._merging = more
+
+    def _merge_step(self) -> bool:
+        """Plan a merge if none is in progress, then take its next step. True while there is more to do
+        (the merge's remaining steps, or another merge's: each one leaves fewer segments)."""
+        merge = self._merge
+        if merge is not None and merge.ix is not self._ix:  # the index was rebuilt or reopened meanwhile
+            self._drop_merge()
+            merge = None
+        if merge is None:
+            if self._ix is None:
+                return False
+            segments = due(self._ix._read_toc().segments)
+            if not segments:
+                return False
+            merge = self._merge = Merge(self._ix, segments)
+        try:
+            if merge.ready:
+                self._merge = None
+                committed = merge.commit()
+                merge.drop()
+                if committed:
+                    self._committed(None)
+                # Plan again after a merge (more may be due); not after one that could not commit, which
+                # the next idle moment tries again.
+                return committed
+            if merge.step():
+                return True
+        except BaseException:
+            self._drop_merge()
+            raise
+        self._drop_merge()
+        return False
+
+    def _drop_merge(self) -> None:
+        if self._merge is not None:
+            self._merge.drop()
+            self._merge = None

@@ -9,11 +9,9 @@ import struct
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from hashlib import md5
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, W3TermInfo, _lenfield
 from whoosh.index import TOC, LockError, clean_files
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -21,7 +19,8 @@ from whoosh.writing import IndexingError, SegmentWriter
 
 from indexer.search.blocks import ArrayLeafMatcher, ArrayPostingsWriter
 from indexer.search.formats import ONE_BYTE, CompactPositions, encode_positions, group_positions
-from indexer.search.lexicon import FIELD_NUMBER, ROW_SIZES, TERM_INFO, term_entries
+from indexer.search.lexicon import FIELD_NUMBER, TERM_INFO, term_entries
+from indexer.search.termfile import TermRows
 
 FORMAT = "newsarchive-search/3"  # 2: posting blocks in the array layout; 3: notes, highlighted passages
 # Earlier formats an open brings up to FORMAT in place (`SearchIndex._upgrade`) rather than by a rebuild:
@@ -311,75 +310,6 @@ def _inline_entry(ids: array, weights: array, values: list[bytes], lengths: list
     return head + pickle.dumps((tuple(ids), tuple(weights), tuple(v for v in values if v)), ENTRY_PICKLE)
 
 
-class _TermRows:
-    """Rows of a segment's term file, gathered in memory and written in one piece at the end.
-
-    The same bytes, hash buckets, hash tables and key index as Whoosh's `OrderedHashWriter`, without
-    its dozen calls and file writes per term, and two more per hash slot when it closes (a commit of
-    100 articles has ~17,000 terms). Keys must come in increasing order, as there.
-    """
-
-    def __init__(self, table: Any) -> None:
-        self.table = table
-        self.keys: list[bytes] = []
-        self.entries: list[bytes] = []
-        table._write_hashes = lambda: _write_hashes(table)  # Whoosh calls it when the file closes
-
-    def add(self, key: bytes, entry: bytes) -> None:
-        self.keys.append(key)
-        self.entries.append(entry)
-
-    def flush(self) -> None:
-        table, keys = self.table, self.keys
-        if not keys:
-            return
-        pos = table.dbfile.tell()
-        sizes = ROW_SIZES.pack
-        parts: list[bytes] = []
-        positions: list[int] = []
-        for key, entry in zip(keys, self.entries, strict=True):
-            positions.append(pos)
-            parts += (sizes(len(key), len(entry)), key, entry)
-            pos += ROW_SIZES.size + len(key) + len(entry)
-        if table.hashtype == 0:  # md5, Whoosh's default, without its round trip through a hex string
-            hashes = [int.from_bytes(md5(key).digest()[12:], "big") for key in keys]
-        else:
-            hashes = [table.hashfn(key) for key in keys]
-        buckets = table.buckets
-        for h, at in zip(hashes, positions, strict=True):
-            buckets[h & 255].append((h, at))
-        table.dbfile.write(b"".join(parts))
-        table.index.extend(positions)
-        table.lastkey = keys[-1]
-        self.keys, self.entries = [], []
-
-
-_SLOT = np.dtype([("hash", ">u4"), ("pos", ">i8")])  # a hash table slot, as Whoosh's "!Iq"
-
-
-def _write_hashes(table: Any) -> None:
-    """`HashWriter._write_hashes`: the same 256 open-addressing tables, each written in one piece."""
-    dbfile = table.dbfile
-    for entries in table.buckets:
-        start = dbfile.tell()
-        numslots = 2 * len(entries)
-        table.directory.append((start, numslots))
-        if not numslots:
-            continue
-        hashes = [0] * numslots
-        positions = [0] * numslots  # 0: empty (no row starts at 0, the file header is there)
-        for h, at in entries:
-            slot = (h >> 8) % numslots
-            while positions[slot]:
-                slot = (slot + 1) % numslots
-            hashes[slot] = h
-            positions[slot] = at
-        slots = np.empty(numslots, dtype=_SLOT)
-        slots["hash"] = hashes
-        slots["pos"] = positions
-        dbfile.write(slots.tobytes())
-
-
 def unpack_postings(packed: bytearray) -> tuple[array, array, list[bytes], list[int]]:
     """Document numbers, weights, values and field lengths of one term's postings in `TermPool`."""
     buf = bytes(packed)
@@ -467,9 +397,16 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         return plan
 
     def _flush_segment(self) -> None:
+        for _ in self.flush_steps():
+            pass
+
+    def flush_steps(self, per_step: int = 0) -> Iterator[None]:
+        """Write the pooled postings into the segment's files, pausing (a yield) after about `per_step`
+        postings each time (0: no pause), so that a merge can write its segment a bounded step at a time."""
         self.perdocwriter.close()
+        done = 0
         fw = self.fieldwriter
-        rows = _TermRows(fw._tindex)
+        rows = TermRows(fw._tindex)
         inline = self.codec._inlinelimit
         unpack, head = _POSTING.unpack_from, _POSTING.size
         pack_info, dumps = TERM_INFO.pack, pickle.dumps
@@ -496,6 +433,10 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
                     postings.start_postings(fmt, W3TermInfo())
                     postings.add_all(ids, weights, values, lengths)
                     rows.add(prefix + btext, postings.finish_postings().to_bytes())
+                done += len(ids)
+                if per_step and done >= per_step:
+                    done = 0
+                    yield
             fw.finish_field()
         rows.flush()
         fw.close()
@@ -506,9 +447,10 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         self._finish()
         return segment
 
-    def add_reader(self, reader: Any) -> None:
+    def add_reader(self, reader: Any) -> list[int]:
         """Append a segment's live documents (what a merge does): stored fields, lengths and columns
-        copied as Whoosh copies them, postings into the pool a whole term at a time."""
+        copied as Whoosh copies them, postings into the pool a whole term at a time. Returns each of
+        the segment's document numbers in the new segment (-1: deleted, not copied)."""
         self._check_state()
         schema = self.schema
         indexed = [name for name in reader.indexed_field_names() if name in schema]
@@ -532,6 +474,7 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         self.pool.add_segment(reader, indexed, new_of)
         self._added = True
         self._merged = True
+        return new_of
 
     def commit(self, mergetype: Any = None, optimize: Any = None, merge: Any = None) -> None:
         """Whoosh's commit, except that by default it merges nothing: a commit should cost its own

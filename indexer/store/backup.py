@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from indexer import paths
 from indexer.model import LibraryError
 
-from .database import Database, snapshot
+from .database import Database, changes_of, snapshot
 
 DAILY_LABEL = "daily"
 DAILY_KEEP = 7
@@ -26,17 +26,37 @@ MANIFEST = "newsarchive-backup.txt"
 
 
 def daily_snapshot(db: Database, backups: Path, now: datetime | None = None) -> Path | None:
-    """At most one snapshot a day when a library is opened, keeping the last seven."""
+    """At most one snapshot a day when a library is opened, keeping the last seven.
+
+    None is taken when the newest one already holds every change (its count of committed transactions
+    is the library's): a library left alone costs no copy at all, however large it is. A day with
+    changes still copies the whole database (SQLite's backup API, a step of pages at a time).
+    """
     now = now or datetime.now(timezone.utc)
     existing = sorted(backups.glob(f"library-*-{DAILY_LABEL}.sqlite3")) if backups.is_dir() else []
     if existing:
         newest = datetime.fromtimestamp(existing[-1].stat().st_mtime, timezone.utc)
         if now - newest < timedelta(days=1):
             return None
+        live = changes_of(db.conn)
+        if live is not None and live == _changes_in(existing[-1]):
+            return None
     made = snapshot(db.conn, backups, DAILY_LABEL)
     for old in sorted(backups.glob(f"library-*-{DAILY_LABEL}.sqlite3"))[:-DAILY_KEEP]:
         old.unlink(missing_ok=True)
     return made
+
+
+def _changes_in(path: Path) -> int | None:
+    """The change count a snapshot file was taken at; None when it cannot be read."""
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        return changes_of(conn)
+    finally:
+        conn.close()
 
 
 def write_backup(db: Database, files_dir: Path, dest: Path) -> int:

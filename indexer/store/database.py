@@ -11,10 +11,11 @@ Each thread gets its own connection; each user action is one `transaction()`.
 
 from __future__ import annotations
 
-import shutil
+import os
+import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,9 +23,23 @@ from typing import Any
 
 from indexer.model import LibraryError
 
+from . import markers
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 30_000
+# Held shared in `backups/` while a snapshot is written, exclusively while leftovers are swept: a
+# sweep never removes the copy another process is writing at that moment.
+SNAPSHOT_LOCK = "snapshot.lock"
+# What `snapshot` writes before its rename (and the journal SQLite keeps beside it); nothing else is swept.
+PARTIAL = re.compile(r"library-\d{8}T\d{6}Z-[A-Za-z0-9._-]+\.partial(-journal)?\Z")
+# Pages a snapshot copies per step of SQLite's backup (16 MB at the default page size of 4 KB).
+SNAPSHOT_STEP_PAGES = 4096
+# meta row counting committed transactions: a snapshot whose count equals the library's holds all of it.
+CHANGES_KEY = "changes"
+_COUNT_CHANGE = (
+    "INSERT INTO meta(key, value) VALUES ('changes', '1') "
+    "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+)
 
 
 def now_iso() -> str:
@@ -127,19 +142,95 @@ def _statements(script: str) -> Iterator[str]:
         yield buffer.strip()
 
 
-def snapshot(conn: sqlite3.Connection, backups: Path, label: str) -> Path:
-    """Write a consistent copy of the live database to `backups/` with SQLite's backup API."""
+def _stamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def snapshot(
+    conn: sqlite3.Connection, backups: Path, label: str, *, progress: Callable[[int, int, int], object] | None = None
+) -> Path:
+    """Write a consistent copy of the live database to `backups/`; nothing is there under its name until
+    the copy is whole and on disk (see `copy_database`). `progress(status, pages left, pages)` after each step."""
     backups.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    target = backups / f"library-{stamp}-{label}.sqlite3"
+    target = backups / f"library-{_stamp()}-{label}.sqlite3"
     temp = target.with_suffix(".partial")
-    copy = sqlite3.connect(temp)
-    try:
-        conn.backup(copy)
-    finally:
-        copy.close()
-    shutil.move(temp, target)
+    with markers.locked(backups / SNAPSHOT_LOCK, shared=True, timeout_s=BUSY_TIMEOUT_MS / 1000):
+        try:
+            copy_database(conn, temp, progress=progress)
+            os.replace(temp, target)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        _sync_folder(backups)
     return target
+
+
+def copy_database(
+    conn: sqlite3.Connection, dest: Path, *, progress: Callable[[int, int, int], object] | None = None
+) -> None:
+    """Copy the database `conn` reads into a new file `dest` with SQLite's backup API, SNAPSHOT_STEP_PAGES
+    pages a step, then flush it to disk.
+
+    All of it is one moment's state: a read transaction held on `conn` for the whole copy pins what it
+    sees. Other connections go on writing meanwhile (to the WAL) and do not make the backup start over,
+    as they would between steps of an unpinned copy, endlessly on a library that is never idle.
+    """
+    pinned = not conn.in_transaction
+    if pinned:
+        conn.execute("BEGIN")
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # the read transaction starts here
+    try:
+        copy = sqlite3.connect(dest)
+        try:
+            conn.backup(copy, pages=SNAPSHOT_STEP_PAGES, progress=progress)
+        finally:
+            copy.close()
+    finally:
+        if pinned:
+            conn.execute("COMMIT")
+    with open(dest, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a rename into it) to disk, where the system allows it."""
+    if os.name == "nt":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def changes_of(conn: sqlite3.Connection) -> int | None:
+    """How many transactions the database has committed since it began counting (None: not counted)."""
+    try:
+        value = conn.execute("SELECT value FROM meta WHERE key = ?", (CHANGES_KEY,)).fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    try:
+        return None if value is None else int(value[0])
+    except (TypeError, ValueError):
+        return None
+
+
+def sweep_partial_snapshots(backups: Path) -> int:
+    """Remove the unfinished copies left in `backups/` by snapshots that were killed; returns how many.
+
+    Only names `snapshot` writes are touched, and only while no snapshot is being written.
+    """
+    if not backups.is_dir():
+        return 0
+    removed = 0
+    with markers.locked(backups / SNAPSHOT_LOCK, shared=False, timeout_s=0) as held:
+        if not held:  # a snapshot is being written (here or in another process): sweep at a later open
+            return 0
+        for path in backups.iterdir():
+            if PARTIAL.match(path.name) and path.is_file():
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
 
 
 class Database:
@@ -174,6 +265,7 @@ class Database:
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
+            conn.execute(_COUNT_CHANGE)  # lets the daily snapshot see that nothing changed since the last
         except BaseException:
             conn.execute("ROLLBACK")
             raise

@@ -1,10 +1,12 @@
 """Desktop benchmark: cold start, typing-to-results, opening an article and memory, on N articles.
 
-    python tests/benchmarks/desktop.py --articles 100000 [--json] [--cache DIR]
+    python tests/benchmarks/desktop.py --articles 100000 [--json] [--cache DIR | --keep DIR [--reuse]]
 
 A deterministic synthetic archive (news-like titles and bodies, a Zipfian vocabulary, thousands of
-authors and sources, twenty years of dates) is written straight into a library's database and
-indexed with `Library.reindex()`; it is kept in --cache (default: the temp folder) for the next run.
+authors and sources, twenty years of dates) is written straight into a library's database, 2,000
+articles a transaction (never held whole, so any size fits in memory), and indexed with
+`Library.reindex()`; it is kept in --cache (default: the temp folder) for the next run. --keep DIR
+builds the library in DIR itself, and with --reuse a later run takes the one built there.
 The window then runs offscreen in a fresh process, so the start-up and the memory are the app's own:
 - cold_start_s: process start → window shown with the first results on screen;
 - type_to_results_p95_ms: a query's final keystroke → its hits painted (the 150 ms debounce, a
@@ -272,16 +274,24 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=10000)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "newsarchive-desktop-bench")
+    parser.add_argument("--keep", type=Path, help="build the library in this folder and keep it")
+    parser.add_argument("--reuse", action="store_true", help="with --keep: use the library already built there")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child)
         return 0
 
-    folder = args.cache / f"library-{args.articles}"
-    if not (folder / "bench-complete").exists():
+    folder = args.keep or args.cache / f"library-{args.articles}"
+    complete = folder / "bench-complete"
+    stale = args.keep is not None and not args.reuse
+    if stale or not complete.exists() or complete.read_text(encoding="utf-8").strip() != str(args.articles):
         import shutil
 
+        ours = not folder.exists() or not any(folder.iterdir()) or (folder / "library.sqlite3").exists()
+        if not ours:
+            print(f"{folder} holds something other than a benchmark library; not overwritten", file=sys.stderr)
+            return 2
         shutil.rmtree(folder, ignore_errors=True)
         print(f"building a {args.articles:,}-article library in {folder}", file=sys.stderr)
         build_library(folder, args.articles)
