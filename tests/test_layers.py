@@ -100,4 +100,4 @@ def test_indexer_top_level_reads_like_the_architecture() -> None:
     top = sorted(p.stem for p in (PROJECT / "indexer").glob("*.py"))
     folders = sorted(p.name for p in (PROJECT / "indexer").iterdir() if (p / "__init__.py").is_file())
     assert set(top) <= set(ALLOWED), top
-    assert folders == ["cli", "exchange", "ingest", "search", "store"]
+    assert folders == ["cli", "exchange", "ingest", "library", "search", "store"]

@@ -49,7 +49,7 @@ def test_the_wheel_keeps_the_app_inside_its_own_package(wheel: zipfile.ZipFile) 
     assert tops == {"newsarchive"}  # no top-level indexer/, desktop/ or resources/ to collide with others
     for needed in (
         "newsarchive/__init__.py",
-        "newsarchive/indexer/library.py",
+        "newsarchive/indexer/library/facade.py",
         "newsarchive/indexer/ingest/extract/page.py",
         "newsarchive/desktop/panes/reader.py",
         "newsarchive/resources/icons/newsarchive.svg",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer import library as library_module
 from indexer.library import Library
+from indexer.library import facade as library_module
 from indexer.model import LibraryError
 from tests import crashkit
 

@@ -9,40 +9,31 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
-import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from whoosh.index import LockError
-
-from . import paths
-from .model import ArticleRecord, AuthorRecord, HighlightRecord, ImportReport, LibraryError, SavedSearch
-from .search import IndexDoc, SearchIndex, SearchResults
-from .store import backup, catalog, highlights, markers, searches, tags
-from .store.database import Database, now_iso, sweep_partial_snapshots
-from .store.files import FileStore
+from .. import paths
+from ..model import ArticleRecord, AuthorRecord, HighlightRecord, ImportReport, LibraryError, SavedSearch
+from ..search import SearchIndex, SearchResults
+from ..store import backup, catalog, highlights, markers, searches, tags
+from ..store.database import Database, now_iso, sweep_partial_snapshots
+from ..store.files import FileStore
+from .upkeep import IndexKeeper, mark_pending, rows_for
 
 if TYPE_CHECKING:
     # Imported where used: the import pipeline (lxml, trafilatura, chardet…) and the exporters cost a
     # window's start-up several hundred milliseconds that nothing needs until an import or export runs.
-    from .exchange.export import ExportReport
-    from .ingest.importer import CancelCheck, ProgressCallback
+    from ..exchange.export import ExportReport
+    from ..ingest.importer import CancelCheck, ProgressCallback
 
 IMPORT_MARKER = "import.running"  # the single marker of earlier versions; taken as left by a crash
 IMPORT_KIND = "import"
 # A deletion removes files after its commit; a marker left by one that stopped half-way asks the next open to
 # sweep the files no row names any more.
 DELETE_KIND = "delete"
-# Another process (the window, a CLI import) may hold the search index's write lock for a commit or,
-# rarely, a whole rebuild; index writes wait this long for it before leaving the work to the next open.
-INDEX_LOCK_WAIT_S = 120.0
-# Held shared by every index write and exclusively while the index is opened or rebuilt: a rebuild
-# replaces the index folder, and a process writing to the old one at that moment would lose its write.
-INDEX_LOCK = "index.lock"
 
 
 class Library:
@@ -65,66 +56,21 @@ class Library:
         self.db = Database(self.folder / paths.DATABASE_NAME, self.folder / paths.BACKUPS_DIR, read_only=self.read_only)
         self.files = FileStore(self.folder / paths.FILES_DIR)
         self.repairs: list[str] = []
-        self._scratch_index: tempfile.TemporaryDirectory | None = None
         if not self.read_only:
             self._repair_files()
             if sweep_partial_snapshots(self.folder / paths.BACKUPS_DIR):
                 self.repairs.append("removed an unfinished database snapshot left by an interrupted run")
             if not defer_snapshot:
                 self.daily_snapshot()
-        self.index = SearchIndex(self.folder / paths.INDEX_DIR, self._all_index_docs, upgraded=self._annotated_docs)
-        self._open_index()
+        self.keeper = IndexKeeper(self.db, self.folder, read_only=self.read_only, repairs=self.repairs)
+        self.keeper.open()
+
+    @property
+    def index(self) -> SearchIndex:
+        """The search index (a temporary one when a read-only library's own needed rebuilding)."""
+        return self.keeper.index
 
     # -- opening and repair ------------------------------------------------------------------
-
-    def _generation(self) -> str:
-        value = self.db.scalar("SELECT value FROM meta WHERE key = 'library_id'")
-        if value is None and not self.read_only:
-            value = uuid.uuid4().hex
-            with self.db.transaction() as conn:
-                conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('library_id', ?)", (value,))
-            value = self.db.scalar("SELECT value FROM meta WHERE key = 'library_id'")
-        return str(value or "")
-
-    def _index_guard(self, *, shared: bool, timeout_s: float = INDEX_LOCK_WAIT_S) -> AbstractContextManager[bool]:
-        if self.read_only:
-            return nullcontext(True)
-        return markers.locked(self.folder / INDEX_LOCK, shared=shared, timeout_s=timeout_s)
-
-    def _open_index(self) -> None:
-        pending = [r[0] for r in self.db.query("SELECT article_id FROM index_pending")]
-        self._open_search_index(pending)
-        if pending and not self.read_only:
-            self._sync_index(pending)
-            self.repairs.append(f"brought {len(pending)} article(s) up to date in the search index")
-
-    def _open_search_index(self, pending: list[int]) -> None:
-        """Open the index, rebuilding it if need be, while no other process writes to it."""
-        # Past the wait, open anyway: a rebuild elsewhere that takes minutes must not keep the window shut.
-        with self._index_guard(shared=False) as alone:
-            self._open_search_index_now(pending, sweep=alone and not self.read_only)
-
-    def _open_search_index_now(self, pending: list[int], *, sweep: bool = False) -> None:
-        count = int(self.db.scalar("SELECT COUNT(*) FROM articles") or 0)
-        # Articles the index owes an update may or may not be in it yet: the index leaves them out of
-        # its count, so an import or a tag change cut short costs a catch-up, not a full rebuild.
-        settled = count - len(self._existing(pending))
-        try:
-            message = self.index.open(settled, self._generation(), pending=pending, sweep=sweep)
-        except OSError:
-            if not self.read_only:
-                raise
-            # A read-only library whose index needs a rebuild (or has none): build one in a
-            # temporary folder, so that searching works without writing to the library.
-            self.index.close()
-            self._scratch_index = tempfile.TemporaryDirectory(prefix="newsarchive-index-")
-            self.index = SearchIndex(Path(self._scratch_index.name), self._all_index_docs)
-            message = self.index.open(count, self._generation())
-            message = "the library is read-only, so its search index was rebuilt in a temporary folder" + (
-                f" ({message})" if message else ""
-            )
-        if message:
-            self.repairs.append(message)
 
     def _repair_files(self) -> None:
         """After an import or a deletion that did not finish: temporaries and files without their row."""
@@ -149,15 +95,6 @@ class Library:
         if removed:
             self.repairs.append(f"removed {removed} file(s) left by an interrupted import or deletion")
 
-    def _existing(self, ids: Sequence[int]) -> set[int]:
-        return {r[0] for r in self._rows_for(ids, "SELECT id FROM articles WHERE id IN ({})")}
-
-    def _rows_for(self, ids: Sequence[int], sql: str) -> Iterator:
-        ids = list(ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            yield from self.db.query(sql.format(",".join("?" * len(chunk))), tuple(chunk))
-
     def daily_snapshot(self) -> Path | None:
         """Snapshot the database into `backups/` if none was taken in the last day (seven are kept).
 
@@ -168,116 +105,6 @@ class Library:
         if self.read_only or not self.count():
             return None
         return backup.daily_snapshot(self.db, self.folder / paths.BACKUPS_DIR)
-
-    # -- the search index ----------------------------------------------------------------------
-
-    def _index_docs(self, ids: Sequence[int]) -> list[IndexDoc]:
-        return [doc for doc in (self._index_doc(i) for i in ids) if doc is not None]
-
-    def _index_doc(self, article: int) -> IndexDoc | None:
-        conn = self.db.conn
-        row = conn.execute(
-            """SELECT a.id, a.title, a.text, a.language, a.published, a.saved_at, a.imported_at,
-                      a.bookmarked_at, s.name AS source
-               FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.id = ?""",
-            (article,),
-        ).fetchone()
-        if row is None:
-            return None
-        authors = catalog.authors_of(conn, article)
-        tag_rows = conn.execute(
-            """SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = ?
-               UNION
-               SELECT t.name FROM article_authors aa JOIN author_tags x ON x.author_id = aa.author_id
-                 JOIN tags t ON t.id = x.tag_id WHERE aa.article_id = ?""",
-            (article, article),
-        ).fetchall()
-        notes, quotes = highlights.index_text(conn, article)
-        return IndexDoc(
-            id=row["id"],
-            title=row["title"],
-            body=row["text"],
-            authors=tuple(a.name for a in authors),
-            source=row["source"],
-            tags=tuple(sorted(r[0] for r in tag_rows)),
-            language=row["language"],
-            published=row["published"],
-            saved=row["saved_at"] or row["imported_at"],
-            bookmarked=row["bookmarked_at"] is not None,
-            notes=notes,
-            quotes=quotes,
-            annotated=bool(notes or quotes),
-        )
-
-    def _annotated_docs(self) -> list[IndexDoc]:
-        """What an index of an earlier format lacks: the articles with highlights or notes."""
-        return self._index_docs(highlights.annotated_articles(self.db.conn))
-
-    def _all_index_docs(self) -> Iterator[IndexDoc]:
-        last = 0
-        while True:
-            ids = [r[0] for r in self.db.query("SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT 500", (last,))]
-            if not ids:
-                return
-            yield from self._index_docs(ids)
-            last = ids[-1]
-
-    def _sync_index(self, ids: Iterable[int]) -> None:
-        """Write these articles' current state to the index, then forget that it owed them."""
-        ids = sorted(set(ids))
-        if not ids:
-            return
-        docs = self._index_docs(ids)
-        present = {d.id for d in docs}
-        gone = [i for i in ids if i not in present]
-        if docs and not self._index_write(lambda: self.index.update(docs)):
-            return
-        if gone and not self._index_write(lambda: self.index.delete(gone)):
-            return
-        with self.db.transaction() as conn:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                conn.execute(f"DELETE FROM index_pending WHERE article_id IN ({','.join('?' * len(chunk))})", chunk)
-
-    def _index_write(self, write: Callable[[], None]) -> bool:
-        """Run one index write, waiting while another process holds the index (Whoosh's write lock, or a rebuild).
-
-        False when it stayed busy for INDEX_LOCK_WAIT_S: the change is saved in the database and its
-        `index_pending` rows stay, so the index catches up when the library is next opened.
-        """
-        deadline = time.monotonic() + INDEX_LOCK_WAIT_S
-        delay = 0.05
-        reopened = False
-        while True:
-            stale = False
-            with self._index_guard(shared=True, timeout_s=max(0.0, deadline - time.monotonic())) as held:
-                if held:
-                    try:
-                        write()
-                        return True
-                    except LockError:
-                        pass  # another process is committing: wait for it
-                    except FileNotFoundError:
-                        # Another process rebuilt the index into a new folder and removed the one this
-                        # library had open: open the current one and write again.
-                        if reopened:
-                            raise
-                        stale = reopened = True
-            if stale:
-                self._open_search_index([r[0] for r in self.db.query("SELECT article_id FROM index_pending")])
-                continue
-            if time.monotonic() >= deadline:
-                self.repairs.append(
-                    "the search index was busy in another window or import for too long; "
-                    "changes are saved and the index catches up when the library is next opened"
-                )
-                return False
-            time.sleep(delay)
-            delay = min(delay * 2, 1.0)
-
-    def _mark_pending(self, conn: object, ids: Iterable[int]) -> None:
-        for article in ids:
-            conn.execute("INSERT OR IGNORE INTO index_pending(article_id) VALUES (?)", (article,))  # type: ignore[attr-defined]
 
     # -- import ------------------------------------------------------------------------------
 
@@ -306,8 +133,8 @@ class Library:
     ) -> ImportReport:
         """Import files, folders and zips, and restore JSON exports; see `ingest.importer` and `exchange.restore`."""
         self._require_writable()
-        from .exchange import restore
-        from .ingest.importer import Importer
+        from ..exchange import restore
+        from ..ingest.importer import Importer
 
         with self._importing():
             # Folders written by `export --format json` are restored, not walked as pages.
@@ -316,13 +143,13 @@ class Library:
             rest = [p for p in inputs if restore.export_folder(p) is None]
             report = ImportReport()
             for folder in exports:
-                restored = restore.Restorer(self.db, self.files, self._sync_index).run(
+                restored = restore.Restorer(self.db, self.files, self.keeper.sync).run(
                     folder, progress=progress, cancel=cancel
                 )
                 report.outcomes += restored.outcomes
                 report.cancelled |= restored.cancelled
             if rest and not report.cancelled:
-                importer = Importer(self.db, self.files, self._sync_index)
+                importer = Importer(self.db, self.files, self.keeper.sync)
                 imported = importer.run(rest, progress=progress, cancel=cancel, workers=workers)
                 report.outcomes += imported.outcomes
                 report.cancelled |= imported.cancelled
@@ -336,7 +163,7 @@ class Library:
     def cite(self, ids: Sequence[int], fmt: str = "apa", *, html: bool = False) -> str:
         """Citations of these articles: apa, chicago, mla (plain text, or HTML when `html`), or bibtex, ris,
         csl-json; see `exchange.citations`. An unknown id or format raises LibraryError before anything is made."""
-        from .exchange.citations import FORMATS, cite
+        from ..exchange.citations import FORMATS, cite
 
         if fmt not in FORMATS:
             raise LibraryError(f"unknown citation format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -410,7 +237,8 @@ class Library:
     def summaries(self, ids: Sequence[int]) -> dict[int, dict]:
         """What a result list shows of each article: title, source, published, imported_at, authors, bookmarked."""
         out: dict[int, dict] = {}
-        for r in self._rows_for(
+        for r in rows_for(
+            self.db,
             ids,
             """SELECT a.id, a.title, a.published, a.imported_at, a.bookmarked_at, s.name AS source
                FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.id IN ({})""",
@@ -423,7 +251,8 @@ class Library:
                 "authors": [],
                 "bookmarked": r["bookmarked_at"] is not None,
             }
-        for r in self._rows_for(
+        for r in rows_for(
+            self.db,
             list(out),
             """SELECT aa.article_id, au.name FROM article_authors aa JOIN authors au ON au.id = aa.author_id
                WHERE aa.article_id IN ({}) ORDER BY aa.article_id, aa.position""",
@@ -459,7 +288,7 @@ class Library:
     def timeline(self, query: str, by: str = "month") -> dict[str, int]:
         """How many articles the search finds per month ("YYYY-MM") or year ("YYYY"), from the first
         period with one to the last, zeros included; undated articles are left out ("" = everything)."""
-        from .search.timeline import PERIODS, periods
+        from ..search.timeline import PERIODS, periods
 
         if by not in PERIODS:
             raise LibraryError(f"a timeline is by {' or '.join(PERIODS)}, not {by!r}")
@@ -494,8 +323,8 @@ class Library:
         self._require_article(article)
         with self.db.transaction() as conn:
             (tags.remove_tags if remove else tags.add_tags)(conn, "article", article, names)
-            self._mark_pending(conn, [article])
-        self._sync_index([article])
+            mark_pending(conn, [article])
+        self.keeper.sync([article])
         return catalog.article_tags(self.db.conn, article)
 
     def tag_author(self, name: str, names: list[str], *, remove: bool = False) -> AuthorRecord:
@@ -504,8 +333,8 @@ class Library:
         with self.db.transaction() as conn:
             (tags.remove_tags if remove else tags.add_tags)(conn, "author", row["id"], names)
             affected = self._author_article_ids(row["id"])
-            self._mark_pending(conn, affected)
-        self._sync_index(affected)
+            mark_pending(conn, affected)
+        self.keeper.sync(affected)
         return catalog.author_record(self.db.conn, self._author_row(name))
 
     def rename_tag(self, old: str, new: str) -> int:
@@ -514,8 +343,8 @@ class Library:
         with self.db.transaction() as conn:
             affected = tags.articles_touched_by_tag(conn, old)
             changed = tags.rename_tag(conn, old, new)
-            self._mark_pending(conn, affected)
-        self._sync_index(affected)
+            mark_pending(conn, affected)
+        self.keeper.sync(affected)
         return changed
 
     def bookmark(self, article: int, on: bool = True) -> None:
@@ -523,8 +352,8 @@ class Library:
         self._require_article(article)
         with self.db.transaction() as conn:
             tags.set_bookmark(conn, "article", article, on, now_iso())
-            self._mark_pending(conn, [article])
-        self._sync_index([article])
+            mark_pending(conn, [article])
+        self.keeper.sync([article])
 
     def bookmark_author(self, name: str, on: bool = True) -> None:
         self._require_writable()
@@ -541,8 +370,8 @@ class Library:
         self._require_writable()
         with self.db.transaction() as conn:
             author, affected = catalog.rename_author(conn, old, new)
-            self._mark_pending(conn, affected)
-        self._sync_index(affected)
+            mark_pending(conn, affected)
+        self.keeper.sync(affected)
         row = self.db.conn.execute("SELECT * FROM authors WHERE id = ?", (author,)).fetchone()
         return catalog.author_record(self.db.conn, row)
 
@@ -553,8 +382,8 @@ class Library:
         self._require_writable()
         with self.db.transaction() as conn:
             record = change(conn)
-            self._mark_pending(conn, [record.article])
-        self._sync_index([record.article])
+            mark_pending(conn, [record.article])
+        self.keeper.sync([record.article])
         return record
 
     def add_highlight(
@@ -606,9 +435,9 @@ class Library:
         with markers.running(self.folder, DELETE_KIND):
             with self.db.transaction() as conn:
                 removal = catalog.delete_articles(conn, ids)
-                self._mark_pending(conn, removal.deleted)
+                mark_pending(conn, removal.deleted)
             self._remove_files(removal.blobs)
-        self._sync_index(removal.deleted)
+        self.keeper.sync(removal.deleted)
         return len(removal.deleted)
 
     def _remove_files(self, blobs: Sequence[str]) -> None:
@@ -643,16 +472,7 @@ class Library:
     def reindex(self) -> int:
         """Rebuild the search index from the database into a new folder and switch to it."""
         self._require_writable()
-        with self._index_guard(shared=False):
-            # Only what the rebuild is sure to have read: an article another process adds meanwhile
-            # stays owed to the index until that process (or the next open) writes it.
-            owed = [r[0] for r in self.db.query("SELECT article_id FROM index_pending")]
-            count = self.index.rebuild(self._generation())
-        with self.db.transaction() as conn:
-            for start in range(0, len(owed), 500):
-                chunk = owed[start : start + 500]
-                conn.execute(f"DELETE FROM index_pending WHERE article_id IN ({','.join('?' * len(chunk))})", chunk)
-        return count
+        return self.keeper.rebuild()
 
     def doctor(self) -> list[str]:
         """Problems found: database integrity, missing or damaged files, index drift. Empty when healthy."""
@@ -669,7 +489,7 @@ class Library:
         pending = int(self.db.scalar("SELECT COUNT(*) FROM index_pending") or 0)
         if pending:
             problems.append(f"search index: {pending} article(s) not yet indexed")
-        problems += [f"search index: {p}" for p in self.index.check(self.count(), self._generation())]
+        problems += [f"search index: {p}" for p in self.index.check(self.count(), self.keeper.generation())]
         return problems
 
     def export(
@@ -680,7 +500,7 @@ class Library:
 
         `only_annotations` (markdown only): one file per annotated article with only its highlights and
         notes, linking to the article written beside them; see `exchange.annotations`."""
-        from .exchange.export import check_target, export_articles
+        from ..exchange.export import check_target, export_articles
 
         if only_annotations and fmt != "markdown":
             raise LibraryError("only the markdown export can hold the annotations alone")
@@ -704,11 +524,8 @@ class Library:
         return backup.write_backup(self.db, self.files.folder, Path(dest))
 
     def close(self) -> None:
-        self.index.close()
+        self.keeper.close()
         self.db.close()
-        if self._scratch_index is not None:
-            self._scratch_index.cleanup()
-            self._scratch_index = None
 
     def __enter__(self) -> Library:
         return self
