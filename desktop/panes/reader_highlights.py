@@ -130,6 +130,21 @@ def _by_its_ends(selected: str, article_text: str) -> Passage | None:
     return None
 
 
+def _drawn_by_its_ends(doc_text: str, body: int, quote: str) -> tuple[int, int] | None:
+    """A quote the reader shows with something between its words (a caption): from its first words to its
+    last, allowing for a caption's worth of the reader's own text in between."""
+    words = quote.split()
+    if len(words) < 2 * ENDS:
+        return None
+    head, tail = _pattern(" ".join(words[:ENDS])), _pattern(" ".join(words[-ENDS:]))
+    assert head is not None and tail is not None
+    for first in _matches(head, doc_text, body):
+        last = tail.search(doc_text, first.end())
+        if last is not None and last.end() - first.start() <= 2 * len(quote) + 400:
+            return first.start(), last.end()
+    return None
+
+
 def span_in_document(
     doc_text: str, body: int, quote: str, start: int | None, article_text: str
 ) -> tuple[int, int] | None:
@@ -142,7 +157,7 @@ def span_in_document(
     ordinal = sum(1 for m in _matches(pattern, article_text) if m.start() < start)
     shown = list(_matches(pattern, doc_text, body))
     if not shown:
-        return None
+        return _drawn_by_its_ends(doc_text, body, quote)
     end = start + len(quote)
     before = article_text[max(0, start - CONTEXT) : start]
     after = article_text[end : end + CONTEXT]

@@ -139,6 +139,10 @@ def test_a_selection_across_a_caption_highlights_the_text_around_it(qtbot) -> No
     assert passage is not None
     assert passage.quote == "the bridge would close.\n\nEngineers disagreed.\n\nLater the council"
     assert TEXT[passage.start :].startswith(passage.quote)
+    # Drawn again from the text's quote, over the caption between its words.
+    reader.set_highlights([HighlightRecord(5, 7, passage.quote, None, "2024-05-03", "reader", start=passage.start)])
+    start, end = reader.highlights.spans[5]
+    assert (start, end) == (cursor.selectionStart(), cursor.selectionEnd())
 
 
 def test_highlight_colours_are_readable_in_both_themes() -> None:
