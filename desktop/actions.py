@@ -58,7 +58,7 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     add(go, "search", "&Search", w.focus_search)
     add(go, "find", "&Find", w._find)
     add(go, "suggestion", "Use the Suggestion", w.flow.use_suggestion)
-    add(go, "save_search", "Sa&ve Search…", lambda: w.saved_searches.ask_save(w.search_field.text()))
+    add(go, "save_search", "Sa&ve Search…", lambda: w.saved_searches.ask_save(w.flow.query_to_save()))
     go.addSeparator()
     add(go, "next_result", "&Next Result", lambda: w.step_result(1))
     add(go, "previous_result", "&Previous Result", lambda: w.step_result(-1))

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QSplitter, QWidget
 
 from desktop import settings
 from desktop.panes.coverage import narrowed
@@ -54,6 +55,31 @@ def _clear_if_closed(w: MainWindow) -> None:
     if w.current is None or w.current[0] != "article":
         w.annotating.records = []
         w.highlights_pane.show_records([])
+
+
+def beside(reading: QWidget, pane: QWidget) -> QSplitter:
+    """The reader (with its find bar) and the list of its highlights beside it, which can be hidden."""
+    splitter = QSplitter(Qt.Orientation.Horizontal)
+    splitter.setObjectName("readerSplitter")
+    splitter.addWidget(reading)
+    splitter.addWidget(pane)
+    splitter.setStretchFactor(0, 1)
+    splitter.setStretchFactor(1, 0)
+    splitter.setSizes([560, 220])
+    return splitter
+
+
+def restore_state(w: MainWindow) -> None:
+    """The list beside the reader as it was left: its width, and whether it shows."""
+    sizes = settings.get(settings.READER_SPLITTER)
+    if not sizes.isEmpty():
+        w.reader_splitter.restoreState(sizes)
+    w.highlights_pane.setVisible(bool(settings.get(settings.HIGHLIGHTS_PANE)))
+    w.actions_by_name["highlights_pane"].setChecked(w.highlights_pane.isVisibleTo(w))
+
+
+def save_state(w: MainWindow) -> None:
+    settings.put(settings.READER_SPLITTER, w.reader_splitter.saveState())
 
 
 def show_highlights(w: MainWindow, article: int) -> None:

@@ -50,6 +50,12 @@ def filter_clause(kind: str, value: str) -> str:
     return ""
 
 
+def combined_query(text: str, kind: str, value: str) -> str:
+    """The typed words with the sidebar's filter: the query the results on screen answer."""
+    clause = filter_clause(kind, value)
+    return " ".join(x for x in (f"({text})" if text.strip() and clause else text, clause) if x.strip())
+
+
 @dataclass
 class Outcome:
     text: str
@@ -96,8 +102,7 @@ def count_totals(library: Any) -> Totals:
 
 def run_search(library: Any, text: str, kind: str, value: str, sort: str) -> Outcome:
     """On the search thread: the first page of hits with its first rows, and facets for the typed words alone."""
-    clause = filter_clause(kind, value)
-    query = " ".join(x for x in (f"({text})" if text.strip() and clause else text, clause) if x.strip())
+    query = combined_query(text, kind, value)
     if kind == "recent":
         recent = library.recently_imported(RECENT)
         if text.strip():
@@ -108,7 +113,7 @@ def run_search(library: Any, text: str, kind: str, value: str, sort: str) -> Out
     else:
         results = library.search(query, sort=sort, limit=PAGE)
         facets = results.facets
-        if clause:
+        if filter_clause(kind, value):
             facets = library.search(text, sort=sort, limit=1).facets
         ids = [h.id for h in results.hits]
         outcome = Outcome(text, query, ids, results.total, results.suggestion, facets or {})
@@ -309,6 +314,10 @@ class SearchFlow(QObject):
         if last is not None and last.marks is not None and last.text == text:
             return list(last.marks)
         return highlight_terms(text)
+
+    def query_to_save(self) -> str:
+        """What Ctrl+S saves: the typed words, with the sidebar's filter (a tag, an author…) when one is chosen."""
+        return combined_query(self.w.search_field.text().strip(), self.kind, self.value)
 
     def query_on_screen(self) -> tuple[str | None, int]:
         """The query behind the results on screen and its hit count; None when they are not one search."""

@@ -170,14 +170,7 @@ class MainWindow(LibrarySession, QMainWindow):
         reader_layout.addWidget(self.reader, 1)
         reader_layout.addWidget(self.find_bar)
         self.highlights_pane = HighlightsPane()
-        self.reader_splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.reader_splitter.setObjectName("readerSplitter")
-        self.reader_splitter.addWidget(reading)
-        self.reader_splitter.addWidget(self.highlights_pane)
-        self.reader_splitter.setStretchFactor(0, 1)
-        self.reader_splitter.setStretchFactor(1, 0)
-        self.reader_splitter.setSizes([560, 220])
-        reader_page = self.reader_splitter
+        self.reader_splitter = reader_page = research.beside(reading, self.highlights_pane)
         self.author_page = AuthorPage()
         self.author_page.list.installEventFilter(self)
         self.right_stack = QStackedWidget()
@@ -250,11 +243,7 @@ class MainWindow(LibrarySession, QMainWindow):
         splitter = settings.get(settings.SPLITTER)
         if not splitter.isEmpty():
             self.splitter.restoreState(splitter)
-        reader_splitter = settings.get(settings.READER_SPLITTER)
-        if not reader_splitter.isEmpty():
-            self.reader_splitter.restoreState(reader_splitter)
-        self.highlights_pane.setVisible(bool(settings.get(settings.HIGHLIGHTS_PANE)))
-        self.actions_by_name["highlights_pane"].setChecked(self.highlights_pane.isVisibleTo(self))
+        research.restore_state(self)
         self.reader.font_size = settings.get(settings.FONT_SIZE)
         sort = settings.get(settings.SORT)
         index = self.sort_box.findData(sort)
@@ -265,7 +254,7 @@ class MainWindow(LibrarySession, QMainWindow):
     def save_state(self) -> None:
         settings.put(settings.GEOMETRY, self.saveGeometry())
         settings.put(settings.SPLITTER, self.splitter.saveState())
-        settings.put(settings.READER_SPLITTER, self.reader_splitter.saveState())
+        research.save_state(self)
         settings.put(settings.FONT_SIZE, self.reader.font_size)
         settings.put(settings.SORT, self.sort_box.currentData())
 

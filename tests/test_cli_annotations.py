@@ -72,6 +72,7 @@ def test_failed_highlight_actions_exit_1_with_a_reason(ferry: tuple[Path, int]) 
     assert run(library, "note", "999", "a note").returncode == 1
     assert run(library, "highlights", "999").returncode == 1
     assert json.loads(run(library, "highlights", "--json").stdout) == []
+    assert run(library, "highlights", str(article)).stdout == f"no highlights or notes on #{article}\n"
     # Usage errors exit 2.
     assert run(library, "highlight", "add", str(article)).returncode == 2
     assert run(library, "highlight", "add", str(article), "  ").returncode == 2

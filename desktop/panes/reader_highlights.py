@@ -105,11 +105,44 @@ def passage_in_text(doc_text: str, body: int, sel_start: int, sel_end: int, arti
     ordinal = sum(1 for m in _matches(pattern, doc_text, body) if m.start() < sel_start)
     found = list(_matches(pattern, article_text))
     if not found:
-        return None
+        return _by_its_ends(doc_text[sel_start:sel_end], article_text)
     before = doc_text[max(body, sel_start - CONTEXT) : sel_start]
     after = doc_text[sel_end : sel_end + CONTEXT]
     m = _best(found, article_text, before, after, ordinal)
     return Passage(article_text[m.start() : m.end()], m.start())
+
+
+ENDS = 3  # words at each end of a selection that must be the text's when its middle is not (a caption)
+
+
+def _by_its_ends(selected: str, article_text: str) -> Passage | None:
+    """A selection that ran across something the text does not hold (a caption, a heading between two
+    paragraphs): the text from its first words to its last, when that is no longer than the selection."""
+    words = selected.replace(OBJECT, " ").split()
+    if len(words) < 2 * ENDS:
+        return None
+    head, tail = _pattern(" ".join(words[:ENDS])), _pattern(" ".join(words[-ENDS:]))
+    assert head is not None and tail is not None
+    for first in _matches(head, article_text):
+        last = tail.search(article_text, first.end())
+        if last is not None and last.end() - first.start() <= len(selected):
+            return Passage(article_text[first.start() : last.end()], first.start())
+    return None
+
+
+def _drawn_by_its_ends(doc_text: str, body: int, quote: str) -> tuple[int, int] | None:
+    """A quote the reader shows with something between its words (a caption): from its first words to its
+    last, allowing for a caption's worth of the reader's own text in between."""
+    words = quote.split()
+    if len(words) < 2 * ENDS:
+        return None
+    head, tail = _pattern(" ".join(words[:ENDS])), _pattern(" ".join(words[-ENDS:]))
+    assert head is not None and tail is not None
+    for first in _matches(head, doc_text, body):
+        last = tail.search(doc_text, first.end())
+        if last is not None and last.end() - first.start() <= 2 * len(quote) + 400:
+            return first.start(), last.end()
+    return None
 
 
 def span_in_document(
@@ -124,7 +157,7 @@ def span_in_document(
     ordinal = sum(1 for m in _matches(pattern, article_text) if m.start() < start)
     shown = list(_matches(pattern, doc_text, body))
     if not shown:
-        return None
+        return _drawn_by_its_ends(doc_text, body, quote)
     end = start + len(quote)
     before = article_text[max(0, start - CONTEXT) : start]
     after = article_text[end : end + CONTEXT]

@@ -80,6 +80,8 @@ def cmd_highlights(args: argparse.Namespace, library_dir: Path | None) -> int:
     if args.json:
         print_json([highlight_json(h) for h in records])
         return 0
+    if not records:
+        print("no highlights or notes" + (f" on #{args.id}" if args.id is not None else ""))
     current = None
     for h in records:
         if h.article != current:

@@ -289,8 +289,9 @@ class SearchIndex:
             total = int(np.count_nonzero(found))
             ranked = engine.rank(snap, node, found, sort, offset + limit)[offset:]
             hits = [Hit(int(snap.ids[d]), score) for d, score in ranked]
-            facets, exact = engine.facets(snap, found)
-            months = engine.months(snap, found)
+            by_month = engine.month_counts(snap, found)
+            facets, exact = engine.facets(snap, found, by_month)
+            months = engine.months(snap, found, by_month)
             suggestion = None
             if total < engine.SUGGEST_BELOW and positives(node):
                 suggestion = engine.suggest(snap, node, query)

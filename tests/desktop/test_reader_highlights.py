@@ -125,3 +125,39 @@ def test_highlights_are_drawn_on_their_own_occurrence(qtbot) -> None:  # noqa: A
     assert reader.highlight_under_cursor(start + 3).id == 1
     assert reader.highlight_under_cursor(body_start(reader.document())) is None
     assert reader.scroll_to_highlight(1) and reader.textCursor().position() == start
+
+
+def test_a_selection_across_a_caption_highlights_the_text_around_it(qtbot) -> None:  # noqa: ANN001
+    reader = shown(qtbot)
+    select_occurrence(reader, "the bridge would close.", 0)
+    cursor = reader.textCursor()
+    end = reader.document().toRawText().find("Later the council") + len("Later the council")
+    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    reader.setTextCursor(cursor)
+    assert "a caption" in cursor.selectedText()
+    passage = reader.selected_passage()
+    assert passage is not None
+    assert passage.quote == "the bridge would close.\n\nEngineers disagreed.\n\nLater the council"
+    assert TEXT[passage.start :].startswith(passage.quote)
+    # Drawn again from the text's quote, over the caption between its words.
+    reader.set_highlights([HighlightRecord(5, 7, passage.quote, None, "2024-05-03", "reader", start=passage.start)])
+    start, end = reader.highlights.spans[5]
+    assert (start, end) == (cursor.selectionStart(), cursor.selectionEnd())
+
+
+def test_highlight_colours_are_readable_in_both_themes() -> None:
+    from PySide6.QtGui import QColor
+
+    from desktop import theme
+
+    def luminance(name: str) -> float:
+        c = QColor(name)
+        channels = [v / 255 for v in (c.red(), c.green(), c.blue())]
+        linear = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    for dark in (False, True):
+        back, fore = theme.highlight_colours(dark)
+        light, deep = sorted((luminance(back), luminance(fore)), reverse=True)
+        assert (light + 0.05) / (deep + 0.05) >= 7, (dark, back, fore)  # WCAG AAA for body text
+        assert theme.highlight_colours(dark)[0] != theme.mark_colours(dark)[0]  # told apart from query words

@@ -308,6 +308,18 @@ def test_save_a_search_counts_follow_imports_rename_and_delete(qtbot, window, tm
     assert window.library.count() == 4  # deleting the search deleted no article
 
 
+def test_ctrl_s_saves_the_sidebar_filter_with_the_typed_words(qtbot, window) -> None:  # noqa: ANN001
+    window.set_filter("source", "The Harbour Ledger")
+    search(qtbot, window, "officials")
+    assert sorted(titles(window)) == sorted([SEAWALL, FERRY])
+    qtbot.keyClick(window.search_field, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.saved_searches.dialog is not None and window.saved_searches.dialog.isVisible())
+    window.saved_searches.dialog.setTextValue("Ledger officials")
+    window.saved_searches.dialog.accept()
+    qtbot.waitUntil(lambda: saved_entries(window) == ["Ledger officials  (2)"])
+    assert [s.query for s in window.library.saved_searches()] == ['(officials) source:"The Harbour Ledger"']
+
+
 # -- coverage chart -----------------------------------------------------------------------------
 
 
@@ -383,6 +395,8 @@ def test_ctrl_shift_c_copies_the_citation_in_the_chosen_style(qtbot, window) -> 
     assert data.hasHtml() and "Venkataraman" in data.html()
     assert expected != window.library.cite([article], "apa").strip()  # the style chosen, not the default
     assert window.status_label.text().startswith("Copied the MLA citation")
+    # The offscreen platform's clipboard crashes at exit while it holds rich data (X11 does not): empty it.
+    QApplication.clipboard().clear()
 
 
 def test_export_the_selected_results_as_bibtex(qtbot, window, tmp_path: Path) -> None:  # noqa: ANN001
