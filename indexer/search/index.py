@@ -39,7 +39,7 @@ from whoosh import query as wq
 from whoosh.reading import SegmentReader
 
 from indexer.search import engine
-from indexer.search.merging import Merge, due, sweep_side_folders
+from indexer.search.merging import MAX_SEGMENTS, Merge, due, sweep_side_folders
 from indexer.search.query import parse, positives
 from indexer.search.rebuild import write_all
 from indexer.search.schema import IndexDoc, build_schema, fields_of
@@ -470,8 +470,17 @@ class SearchIndex:
         return count
 
     def _schedule_merge(self) -> None:
+        """Merge once the index has been idle a moment, or at once when a whole merge's worth of small
+        segments is waiting: a long import must not pile up segments (each one holds memory and costs
+        every search), and the merge's steps take turns with the import's commits."""
         if self._timer:
             self._timer.cancel()
+        snap = self._snap
+        if snap is not None and len(snap.leaves) > MAX_SEGMENTS and not self._merging:
+            segments = [seg for seg in (getattr(leaf[0], "segment", lambda: None)() for leaf in snap.leaves) if seg]
+            if len(due(segments)) >= MAX_SEGMENTS:
+                self._merge_when_idle()
+                return
         self._timer = threading.Timer(IDLE_MERGE_S, self._merge_when_idle)
         self._timer.daemon = True
         self._timer.start()
