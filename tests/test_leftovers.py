@@ -117,3 +117,14 @@ def test_a_snapshot_being_written_elsewhere_is_not_swept(filled: Path) -> None:
             assert partial.exists()
     with Library(filled, defer_snapshot=True):
         assert not partial.exists()
+
+
+def test_a_merge_killed_half_way_leaves_no_side_folder_after_the_next_open(filled: Path) -> None:
+    live = filled / "index" / (filled / "index" / "CURRENT").read_text().strip()
+    side = live / "merge-0123456789ab"  # where a merge writes its segment before it is committed
+    side.mkdir()
+    (side / "MAIN_abc.seg").write_bytes(b"half a segment")
+    with Library(filled, defer_snapshot=True) as library:
+        assert not side.exists()
+        assert library.search("question", limit=50).total == 12
+        assert library.doctor() == []

@@ -14,7 +14,10 @@ from indexer.search import SearchIndex, merging
 from tests.test_search_update import article, ids, opened, segments
 
 
-def small_segments(folder: Path) -> SearchIndex:
+def small_segments(folder: Path, monkeypatch: pytest.MonkeyPatch) -> SearchIndex:
+    from indexer.search import idle
+
+    monkeypatch.setattr(idle, "MAX_SEGMENTS", 1000)  # these commits start no merge by themselves
     ix = opened(folder, [article(n) for n in range(1, 31)])
     for batch in range(12):  # twelve small commits: twelve small segments
         ix.update([article(100 + 3 * batch + k, f"batch{batch} tide") for k in range(3)])
@@ -25,14 +28,14 @@ def small_segments(folder: Path) -> SearchIndex:
 def settle(ix: SearchIndex) -> None:
     """Wait until the chain of merge steps has run out."""
     ix._run(lambda: None)
-    while ix._merging:
+    while ix.idle.queued:
         ix._run(lambda: None)
 
 
 def test_a_write_during_a_merge_is_committed_between_its_steps_and_survives_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ix = small_segments(tmp_path / "index")
+    ix = small_segments(tmp_path / "index", monkeypatch)
     before = segments(ix)
     steps: list[tuple[int, list[int]]] = []  # (segments copied by the step, articles tagged "between" then)
     writer: list[threading.Thread] = []
@@ -52,7 +55,7 @@ def test_a_write_during_a_merge_is_committed_between_its_steps_and_survives_it(
         return ok
 
     monkeypatch.setattr(merging.Merge, "step", step)
-    ix._merge_when_idle()
+    ix.idle.start()
     settle(ix)
     writer[0].join()
 
@@ -68,28 +71,51 @@ def test_a_write_during_a_merge_is_committed_between_its_steps_and_survives_it(
     ix.close()
 
 
-def test_a_merge_is_planned_once_and_its_due_list_kept_between_steps(tmp_path: Path) -> None:
-    ix = small_segments(tmp_path / "index")
+def test_a_merge_is_planned_once_and_its_due_list_kept_between_steps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ix = small_segments(tmp_path / "index", monkeypatch)
     due = [s.segment_id() for s in merging.due(ix._require()._read_toc().segments)]
     assert len(due) == merging.MAX_SEGMENTS
-    assert ix._run(ix._merge_step)  # the first step plans the merge and copies one segment
-    merge = ix._merge
+    assert ix._run(ix.idle.step)  # the first step plans the merge and copies one segment
+    merge = ix.idle.merge
     assert merge is not None and merge.merged == due[:1] and merge.todo == due[1:]
     ix.update([article(200, "between steps")])  # a write between steps leaves the plan as it was
-    assert ix._merge is merge and merge.todo == due[1:]
+    assert ix.idle.merge is merge and merge.todo == due[1:]
     ix.merge_now()
-    assert ix._merge is None
+    assert ix.idle.merge is None
     assert not {leaf[0].segment().segment_id() for leaf in ix._snap.leaves} & set(due) if ix._snap else False
     assert ids(ix, '"between steps"') == [200]
     ix.close()
 
 
-def test_a_merge_cut_short_by_a_rebuild_is_dropped_with_its_side_folder(tmp_path: Path) -> None:
-    ix = small_segments(tmp_path / "index")
-    assert ix._run(ix._merge_step)
-    side = ix._merge.side if ix._merge else None
+def test_a_merge_cut_short_by_a_rebuild_is_dropped_with_its_side_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ix = small_segments(tmp_path / "index", monkeypatch)
+    assert ix._run(ix.idle.step)
+    side = ix.idle.merge.side if ix.idle.merge else None
     assert side is not None and side.is_dir()
     ix.rebuild("g1")
-    assert not side.exists() and ix._merge is None
+    assert not side.exists() and ix.idle.merge is None
     assert ix.merge_now() == 0  # a rebuilt index has nothing small to merge
+    ix.close()
+
+
+def test_a_long_run_of_commits_merges_without_waiting_for_a_pause(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indexer.search import idle
+
+    monkeypatch.setattr(idle, "IDLE_MERGE_S", 3600.0)  # no idle moment comes during this test
+    ix = opened(tmp_path / "index", [article(n) for n in range(1, 31)])
+    most = 0
+    for batch in range(40):  # an import's stream of small commits
+        ix.update([article(100 + 3 * batch + k, f"batch{batch} tide") for k in range(3)])
+        most = max(most, segments(ix))
+    settle(ix)
+    assert most <= 2 * merging.MAX_SEGMENTS + 1  # without merging there would be 41
+    assert segments(ix) <= merging.MAX_SEGMENTS
+    assert ix.stamp()[0] == 150
+    assert ids(ix, "tide") == sorted(100 + n for n in range(120))
     ix.close()

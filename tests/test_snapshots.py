@@ -58,8 +58,12 @@ def test_a_snapshot_is_one_moments_copy_while_another_connection_writes(
     assert not list((library.folder / "backups").glob("*.partial*"))
 
 
-def test_no_new_daily_snapshot_when_nothing_changed_and_one_when_something_did(library: Library) -> None:
+def test_no_new_daily_snapshot_when_nothing_changed_and_one_when_something_did(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
     backups = library.folder / "backups"
+    stamps = iter(["20300101T000000Z", "20300102T000000Z", "20300103T000000Z"])
+    monkeypatch.setattr(database, "_stamp", lambda: next(stamps))  # names as on three days
     first = library.daily_snapshot()
     assert first is not None and daily(backups) == [first]
     tomorrow = datetime.now(timezone.utc) + timedelta(days=1, minutes=1)

@@ -18,7 +18,6 @@ for a commit, only for the instant of the swap.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import re
@@ -39,7 +38,8 @@ from whoosh import query as wq
 from whoosh.reading import SegmentReader
 
 from indexer.search import engine
-from indexer.search.merging import Merge, due, sweep_side_folders
+from indexer.search.idle import IdleMerge, gc_paused
+from indexer.search.merging import sweep_side_folders
 from indexer.search.query import parse, positives
 from indexer.search.rebuild import write_all
 from indexer.search.schema import IndexDoc, build_schema, fields_of
@@ -58,7 +58,6 @@ from indexer.search.storage import (
 T = TypeVar("T")
 CURRENT = "CURRENT"
 _OURS = re.compile(r"ix-[0-9a-f]{12}\Z")
-IDLE_MERGE_S = 5.0
 SORTS = ("relevance", "newest", "oldest")
 
 
@@ -95,26 +94,6 @@ def _default_procs() -> int:
     return 2 if (os.cpu_count() or 1) > 1 else 1
 
 
-def _gc_paused(job: Callable[[], T]) -> Callable[[], T]:
-    """`job`, run with Python's cyclic garbage collector paused.
-
-    A commit allocates hundreds of thousands of small objects, enough to set off a full collection,
-    which walks every object of the process (an open 100,000-article index holds millions): 50 ms
-    of a 0.6 s commit. Whatever cycles the commit leaves are collected after it.
-    """
-
-    def run() -> T:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return job()
-        finally:
-            if enabled:
-                gc.enable()
-
-    return run
-
-
 class SearchIndex:
     """The library's full-text index. SQLite is the truth; `documents` re-reads all of it for a rebuild."""
 
@@ -140,11 +119,9 @@ class SearchIndex:
         self._live: Path | None = None
         self._generation = ""
         self._tables: dict[str, SegmentTable] = {}
-        self._timer: threading.Timer | None = None
-        self._merge: Merge | None = None  # the idle merge in progress, kept between its steps
-        self._merging = False  # a chain of merge steps is queued on the writer thread
         self._closed = False
         self._old_format = False
+        self.idle = IdleMerge(self)  # the merge of small segments, a step at a time (see `idle`)
 
     # -- the writer thread ------------------------------------------------------------------------
 
@@ -208,8 +185,8 @@ class SearchIndex:
                 raise
             self._commit(w, generation)
 
-        self._run(_gc_paused(job))
-        self._schedule_merge()
+        self._run(gc_paused(job))
+        self.idle.schedule()
 
     def delete(self, ids: Iterable[int], generation: str | None = None) -> None:
         def job() -> None:
@@ -220,22 +197,23 @@ class SearchIndex:
                 self._committed(generation)  # nothing to delete: only the generation changes
 
         self._run(job)
-        self._schedule_merge()
+        self.idle.schedule()
 
     def rebuild(self, generation: str) -> int:
         """Write a fresh index from `documents` into a new folder and switch to it; returns its size."""
         return self._run(lambda: self._rebuild(generation))
 
+    def merge_now(self) -> int:
+        """Run the idle merge to its end now (each step a job of the writer thread); returns the steps taken."""
+        return self.idle.run_to_end()
+
     def close(self) -> None:
         if self._closed:
             return
-        if self._timer:
-            self._timer.cancel()
+        self.idle.cancel_timer()
         self._writer.shutdown(wait=True)
         self._closed = True
-        if self._merge is not None:  # a merge cut short by the close: its side folder goes
-            self._merge.drop()
-            self._merge = None
+        self.idle.drop()  # a merge cut short by the close: its side folder goes
         with self._lock:
             if self._snap is not None:
                 self._snap.close()
@@ -499,7 +477,7 @@ class SearchIndex:
         return marked
 
     def _rebuild(self, generation: str) -> int:
-        self._drop_merge()
+        self.idle.drop()
         self.folder.mkdir(parents=True, exist_ok=True)
         fresh = self.folder / f"ix-{uuid.uuid4().hex[:12]}"
         fresh.mkdir()
@@ -514,78 +492,3 @@ class SearchIndex:
             if old.is_dir() and _OURS.match(old.name) and old != fresh:
                 shutil.rmtree(old, ignore_errors=True)
         return count
-
-    def _schedule_merge(self) -> None:
-        if self._timer:
-            self._timer.cancel()
-        self._timer = threading.Timer(IDLE_MERGE_S, self._merge_when_idle)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def _merge_when_idle(self) -> None:
-        """Start the idle merge (timer thread): its steps run on the writer thread one job each, so a
-        write asked for meanwhile waits for one step, not for the whole merge."""
-        if self._closed or self._merging:
-            return
-        self._merging = True
-        try:
-            self._writer.submit(self._merge_chain)
-        except RuntimeError:  # closed meanwhile
-            self._merging = False
-
-    def merge_now(self) -> int:
-        """Run the idle merge to its end now, on the writer thread; returns the number of steps taken."""
-        steps = 0
-        while self._run(_gc_paused(self._merge_step)):
-            steps += 1
-        return steps
-
-    def _merge_chain(self) -> None:
-        """One merge step; the next is queued behind whatever writes were asked for during this one."""
-        more = False
-        try:
-            more = _gc_paused(self._merge_step)()
-        finally:
-            if more and not self._closed:
-                try:
-                    self._writer.submit(self._merge_chain)
-                except RuntimeError:  # closed meanwhile
-                    more = False
-            self._merging = more
-
-    def _merge_step(self) -> bool:
-        """Plan a merge if none is in progress, then take its next step. True while there is more to do
-        (the merge's remaining steps, or another merge's: each one leaves fewer segments)."""
-        merge = self._merge
-        if merge is not None and merge.ix is not self._ix:  # the index was rebuilt or reopened meanwhile
-            self._drop_merge()
-            merge = None
-        if merge is None:
-            if self._ix is None:
-                return False
-            segments = due(self._ix._read_toc().segments)
-            if not segments:
-                return False
-            merge = self._merge = Merge(self._ix, segments)
-        try:
-            if merge.ready:
-                self._merge = None
-                committed = merge.commit()
-                merge.drop()
-                if committed:
-                    self._committed(None)
-                # Plan again after a merge (more may be due); not after one that could not commit, which
-                # the next idle moment tries again.
-                return committed
-            if merge.step():
-                return True
-        except BaseException:
-            self._drop_merge()
-            raise
-        self._drop_merge()
-        return False
-
-    def _drop_merge(self) -> None:
-        if self._merge is not None:
-            self._merge.drop()
-            self._merge = None

@@ -41,7 +41,7 @@ MAX_DOCS = 20_000
 # would copy many documents to gain one segment. So each document is copied a few times, not at every merge.
 FLOOR = 1_000
 # Postings the merged segment's writing step writes before it gives the writer thread back: ~0.1 s' worth.
-WRITE_STEP_POSTINGS = 100_000
+WRITE_STEP_POSTINGS = 50_000
 SIDE_PREFIX = "merge-"
 
 

@@ -1,12 +1,14 @@
 """Bulk import: 10,000 small pages in one go, with progress; rate and memory as the import goes.
 
-    python tests/benchmarks/bulk_import.py [--count 10000] [--workers N] [--keep DIR]
+    python tests/benchmarks/bulk_import.py [--count 10000] [--workers N] [--keep DIR] [--trace]
 
 Writes --count distinct article pages into a temporary folder, imports the folder into a new
 library through `Library.import_paths` (the path the window and the CLI take), prints progress
 every 10 %, with the main process's resident memory at that point, then the rate and the peak RSS
 of the main process and of the largest extraction worker. Memory that stays flat from 10 % to
 100 % is what "streamed" means: the importer holds a handful of pages at a time, not the batch.
+The growth of the main process per 1,000 files (from 10 % to 100 %) is printed; --trace also lists
+where Python memory grew between 10 % and 100 % (tracemalloc, slower).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import resource
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -63,6 +66,7 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--keep", type=Path, default=None, help="write pages and library here instead of a temp dir")
+    parser.add_argument("--trace", action="store_true", help="list where Python memory grew (tracemalloc)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp)
@@ -73,10 +77,16 @@ def main() -> int:
         print(f"wrote {args.count} pages in {time.monotonic() - started:.1f} s; RSS before import {rss_mb():.0f} MB")
         step = max(1, args.count // 10)
         seen = {"next": step}
+        marks: dict[str, object] = {}
+        if args.trace:
+            tracemalloc.start(8)
 
         def progress(p: ImportProgress) -> None:
             if p.done >= seen["next"] or p.done == p.total:
                 seen["next"] += step
+                if "first" not in marks:
+                    marks["first"] = (p.done, rss_mb(), tracemalloc.take_snapshot() if args.trace else None)
+                marks["last"] = (p.done, rss_mb(), tracemalloc.take_snapshot() if args.trace else None)
                 print(
                     f"  {p.done:>6}/{p.total}  {p.rate:6.1f} files/s  imported {p.imported}  failed {p.failed}  "
                     f"main RSS {rss_mb():.0f} MB",
@@ -95,6 +105,15 @@ def main() -> int:
             f"in {elapsed:.1f} s = {args.count / elapsed:.1f} files/s"
         )
         print(f"peak RSS: main process {main_peak:.0f} MB, largest extraction worker {worker_peak:.0f} MB")
+        if "first" in marks and marks["first"] is not marks["last"]:
+            (done0, rss0, snap0), (done1, rss1, snap1) = marks["first"], marks["last"]  # type: ignore[misc]
+            if done1 > done0:
+                print(f"main process growth {1000 * (rss1 - rss0) / (done1 - done0):.2f} MB per 1,000 files")
+            if snap0 is not None and snap1 is not None:
+                for stat in snap1.compare_to(snap0, "traceback")[:12]:
+                    print(f"  {stat.size_diff / 2**20:+7.2f} MB {stat.count_diff:+8d} blocks")
+                    for line in stat.traceback.format()[-6:]:
+                        print(f"      {line}")
     return 0
 
 

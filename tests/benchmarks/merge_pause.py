@@ -45,18 +45,17 @@ def main() -> None:
         shutil.copytree(args.keep / "index", folder)
         ix = SearchIndex(folder, lambda: [], procs=1)
         steps: list[tuple[str, float, int]] = []  # (what the step did, seconds, segments after it)
-        if hasattr(ix, "_merge_step"):
-            real_step = ix._merge_step
+        real_step = ix.idle.step
 
-            def timed_step() -> bool:
-                merge = ix._merge
-                kind = "plan+copy" if merge is None else ("commit" if merge.ready else "copy/write")
-                t0 = time.perf_counter()
-                more = real_step()
-                steps.append((kind, time.perf_counter() - t0, len(ix._snap.leaves) if ix._snap else 0))
-                return more
+        def timed_step() -> bool:
+            merge = ix.idle.merge
+            kind = "plan+copy" if merge is None else ("commit" if merge.ready else "copy/write")
+            t0 = time.perf_counter()
+            more = real_step()
+            steps.append((kind, time.perf_counter() - t0, len(ix._snap.leaves) if ix._snap else 0))
+            return more
 
-            ix._merge_step = timed_step  # type: ignore[method-assign]
+        ix.idle.step = timed_step  # type: ignore[method-assign]
         repaired = ix.open(built, "bench")
         assert repaired is None, repaired
         commits: list[float] = []
@@ -65,13 +64,14 @@ def main() -> None:
             t0 = time.perf_counter()
             ix.update(new[100 * k : 100 * (k + 1)])
             commits.append(time.perf_counter() - t0)
-        if ix._timer:
-            ix._timer.cancel()
+        if ix.idle._timer:
+            ix.idle._timer.cancel()
         segments = len(ix._snap.leaves) if ix._snap else 0
         target = new[0]
         waits: list[float] = []
+        counts: list[int] = []  # segments after each tag
         t_start = time.perf_counter()
-        ix._merge_when_idle()
+        ix.idle.start()
         first = None
         n = 0
         while True:
@@ -79,19 +79,18 @@ def main() -> None:
             t0 = time.perf_counter()
             ix.update([replace(target, tags=(f"bench{n}",))])
             waits.append(time.perf_counter() - t0)
-            if ix._timer:
-                ix._timer.cancel()
-            if hasattr(ix, "_merge"):  # a merge in steps: over when the first merge planned is committed
-                current = ix._merge
-                if first is None:
-                    first = current
-                if (first is not None and current is not first) or not ix._merging:
-                    break
-            elif (len(ix._snap.leaves) if ix._snap else 0) < segments:  # a merge in one job: over when done
+            counts.append(len(ix._snap.leaves) if ix._snap else 0)
+            if ix.idle._timer:
+                ix.idle._timer.cancel()
+            current = ix.idle.merge  # over when the first merge planned is committed
+            if first is None:
+                first = current
+            if (first is not None and current is not first) or not ix.idle.queued:
                 break
             if time.perf_counter() - t_start > 600:
                 break
             time.sleep(0.1)  # a person tagging fast
+        ix._run(lambda: None)  # the step running as the loop ended
         merge_s = time.perf_counter() - t_start
         after = len(ix._snap.leaves) if ix._snap else 0
         found = ix.search(f"tag:bench{n}").total
@@ -114,6 +113,7 @@ def main() -> None:
         f"{len(waits)} tags meanwhile waited at most {figures['tag_wait_max_ms']} ms "
         f"(median {figures['tag_wait_median_ms']} ms)"
     )
+    print(f"  segments after each tag: {counts}")
     for kind, seconds, count in steps:
         print(f"  merge step {kind:10} {seconds * 1000:8.1f} ms  -> {count} segments")
     if args.json:
