@@ -49,8 +49,9 @@ MAX_DOCS = 20_000
 # would copy many documents to gain one segment. So each document is copied a few times, not at every merge.
 FLOOR = 1_000
 # Postings a step copies from a segment, or writes into the merged segment, before it gives the writer
-# thread back (and hash table entries a step of the term file's closing builds): a few tens of ms' worth.
-WRITE_STEP_POSTINGS = 50_000
+# thread back (and hash table entries a step of the term file's closing builds): ~50 ms' worth, so that
+# a tag asked for meanwhile waits well under 0.2 s (merge_pause.py; 50,000 made steps of ~100 ms).
+WRITE_STEP_POSTINGS = 25_000
 COPY_STEP_DOCS = 500  # documents (stored fields, lengths, columns) a step copies from a segment
 # Bytes of the merged segment's files copied into its compound file by one step: a few ms from the page cache.
 ASSEMBLE_STEP_BYTES = 8 * 2**20

@@ -60,11 +60,12 @@ def main() -> None:
 
         def timed_step() -> bool:
             before = ix.idle.merge
+            committing = before is not None and before.ready
             t0 = time.perf_counter()
             more = real_step()
             seconds = time.perf_counter() - t0
             after = ix.idle.merge
-            if before is not None and before.ready:
+            if committing:
                 kind = "commit"  # listing the merged segment, then searching the new generation
             elif after is not None:
                 kind = getattr(after, "did", "") or "copy/write"
