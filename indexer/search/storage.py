@@ -7,7 +7,6 @@ import os
 import pickle
 import struct
 from array import array
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from whoosh.writing import IndexingError, SegmentWriter
 
 from indexer.search.blocks import ArrayLeafMatcher, ArrayPostingsWriter
 from indexer.search.formats import ONE_BYTE, CompactPositions, encode_positions, group_positions
-from indexer.search.lexicon import FIELD_NUMBER, TERM_INFO, term_entries
+from indexer.search.lexicon import FIELD_NUMBER, TERM_INFO
 from indexer.search.termfile import TermRows
 
 FORMAT = "newsarchive-search/3"  # 2: posting blocks in the array layout; 3: notes, highlighted passages
@@ -195,46 +194,6 @@ class TermPool:
             size += len(record)
         self.size += size
 
-    def add_segment(self, reader: Any, fieldnames: Iterable[str], new_of: list[int]) -> None:
-        """Every posting of a segment's `fieldnames`, renumbered by `new_of` (old document number to
-        new, -1 for a deleted document, whose postings are dropped): a merge. A term's postings are read
-        a block (or a term entry) at a time, not one call per posting as Whoosh's merge does."""
-        wanted = set(fieldnames)
-        terms_reader = reader._terms
-        postfile = terms_reader._postfile
-        pack = _POSTING.pack
-        field = ""
-        fieldterms: dict[str, bytearray] = {}
-        codes = b""
-        fmt: Any = None
-        for fieldname, btext, entry in term_entries(terms_reader):
-            if fieldname not in wanted:
-                continue
-            if fieldname != field:
-                field = fieldname
-                fieldterms = self.fields.setdefault(fieldname, {})
-                self.fieldnames.add(fieldname)
-                codes = _length_codes(reader, fieldname, len(new_of))
-                fmt = reader.schema[fieldname].format
-            ids, weights, values = _term_postings(postfile, entry, fmt)
-            record = b"".join(
-                [
-                    pack(new_of[d], w, codes[d], len(v)) + v
-                    for d, w, v in zip(ids, weights, values, strict=True)
-                    if new_of[d] >= 0
-                ]
-            )
-            if not record:
-                continue
-            text = btext.decode("utf-8")
-            buf = fieldterms.get(text)
-            if buf is None:
-                fieldterms[text] = bytearray(record)
-                self.size += 160
-            else:
-                buf += record
-            self.size += len(record)
-
     def terms(self, fieldname: str) -> Iterator[tuple[bytes, bytearray]]:
         """(term, its packed postings) of each term of a field, in term order; read them with `unpack_postings`."""
         terms = self.fields.get(fieldname, {})
@@ -400,10 +359,14 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         for _ in self.flush_steps():
             pass
 
-    def flush_steps(self, per_step: int = 0) -> Iterator[None]:
+    def flush_steps(self, per_step: int = 0) -> Iterator[str]:
         """Write the pooled postings into the segment's files, pausing (a yield) after about `per_step`
-        postings each time (0: no pause), so that a merge can write its segment a bounded step at a time."""
+        postings each time (0: no pause), so that a merge can write its segment a bounded step at a time:
+        the stored fields and columns are closed in a step of their own, each step's term rows are
+        appended to the term file as it ends, and the term file's hash tables are built in steps too."""
         self.perdocwriter.close()
+        if per_step:
+            yield "stored"
         done = 0
         fw = self.fieldwriter
         rows = TermRows(fw._tindex)
@@ -425,20 +388,25 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
                         ((docnum,), (weight,), (value,) if value else ()), ENTRY_PICKLE
                     )
                     rows.add(prefix + btext, entry)
-                    continue
-                ids, weights, values, lengths = unpack_postings(buf)
-                if len(ids) < inline:  # what Whoosh's postings writer would keep in the term entry
-                    rows.add(prefix + btext, _inline_entry(ids, weights, values, lengths))
+                    done += 1
                 else:
-                    postings.start_postings(fmt, W3TermInfo())
-                    postings.add_all(ids, weights, values, lengths)
-                    rows.add(prefix + btext, postings.finish_postings().to_bytes())
-                done += len(ids)
+                    ids, weights, values, lengths = unpack_postings(buf)
+                    if len(ids) < inline:  # what Whoosh's postings writer would keep in the term entry
+                        rows.add(prefix + btext, _inline_entry(ids, weights, values, lengths))
+                    else:
+                        postings.start_postings(fmt, W3TermInfo())
+                        postings.add_all(ids, weights, values, lengths)
+                        rows.add(prefix + btext, postings.finish_postings().to_bytes())
+                    done += len(ids)
                 if per_step and done >= per_step:
                     done = 0
-                    yield
+                    rows.flush()
+                    yield "postings"
             fw.finish_field()
         rows.flush()
+        if per_step:
+            yield "postings"
+            yield from rows.hash_steps(per_step)
         fw.close()
 
     def finish(self) -> Any:
@@ -448,33 +416,17 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         return segment
 
     def add_reader(self, reader: Any) -> list[int]:
-        """Append a segment's live documents (what a merge does): stored fields, lengths and columns
-        copied as Whoosh copies them, postings into the pool a whole term at a time. Returns each of
-        the segment's document numbers in the new segment (-1: deleted, not copied)."""
-        self._check_state()
-        schema = self.schema
-        indexed = [name for name in reader.indexed_field_names() if name in schema]
-        base = self.docnum
-        totals = self.perdocwriter._fieldlengths
-        docmap = self.write_per_doc(set(schema.names()) | set(indexed), reader)
-        count = reader.doc_count_all()
-        # Whoosh adds up the copied documents' lengths, which are kept to about a word in eight (one
-        # byte); relevance divides by a field's total, so carry the segment's exact total over instead
-        # (less the approximate lengths of its deleted documents: the best there is).
-        for name in list(totals):
-            codes = Counter(_length_codes(reader, name, count))
-            approximate = sum((_LENGTHS[code] or 0) * n for code, n in codes.items())
-            totals[name] += reader.field_length(name) - approximate
-        if docmap is None:
-            new_of = list(range(base, base + count))
-        else:
-            new_of = [-1] * count
-            for old, new in docmap.items():
-                new_of[old] = new
-        self.pool.add_segment(reader, indexed, new_of)
-        self._added = True
-        self._merged = True
-        return new_of
+        """Append a segment's live documents (what a merge does), all at once: see `copying.copy_steps`.
+        Returns each of the segment's document numbers in the new segment (-1: deleted, not copied)."""
+        from indexer.search.copying import copy_steps  # copying builds on this module
+
+        steps = copy_steps(self, reader, 0, 0)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                new_of: list[int] = done.value
+                return new_of
 
     def commit(self, mergetype: Any = None, optimize: Any = None, merge: Any = None) -> None:
         """Whoosh's commit, except that by default it merges nothing: a commit should cost its own

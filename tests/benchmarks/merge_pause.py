@@ -6,7 +6,9 @@ DIR is a folder `search.py --keep DIR` left (its library and index, e.g. 100,000
 copied to a temporary folder (DIR stays as it was), then:
 1. `--commits` commits of 100 new articles each (median and worst time of a commit);
 2. the idle merge starts, and a tag (one article re-indexed) is asked for again and again until the
-   merge is over: the longest wait of a tag is the pause a user would feel; the merge's total time too.
+   merge is over: the longest wait of a tag is the pause a user would feel; the merge's total time too;
+3. each merge step's time and what it did, then per kind of step (copy, stored, postings, hashes,
+   assemble, commit) their number, median and longest time.
 Measures only; never fails on speed.
 """
 
@@ -28,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from searchcorpus import generate  # noqa: E402
 
-from indexer.search import SearchIndex  # noqa: E402
+from indexer.search import SearchIndex, merging  # noqa: E402
 
 
 def main() -> None:
@@ -46,15 +48,34 @@ def main() -> None:
         ix = SearchIndex(folder, lambda: [], procs=1)
         steps: list[tuple[str, float, int]] = []  # (what the step did, seconds, segments after it)
         real_step = ix.idle.step
+        listing: list[float] = []  # seconds of each merge's `commit` (moving its file in, the new TOC)
+        real_commit = merging.Merge.commit
+
+        def timed_commit(merge: merging.Merge) -> bool:
+            t0 = time.perf_counter()
+            try:
+                return real_commit(merge)
+            finally:
+                listing.append(time.perf_counter() - t0)
 
         def timed_step() -> bool:
-            merge = ix.idle.merge
-            kind = "plan+copy" if merge is None else ("commit" if merge.ready else "copy/write")
+            before = ix.idle.merge
+            committing = before is not None and before.ready
             t0 = time.perf_counter()
             more = real_step()
-            steps.append((kind, time.perf_counter() - t0, len(ix._snap.leaves) if ix._snap else 0))
+            seconds = time.perf_counter() - t0
+            after = ix.idle.merge
+            if committing:
+                kind = "commit"  # listing the merged segment, then searching the new generation
+            elif after is not None:
+                kind = getattr(after, "did", "") or "copy/write"
+                kind = kind if before is not None else f"plan+{kind}"
+            else:
+                kind = "nothing"
+            steps.append((kind, seconds, len(ix._snap.leaves) if ix._snap else 0))
             return more
 
+        merging.Merge.commit = timed_commit  # type: ignore[method-assign]
         ix.idle.step = timed_step  # type: ignore[method-assign]
         repaired = ix.open(built, "bench")
         assert repaired is None, repaired
@@ -115,7 +136,18 @@ def main() -> None:
     )
     print(f"  segments after each tag: {counts}")
     for kind, seconds, count in steps:
-        print(f"  merge step {kind:10} {seconds * 1000:8.1f} ms  -> {count} segments")
+        print(f"  merge step {kind:14} {seconds * 1000:8.1f} ms  -> {count} segments")
+    by_kind: dict[str, list[float]] = {}
+    for kind, seconds, _ in steps:
+        by_kind.setdefault(kind, []).append(seconds * 1000)
+    if listing:
+        by_kind["(commit's listing)"] = [s * 1000 for s in listing]
+    for kind, times in by_kind.items():
+        print(
+            f"  {kind:20} {len(times):3} steps, median {statistics.median(times):7.1f} ms, longest {max(times):7.1f} ms"
+        )
+    figures["step_max_ms"] = {kind: round(max(times), 1) for kind, times in by_kind.items()}
+    figures["merge_steps"] = len(steps)
     if args.json:
         print(json.dumps(figures))
 
