@@ -6,8 +6,8 @@ braces so they are never split; `date` (biblatex) beside `year` and `month` (Bib
 `urldate` (the access date), repeated in `note` for BibTeX styles that know no urldate. Keys are
 authoryearword ("smith2024floods"), ASCII, made unique with a letter ("smith2024floodsb"). Text is
 kept as UTF-8 (biber and modern BibTeX read it); the characters TeX gives a meaning (& % $ # _ { } ~ ^ \\)
-are escaped, and words with capitals after their first letter (NATO, McCarthy) are braced so styles
-that lower-case titles keep them.
+are escaped, and words a style must not lower-case (NATO, McCarthy, and names: capitalised words inside
+a sentence of the title) are braced so styles that lower-case titles keep them.
 
 RIS (EndNote, Zotero, Mendeley): `TY  - NEWS` (or `ELEC` for a page without a source), one `AU` per
 author, `TI`, `T2` (the newspaper), `PY` year, `DA` date as YYYY/MM/DD, `UR`, `Y2` access date,
@@ -35,6 +35,8 @@ _TEX_SPECIAL = {
 }
 _TEX = re.compile("[" + re.escape("".join(_TEX_SPECIAL)) + "]")
 _WORD = re.compile(r"\w+")
+# Text before a word that does not open the title or one of its sentences: some word, then no sentence end.
+_OPENS = re.compile(r"\w[^\w.:?!|]*$")
 _KEY_STOP = {"a", "an", "the", "of", "on", "in", "and", "to", "for", "at", "by", "with", "from"}
 
 
@@ -86,11 +88,17 @@ def tex_escape(text: str) -> str:
 
 
 def _protect(text: str) -> str:
-    """Words with a capital after their first letter (NATO, McCarthy, iPhone) in braces: kept as written."""
+    """Words a style must not lower-case, in braces so they are kept as written: those with a capital after
+    their first letter (NATO, McCarthy, iPhone), and capitalised words that do not open the title or a
+    sentence or part of it (after ". ", ": ", "? ", "! " or "| "), which in a headline are names ("Council
+    votes to turn {Dock} {Street} garage into homes"). A headline in title case is thus kept as it is."""
 
     def brace(m: re.Match) -> str:
         word = m.group()
-        return "{" + word + "}" if any(ch.isupper() for ch in word[1:]) else word
+        opening = not _OPENS.search(text[: m.start()])
+        if any(ch.isupper() for ch in word[1:]) or (word[0].isupper() and not opening):
+            return "{" + word + "}"
+        return word
 
     return _WORD.sub(brace, text)
 
