@@ -157,6 +157,13 @@ def test_bylines_become_names_a_style_can_invert(byline: str, name: dict) -> Non
     assert csl_name(byline) == name
 
 
+def test_title_case_is_for_english_headlines_only() -> None:
+    # CSL's title case applies to English items; a Ukrainian headline keeps its own capitals.
+    record = replace(ONE, title="Зеленський відвідав Харків", language="uk")
+    assert "“Зеленський відвідав Харків.”" in cite([record], "chicago")
+    assert "“Зеленський відвідав Харків.”" in cite([record], "mla")
+
+
 def test_an_organisation_is_cited_whole() -> None:
     record = replace(ONE, authors=[Author("Reuters Staff")])
     assert cite([record], "apa").startswith("Reuters Staff. (2024, November 5).")

@@ -64,6 +64,11 @@ def test_cite_prints_the_citation_in_each_style(library: tuple[Path, dict[str, i
     assert mla.stdout == f"“Old Swing Bridge to Reopen in Spring.” The Harbour Ledger, 2 Mar. 2024, {BRIDGE}.\n"
     chicago = run(folder, "cite", str(ids["bridge"]), "--format", "chicago")
     assert chicago.stdout == (f"The Harbour Ledger. 2024. “Old Swing Bridge to Reopen in Spring.” March 2. {BRIDGE}.\n")
+    html = run(folder, "cite", str(ids["bridge"]), "--format", "chicago", "--html")
+    assert html.stdout == (
+        '<div class="csl-entry"><i>The Harbour Ledger</i>. 2024. “Old Swing Bridge to Reopen in Spring.” '
+        f"March 2. {BRIDGE}.</div>\n"
+    )
 
 
 def test_cite_several_as_data(library: tuple[Path, dict[str, int]]) -> None:

@@ -23,6 +23,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("cite", parents=[common], help="cite articles: APA, Chicago, MLA, BibTeX, RIS, CSL-JSON")
     p.add_argument("ids", nargs="+", type=int, metavar="ID")
     p.add_argument("--format", choices=CITE_FORMATS, default="apa")
+    p.add_argument("--html", action="store_true", help="apa, chicago, mla as HTML (the source in italics)")
 
 
 def cmd_timeline(args: argparse.Namespace, library_dir: Path | None) -> int:
@@ -61,7 +62,7 @@ def bars(periods: dict[str, int], width: int = BAR_WIDTH) -> list[str]:
 
 def cmd_cite(args: argparse.Namespace, library_dir: Path | None) -> int:
     with open_library(library_dir) as library:
-        text = library.cite(args.ids, args.format)
+        text = library.cite(args.ids, args.format, html=args.html)
     print(text.rstrip("\n"))
     return 0
 
