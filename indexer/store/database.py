@@ -24,6 +24,7 @@ from typing import Any
 from indexer.model import LibraryError
 
 from . import markers
+from .files import fsync_directory
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 30_000
@@ -161,7 +162,7 @@ def snapshot(
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
-        _sync_folder(backups)
+        fsync_directory(backups)
     return target
 
 
@@ -190,17 +191,6 @@ def copy_database(
             conn.execute("COMMIT")
     with open(dest, "rb") as handle:
         os.fsync(handle.fileno())
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flush a folder's entries (a rename into it) to disk, where the system allows it."""
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def changes_of(conn: sqlite3.Connection) -> int | None:

@@ -53,7 +53,7 @@ class FileStore:
         except BaseException:
             _remove_quietly(Path(temp_name))
             raise
-        _fsync_directory(target.parent)
+        fsync_directory(target.parent)
         return digest
 
     def read(self, sha256: str) -> bytes:
@@ -100,7 +100,7 @@ def _remove_quietly(path: Path) -> None:
         pass
 
 
-def _fsync_directory(folder: Path) -> None:
+def fsync_directory(folder: Path) -> None:
     """Make a rename durable; directories cannot be opened for this on Windows, where it is not needed."""
     if os.name == "nt":
         return

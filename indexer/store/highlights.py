@@ -52,10 +52,7 @@ def locate(
         return None
     if start is not None and 0 <= start and text[start : start + len(quote)] == quote:
         return start, start + len(quote)
-    spans = _occurrences(text, quote)
-    if not spans:
-        pattern = _spaced(quote)
-        spans = [m.span() for m in pattern.finditer(text)] if pattern is not None else []
+    spans = _spans(text, quote)
     if not spans:
         return None
     if len(spans) == 1:
@@ -233,14 +230,20 @@ def add_highlight(
     return get_highlight(conn, int(cur.lastrowid or 0))
 
 
-def _nearest(text: str, quote: str, start: int | None) -> tuple[int, int] | None:
-    """The occurrence of `quote` at `start`, or the nearest to it (the first when no start is given)."""
-    if start is not None and 0 <= start and text[start : start + len(quote)] == quote:
-        return start, start + len(quote)
+def _spans(text: str, quote: str) -> list[tuple[int, int]]:
+    """Where `quote` occurs in `text` exactly, or else where it occurs with other spacing."""
     spans = _occurrences(text, quote)
     if not spans:
         pattern = _spaced(quote)
         spans = [m.span() for m in pattern.finditer(text)] if pattern is not None else []
+    return spans
+
+
+def _nearest(text: str, quote: str, start: int | None) -> tuple[int, int] | None:
+    """The occurrence of `quote` at `start`, or the nearest to it (the first when no start is given)."""
+    if start is not None and 0 <= start and text[start : start + len(quote)] == quote:
+        return start, start + len(quote)
+    spans = _spans(text, quote)
     if not spans:
         return None
     return min(spans, key=lambda span: abs(span[0] - start)) if start is not None else spans[0]
