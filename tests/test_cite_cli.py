@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from indexer import Library
+from tests.cli import run
 from tests.pages import LOREM, article_html, write
 from tests.test_citations import bibtex_entries, parse_ris
 
-PROJECT = Path(__file__).resolve().parents[1]
 FERRY = "https://harbour-ledger.example/news/ferry-winter"
 BRIDGE = "https://harbour-ledger.example/news/bridge"
-
-
-def run(library: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "desktop", "--library", str(library), *args],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -9,19 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import run
 from tests.pages import LOREM, article_html, write
 
 PROJECT = Path(__file__).resolve().parents[1]
-
-
-def run(library: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "desktop", "--library", str(library), *args],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 @pytest.fixture()

@@ -4,27 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from indexer import paths
+from tests.cli import run
 from tests.pages import article_html, write
 
-PROJECT = Path(__file__).resolve().parents[1]
 HIGHLIGHT_FIELDS = {"id", "article", "quote", "note", "created"}
-
-
-def run(library: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "desktop", "--library", str(library), *args],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 @pytest.fixture()

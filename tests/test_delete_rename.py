@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from indexer import Library, LibraryError
+from tests.cli import run
 from tests.pages import LOREM, article_html, write
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -364,16 +365,6 @@ def test_rename_errors_are_one_line(library: Library) -> None:
 
 
 # -- the command line -----------------------------------------------------------------------------------
-
-
-def run(library: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "desktop", "--library", str(library), *args],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 @pytest.fixture()

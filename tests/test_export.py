@@ -10,8 +10,6 @@ import csv
 import json
 import shutil
 import struct
-import subprocess
-import sys
 import zlib
 from pathlib import Path
 
@@ -19,9 +17,9 @@ import pytest
 from lxml import html as lxml_html
 
 from indexer import Library, LibraryError
+from tests.cli import run
 from tests.pages import LOREM, article_html, write
 
-PROJECT = Path(__file__).resolve().parents[1]
 # Every table a library holds about its articles (meta and index_pending are the library's own).
 TABLES = {
     "articles": "id",
@@ -439,16 +437,6 @@ def test_csv_export_opens_in_a_spreadsheet(source: tuple[Path, dict], tmp_path: 
 
 
 # -- the command line -----------------------------------------------------------------------------
-
-
-def run(library: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "desktop", "--library", str(library), *args],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def test_cli_export_and_import_of_the_export(source: tuple[Path, dict], tmp_path: Path) -> None:

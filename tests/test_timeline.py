@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,9 +11,9 @@ import pytest
 
 from indexer.search import IndexDoc, SearchIndex
 from indexer.search.timeline import periods
+from tests.cli import run
 from tests.pages import LOREM, article_html, write
 
-PROJECT = Path(__file__).resolve().parents[1]
 NOW = datetime(2024, 7, 1, 12, 0, tzinfo=timezone.utc)
 
 
@@ -89,16 +87,6 @@ def test_periods_fill_the_gaps_with_zeros() -> None:
 
 
 # -- the command, on a real library -----------------------------------------------------------------
-
-
-def run(library: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "desktop", "--library", str(library), *args],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 @pytest.fixture(scope="module")
