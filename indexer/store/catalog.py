@@ -117,41 +117,45 @@ def author_id(conn: sqlite3.Connection, author: Author) -> int:
     return int(row["id"])
 
 
-def insert_article(conn: sqlite3.Connection, draft: ArticleDraft, *, imported_at: str, previous: int | None) -> int:
-    """Store the draft's rows (files are already in the file store); returns the new article id."""
-    ex = draft.extracted
-    blobs = (draft.original, *draft.resources)
-    for blob in blobs:
+def _store_files(conn: sqlite3.Connection, draft: ArticleDraft) -> None:
+    """Rows for the draft's original and its resources (their bytes are already in the file store)."""
+    for blob in (draft.original, *draft.resources):
         conn.execute(
             "INSERT OR IGNORE INTO files(sha256, size, mime) VALUES (?, ?, ?)", (blob.sha256, len(blob.data), blob.mime)
         )
-    text = ex.text
+
+
+def _columns(conn: sqlite3.Connection, draft: ArticleDraft) -> dict[str, object]:
+    """The article row's columns that come from the draft, by name."""
+    ex = draft.extracted
+    return {
+        "title": ex.title or draft.original_name,
+        "source_id": _source_id(conn, ex.source),
+        "url": draft.url,
+        "url_key": url_key(draft.url),
+        "published": ex.published,
+        "modified": ex.modified,
+        "saved_at": draft.saved_at,
+        "language": ex.language,
+        "format": draft.format,
+        "text": ex.text,
+        "reader_html": draft.reader_html,
+        "lead_image": ex.lead_image,
+        "lead_image_caption": ex.lead_image_caption,
+        "word_count": len(_WORD.findall(ex.text)),
+        "fingerprint": draft.fingerprint,
+        "original_sha256": draft.original.sha256,
+        "original_name": draft.original_name,
+    }
+
+
+def insert_article(conn: sqlite3.Connection, draft: ArticleDraft, *, imported_at: str, previous: int | None) -> int:
+    """Store the draft's rows (files are already in the file store); returns the new article id."""
+    _store_files(conn, draft)
+    row = _columns(conn, draft) | {"imported_at": imported_at, "previous_version": previous}
     cur = conn.execute(
-        """INSERT INTO articles(title, source_id, url, url_key, published, modified, saved_at, imported_at,
-               language, format, text, reader_html, lead_image, lead_image_caption, word_count, fingerprint,
-               original_sha256, original_name, previous_version)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (
-            ex.title or draft.original_name,
-            _source_id(conn, ex.source),
-            draft.url,
-            url_key(draft.url),
-            ex.published,
-            ex.modified,
-            draft.saved_at,
-            imported_at,
-            ex.language,
-            draft.format,
-            text,
-            draft.reader_html,
-            ex.lead_image,
-            ex.lead_image_caption,
-            len(_WORD.findall(text)),
-            draft.fingerprint,
-            draft.original.sha256,
-            draft.original_name,
-            previous,
-        ),
+        f"INSERT INTO articles({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+        tuple(row.values()),
     )
     article = int(cur.lastrowid or 0)
     _link_parts(conn, article, draft)
@@ -207,43 +211,28 @@ def add_marks(conn: sqlite3.Connection, article: int, draft: ArticleDraft, now: 
     return changed
 
 
+# What a link-only entry already knows wins over the page for these columns (its saved date over the
+# page's); the page fills in the rest.
+_KEEP_LINKS = ("source_id", "url", "url_key", "published")
+
+
 def fill_in_link(conn: sqlite3.Connection, article: int, draft: ArticleDraft) -> int:
     """Make a link-only entry the article `draft` holds: its text, page and authors; the entry's tags, saved
     date and bookmark stay, and its first original (the export's line) stays linked as a file."""
-    ex = draft.extracted
     old = conn.execute("SELECT original_sha256, original_name FROM articles WHERE id = ?", (article,)).fetchone()
-    for blob in (draft.original, *draft.resources):
-        conn.execute(
-            "INSERT OR IGNORE INTO files(sha256, size, mime) VALUES (?, ?, ?)", (blob.sha256, len(blob.data), blob.mime)
-        )
-    text = ex.text
+    _store_files(conn, draft)
+    row = _columns(conn, draft)
+    assignments = []
+    for name in row:
+        if name in _KEEP_LINKS:
+            assignments.append(f"{name} = COALESCE(?, {name})")
+        elif name == "saved_at":
+            assignments.append("saved_at = COALESCE(saved_at, ?)")
+        else:
+            assignments.append(f"{name} = ?")
     conn.execute(
-        """UPDATE articles SET title = ?, source_id = COALESCE(?, source_id), url = COALESCE(?, url),
-               url_key = COALESCE(?, url_key), published = COALESCE(?, published), modified = ?,
-               saved_at = COALESCE(saved_at, ?), language = ?, format = ?, text = ?, reader_html = ?,
-               lead_image = ?, lead_image_caption = ?, word_count = ?, fingerprint = ?, original_sha256 = ?,
-               original_name = ?
-           WHERE id = ?""",
-        (
-            ex.title or draft.original_name,
-            _source_id(conn, ex.source),
-            draft.url,
-            url_key(draft.url),
-            ex.published,
-            ex.modified,
-            draft.saved_at,
-            ex.language,
-            draft.format,
-            text,
-            draft.reader_html,
-            ex.lead_image,
-            ex.lead_image_caption,
-            len(_WORD.findall(text)),
-            draft.fingerprint,
-            draft.original.sha256,
-            draft.original_name,
-            article,
-        ),
+        f"UPDATE articles SET {', '.join(assignments)} WHERE id = ?",
+        (*row.values(), article),
     )
     conn.execute(
         "INSERT OR IGNORE INTO article_files(article_id, sha256, ref) VALUES (?, ?, ?)",
