@@ -91,6 +91,8 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     add(view, "zoom_out", "&Smaller Text", lambda: w.zoom(-1))
     add(view, "zoom_reset", "&Default Text Size", lambda: w.zoom(0))
     view.addSeparator()
+    caret = add(view, "caret", "&Caret Browsing", lambda on: research.set_caret(w, bool(on)))
+    caret.setCheckable(True)
     pane = add(view, "highlights_pane", "&Highlights and Notes", lambda: research.toggle_highlights_pane(w))
     pane.setCheckable(True)
     styles = view.addMenu("Citation &Style")

@@ -76,6 +76,7 @@ def restore_state(w: MainWindow) -> None:
         w.reader_splitter.restoreState(sizes)
     w.highlights_pane.setVisible(bool(settings.get(settings.HIGHLIGHTS_PANE)))
     w.actions_by_name["highlights_pane"].setChecked(w.highlights_pane.isVisibleTo(w))
+    set_caret(w, bool(settings.get(settings.CARET)), remember=False)
 
 
 def save_state(w: MainWindow) -> None:
@@ -149,6 +150,19 @@ def delete_here(w: MainWindow) -> bool:
         w.saved_searches.ask_delete(name)
         return True
     return False
+
+
+def set_caret(w: MainWindow, on: bool, remember: bool = True) -> None:
+    """F7: caret browsing, a text cursor in the reader that Shift+arrows extend into a selection (to highlight
+    with H or note with N, without a mouse)."""
+    w.reader.set_caret(on)
+    w.actions_by_name["caret"].setChecked(on)
+    if remember:
+        settings.put(settings.CARET, 1 if on else 0)
+        on_text = "Caret browsing on: arrows move a cursor in the article, Shift+arrows select."
+        w.status_label.setText(on_text if on else "Caret browsing off.")
+        if on:
+            w.focus_reader()
 
 
 def toggle_highlights_pane(w: MainWindow, on: bool | None = None) -> None:

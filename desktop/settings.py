@@ -31,6 +31,7 @@ LAST_LIBRARY = Setting("library/last", str, "", "The library folder opened last"
 THEME = Setting("appearance/theme", str, "system", "system, light or dark")
 CITATION_STYLE = Setting("citation/style", str, "apa", "Style of the citation Ctrl+Shift+C copies: apa, chicago or mla")
 HIGHLIGHTS_PANE = Setting("reader/highlights_pane", int, 1, "1: the highlights and notes list shows beside the reader")
+CARET = Setting("reader/caret", int, 0, "1: a text cursor in the reader, so Shift+arrows select (F7)")
 READER_SPLITTER = Setting("reader/splitter", QByteArray, QByteArray(), "Sizes of the reader and its highlights list")
 
 ALL = (
@@ -43,6 +44,7 @@ ALL = (
     THEME,
     CITATION_STYLE,
     HIGHLIGHTS_PANE,
+    CARET,
     READER_SPLITTER,
 )
 

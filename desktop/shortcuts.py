@@ -50,6 +50,7 @@ SHORTCUTS = (
     Shortcut("zoom_in", (Std.ZoomIn, "Ctrl+="), "Larger text", "Reading"),
     Shortcut("zoom_out", (Std.ZoomOut,), "Smaller text", "Reading"),
     Shortcut("zoom_reset", ("Ctrl+0",), "Default text size", "Reading"),
+    Shortcut("caret", ("F7",), "Caret browsing: a text cursor in the reader; Shift+arrows select", "Reading"),
     Shortcut("original", ("Ctrl+E",), "Open the original file", "Reading"),
     Shortcut("back", (Std.Back,), "Back to the previous article or page", "Reading"),
     Shortcut("highlight", ("H",), "In the reader: highlight the selected text", "Notes"),

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -109,6 +109,15 @@ class ReaderView(QTextBrowser):
         self.highlights = HighlightLayer(self.document())
         # Adds the highlight actions to the context menu: (menu, document position under the mouse).
         self.extend_menu: Callable[[QMenu, int], None] | None = None
+        self.caret = False
+
+    def set_caret(self, on: bool) -> None:
+        """Caret browsing: a visible cursor that arrows move and Shift+arrows extend; the text stays read-only."""
+        flags = Qt.TextInteractionFlag.TextBrowserInteraction
+        if on:
+            flags |= Qt.TextInteractionFlag.TextSelectableByKeyboard
+        self.setTextInteractionFlags(flags)
+        self.caret = on
 
     # -- resources -----------------------------------------------------------------------------
 

@@ -101,6 +101,39 @@ def test_select_and_press_h_highlights_in_the_reader_and_the_list(qtbot, window)
     assert len(window.library.highlights(article)) == 1
 
 
+def test_caret_browsing_selects_a_passage_by_keyboard_for_h(qtbot, window) -> None:  # noqa: ANN001
+    article = open_story(qtbot, window, SEAWALL)
+    reader = window.reader
+
+    def caret_at_passage() -> None:
+        select(window, PASSAGE)
+        cursor = reader.textCursor()
+        cursor.setPosition(cursor.selectionStart())  # the caret just before the passage, nothing selected
+        reader.setTextCursor(cursor)
+
+    def shift_right(times: int) -> None:
+        for _ in range(times):
+            qtbot.keyClick(reader, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+
+    # Without caret browsing the arrows scroll; Shift+arrows select nothing.
+    caret_at_passage()
+    shift_right(5)
+    assert not reader.textCursor().hasSelection()
+
+    qtbot.keyClick(reader, Qt.Key.Key_F7)
+    assert window.actions_by_name["caret"].isChecked() and reader.hasFocus()
+    assert settings.get(settings.CARET) == 1  # remembered for the next start
+    caret_at_passage()
+    shift_right(len(PASSAGE))
+    assert reader.textCursor().selectedText() == PASSAGE
+    qtbot.keyClick(reader, Qt.Key.Key_H)
+    qtbot.waitUntil(lambda: len(window.library.highlights(article)) == 1)
+    assert window.library.highlights(article)[0].quote == PASSAGE
+
+    qtbot.keyClick(reader, Qt.Key.Key_F7)
+    assert not window.actions_by_name["caret"].isChecked() and settings.get(settings.CARET) == 0
+
+
 def test_a_selection_outside_the_text_is_refused_with_a_reason(qtbot, window) -> None:  # noqa: ANN001
     article = open_story(qtbot, window, SEAWALL)
     select(window, "The Harbour Ledger")  # the byline in the reader's header, not the article's text
