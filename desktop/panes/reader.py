@@ -118,6 +118,15 @@ class ReaderView(QTextBrowser):
             flags |= Qt.TextInteractionFlag.TextSelectableByKeyboard
         self.setTextInteractionFlags(flags)
         self.caret = on
+        self._caret_to_body()
+
+    def _caret_to_body(self) -> None:
+        """With caret browsing, a cursor left in the header moves to where the article's text begins."""
+        cursor = self.textCursor()
+        start = body_start(self.document())
+        if self.caret and not cursor.hasSelection() and cursor.position() < start:
+            cursor.setPosition(start)
+            self.setTextCursor(cursor)
 
     # -- resources -----------------------------------------------------------------------------
 
@@ -151,6 +160,7 @@ class ReaderView(QTextBrowser):
         self.fit_images()
         self.mark_terms(terms)
         self.moveCursor(QTextCursor.MoveOperation.Start)
+        self._caret_to_body()
         self.verticalScrollBar().setValue(0)
 
     def show_message(self, text_html: str) -> None:

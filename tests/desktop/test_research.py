@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 
 from desktop import settings, theme
 from desktop.panes.annotations import NOT_FOUND
+from desktop.panes.reader_highlights import body_start
 from tests.desktop.conftest import search, titles, write_story
 
 SEAWALL = "New seawall holds against the king tide"
@@ -123,6 +124,13 @@ def test_caret_browsing_selects_a_passage_by_keyboard_for_h(qtbot, window) -> No
     qtbot.keyClick(reader, Qt.Key.Key_F7)
     assert window.actions_by_name["caret"].isChecked() and reader.hasFocus()
     assert settings.get(settings.CARET) == 1  # remembered for the next start
+    # In an article opened now the caret starts where its text begins, past the header (title, byline, address).
+    ferry = open_story(qtbot, window, FERRY)
+    qtbot.keyClick(reader, Qt.Key.Key_End, Qt.KeyboardModifier.ShiftModifier)
+    assert reader.textCursor().selectionStart() == body_start(reader.document()) > 0
+    assert reader.textCursor().selectedText().strip() in window.library.article(ferry).text
+
+    article = open_story(qtbot, window, SEAWALL)
     caret_at_passage()
     shift_right(len(PASSAGE))
     assert reader.textCursor().selectedText() == PASSAGE
