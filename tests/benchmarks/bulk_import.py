@@ -1,6 +1,6 @@
 """Bulk import: 10,000 small pages in one go, with progress; rate and memory as the import goes.
 
-    python tests/benchmarks/bulk_import.py [--count 10000] [--workers N] [--keep DIR] [--trace]
+    python tests/benchmarks/bulk_import.py [--count 10000] [--workers N] [--keep DIR] [--library DIR] [--trace]
 
 Writes --count distinct article pages into a temporary folder, imports the folder into a new
 library through `Library.import_paths` (the path the window and the CLI take), prints progress
@@ -8,7 +8,11 @@ every 10 %, with the main process's resident memory at that point, then the rate
 of the main process and of the largest extraction worker. Memory that stays flat from 10 % to
 100 % is what "streamed" means: the importer holds a handful of pages at a time, not the batch.
 The growth of the main process per 1,000 files (from 10 % to 100 %) is printed; --trace also lists
-where Python memory grew between 10 % and 100 % (tracemalloc, slower).
+where Python memory grew between 10 % and 100 % (tracemalloc, slower). The resident size is also split
+into anonymous memory (the heaps: what the process really holds) and file pages (the index and database
+files it has mapped or read, which the system can drop at will), each with its growth per 1,000 files.
+--library imports into an existing library (say one of a million articles that `desktop.py --keep` built)
+instead of a new one.
 """
 
 from __future__ import annotations
@@ -42,6 +46,19 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def rss_parts() -> tuple[float, float]:
+    """(anonymous, file-backed) resident memory of this process in MB (Linux; zeros elsewhere)."""
+    parts = {"RssAnon:": 0.0, "RssFile:": 0.0, "RssShmem:": 0.0}
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            key = line.split(maxsplit=1)[0] if line else ""
+            if key in parts:
+                parts[key] = int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return parts["RssAnon:"], parts["RssFile:"] + parts["RssShmem:"]
+
+
 def write_pages(folder: Path, count: int) -> None:
     for n in range(count):
         topic = TOPICS[n % len(TOPICS)]
@@ -66,11 +83,12 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--keep", type=Path, default=None, help="write pages and library here instead of a temp dir")
+    parser.add_argument("--library", type=Path, default=None, help="import into this existing library")
     parser.add_argument("--trace", action="store_true", help="list where Python memory grew (tracemalloc)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp)
-        pages, library = root / "pages", root / "library"
+        pages, library = root / "pages", args.library or root / "library"
         pages.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
         write_pages(pages, args.count)
@@ -84,12 +102,13 @@ def main() -> int:
         def progress(p: ImportProgress) -> None:
             if p.done >= seen["next"] or p.done == p.total:
                 seen["next"] += step
-                if "first" not in marks:
-                    marks["first"] = (p.done, rss_mb(), tracemalloc.take_snapshot() if args.trace else None)
-                marks["last"] = (p.done, rss_mb(), tracemalloc.take_snapshot() if args.trace else None)
+                anon, mapped = rss_parts()
+                mark = (p.done, rss_mb(), tracemalloc.take_snapshot() if args.trace else None, anon, mapped)
+                marks.setdefault("first", mark)
+                marks["last"] = mark
                 print(
                     f"  {p.done:>6}/{p.total}  {p.rate:6.1f} files/s  imported {p.imported}  failed {p.failed}  "
-                    f"main RSS {rss_mb():.0f} MB",
+                    f"main RSS {mark[1]:.0f} MB (anonymous {anon:.0f}, file pages {mapped:.0f})",
                     flush=True,
                 )
 
@@ -106,9 +125,13 @@ def main() -> int:
         )
         print(f"peak RSS: main process {main_peak:.0f} MB, largest extraction worker {worker_peak:.0f} MB")
         if "first" in marks and marks["first"] is not marks["last"]:
-            (done0, rss0, snap0), (done1, rss1, snap1) = marks["first"], marks["last"]  # type: ignore[misc]
+            (done0, rss0, snap0, anon0, file0), (done1, rss1, snap1, anon1, file1) = marks["first"], marks["last"]  # type: ignore[misc]
             if done1 > done0:
-                print(f"main process growth {1000 * (rss1 - rss0) / (done1 - done0):.2f} MB per 1,000 files")
+                per = 1000 / (done1 - done0)
+                print(
+                    f"main process growth {per * (rss1 - rss0):.2f} MB per 1,000 files "
+                    f"(anonymous {per * (anon1 - anon0):+.2f}, file pages {per * (file1 - file0):+.2f})"
+                )
             if snap0 is not None and snap1 is not None:
                 for stat in snap1.compare_to(snap0, "traceback")[:12]:
                     print(f"  {stat.size_diff / 2**20:+7.2f} MB {stat.count_diff:+8d} blocks")
