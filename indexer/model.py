@@ -204,7 +204,7 @@ class SavedSearch:
     count: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class ImportOutcome:
     """The fate of one input file, zip entry or record of a container (a WARC, an mbox, an export) in an import.
 
