@@ -38,6 +38,8 @@ def ld(data: object) -> str:
         ("Jane Doe, John Roe", ["Jane Doe", "John Roe"]),
         ("Jane Doe/John Roe", ["Jane Doe", "John Roe"]),
         ("Jane, . Doe", ["Jane Doe"]),
+        ("Marco Neri e Anna Bassi", ["Marco Neri", "Anna Bassi"]),
+        ("Иван Орлов и Анна Белова", ["Иван Орлов", "Анна Белова"]),
     ],
 )
 def test_bylines_split_into_people_per_language(raw: str, want: list[str]) -> None:
@@ -59,6 +61,59 @@ def test_bylines_split_into_people_per_language(raw: str, want: list[str]) -> No
 )
 def test_reading_times_credits_places_buttons_and_initials_are_not_names(raw: str, want: list[str]) -> None:
     assert names(raw) == want
+
+
+@pytest.mark.parametrize(
+    ("raw", "want"),
+    [
+        ("By Maren E. Holt", ["Maren E. Holt"]),
+        ("Tomás Y. Reyes and Ana I. Ortega", ["Tomás Y. Reyes", "Ana I. Ortega"]),
+    ],
+)
+def test_a_middle_initial_is_not_the_word_and(raw: str, want: list[str]) -> None:
+    assert names(raw) == want
+
+
+@pytest.mark.parametrize(
+    ("raw", "want"),
+    [
+        ("By Maren Holt and Tom Reyes Monday, November 18, 2024", ["Maren Holt", "Tom Reyes"]),
+        ("by Maren HoltMonday, November 18, 2024", ["Maren Holt"]),
+        ("Von Maren Holt Dienstag, 5. März 2024", ["Maren Holt"]),
+        ("Analysis by Maren Holt, Harbour Editor-at-large", ["Maren Holt"]),
+        ("Текст: Марина Голт", ["Марина Голт"]),
+    ],
+)
+def test_weekdays_and_labels_around_the_names_are_not_names(raw: str, want: list[str]) -> None:
+    assert names(raw) == want
+
+
+def test_degrees_after_a_name_are_its_role() -> None:
+    assert names_from_byline("Maren Holt, MS, RDN") == [("Maren Holt", "MS, RDN")]
+
+
+def test_the_publication_glued_to_a_name_in_one_byline_part_is_not_a_second_person() -> None:
+    body = (
+        '<article><h1>Ferry strike ends after talks</h1><div class="byline-section">Maren Holt and Tom Reyes '
+        'Harbour Post <span>Published 7:07 PM</span><span class="author">Maren Holt and Tom Reyes</span></div>'
+        '<div class="byline">By JANE ROE<div class="title">Associated Press</div></div>'
+        f"{STORY}</article>"
+    )
+    got = [a.name for a in extract_html(page("", body)).authors]
+    assert got == ["Maren Holt", "Tom Reyes", "JANE ROE", "Associated Press"]
+
+
+def test_bylines_of_teasers_outside_the_storys_byline_block_are_left_out() -> None:
+    hero = "".join(
+        f'<div class="Hero"><h2><a href="/s{i}">Another story {i}</a></h2><div class="Hero-authorName">'
+        f"Writer{i} Person{i}</div></div>"
+        for i in "ABC"
+    )
+    body = (
+        '<article><header><h1>Ferry strike ends after talks</h1><div class="Page-byline">by Maren Holt | '
+        f"November 18, 2024</div></header>{STORY}</article><section>{hero}</section>"
+    )
+    assert [a.name for a in extract_html(page("", body)).authors] == ["Maren Holt"]
 
 
 def test_news_agency_is_kept_alone_and_beside_people() -> None:
