@@ -189,3 +189,18 @@ def test_bylines_in_teaser_lists_and_sidebars_are_other_stories() -> None:
         f'<ul class="article-list">{teasers}</ul><aside><span class="author">Sidebar Person</span></aside>'
     )
     assert [a.name for a in extract_html(page("", body)).authors] == ["Maren Holt"]
+
+
+@pytest.mark.parametrize(
+    ("author", "site_name", "url"),
+    [
+        ("Maren Holt. Harbour International", None, "https://harbournews.example/story/1"),
+        ("Maren Holt, Harbour Business", "Harbour", "https://harbour.example/story/1"),
+    ],
+)
+def test_the_sites_desk_or_edition_after_a_name_is_not_an_author(author: str, site_name: str | None, url: str) -> None:
+    head = f'<meta name="author" content="{author}">'
+    if site_name:
+        head += f'<meta property="og:site_name" content="{site_name}">'
+    body = f"<article><h1>Ferry strike ends after talks</h1>{STORY}</article>"
+    assert [a.name for a in extract_html(page(head, body), url).authors] == ["Maren Holt"]

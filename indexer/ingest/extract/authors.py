@@ -43,7 +43,8 @@ _NOT_NAME_WORDS = frozenset(
 _NEWSROOM = frozenset(
     (
         "online news digital redaktion redaction rédaction redacción redazione staff team desk newsroom plus "
-        "tv radio nachrichten noticias actualité nyheter"
+        "tv radio nachrichten noticias actualité nyheter business politics sport sports tech science health "
+        "entertainment travel style wire international"
     ).split()
 )
 _LABELS = ("Von:", "By:", "Por:", "Av:", "Af:", "Door:", "Par:", "Di:", "Autor:", "Autorin:", "Author:", "Text:")
@@ -87,6 +88,8 @@ def is_site(name: str, sites: set[str]) -> bool:
         lead = next((w for w in site.split() if w not in _GENERIC), "")
         if edition and len(lead) >= 3 and first == lead:
             return True
+        if edition and len(first) >= 4 and " " not in site and site.startswith(first):
+            return True  # "Sputnik International" on sputniknews.com
     return False
 
 

@@ -46,7 +46,7 @@ _CUT = re.compile(
 # The one-letter words ("y", "e", "i") only in lower case and without a full stop: "Sarah E. Needleman" and
 # "Bruce Y. Lee" write a middle initial.
 _SPLIT = re.compile(
-    r"\s*(,|;|&|/|\band\b|\bund\b|\bet\b|(?-i:\b[yeiиі]\b)(?!\.)|\bog\b|\boch\b|\bja\b|\bés\b|\bve\b|\bsi\b|"
+    r"\s*(,|;|&|/|(?<=[^\W\d_]{3})\.(?=\s+[^\W\d_])|\band\b|\bund\b|\bet\b|(?-i:\b[yeiиі]\b)(?!\.)|\bog\b|\boch\b|\bja\b|\bés\b|\bve\b|\bsi\b|"
     r"\bși\b|\bта\b|\bκαι\b)\s*",
     re.I,
 )
