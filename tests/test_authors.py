@@ -204,3 +204,23 @@ def test_the_sites_desk_or_edition_after_a_name_is_not_an_author(author: str, si
         head += f'<meta property="og:site_name" content="{site_name}">'
     body = f"<article><h1>Ferry strike ends after talks</h1>{STORY}</article>"
     assert [a.name for a in extract_html(page(head, body), url).authors] == ["Maren Holt"]
+
+
+@pytest.mark.parametrize(
+    ("closing", "site_name", "want"),
+    [
+        ("<p><em>KN-Redaktion</em></p>", None, ["KN-Redaktion"]),
+        ("<p>Harbour Post / Coast Agency Press</p>", "Harbour Post", ["Coast Agency Press"]),
+        ("<small>mho, tre; Foto [M]: Shutterstock; zuerst am 4.4.18</small>", None, ["mho", "tre"]),
+        ("<p>Mehr zum Thema</p>", None, []),
+        ("<p>The ferry sails again on Monday.</p>", None, []),
+    ],
+)
+def test_a_sign_off_closing_the_story_is_its_byline_when_the_page_names_no_one_else(
+    closing: str, site_name: str | None, want: list[str]
+) -> None:
+    head = f'<meta property="og:site_name" content="{site_name}">' if site_name else ""
+    got = extract_html(page(head, f"<article><h1>Ferry strike ends after talks</h1>{STORY}{closing}</article>"))
+    assert [a.name for a in got.authors] == want
+    if want:
+        assert got.paragraphs[-1] == LOREM[-1]
