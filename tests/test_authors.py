@@ -38,6 +38,8 @@ def ld(data: object) -> str:
         ("Jane Doe, John Roe", ["Jane Doe", "John Roe"]),
         ("Jane Doe/John Roe", ["Jane Doe", "John Roe"]),
         ("Jane, . Doe", ["Jane Doe"]),
+        ("Marco Neri e Anna Bassi", ["Marco Neri", "Anna Bassi"]),
+        ("Иван Орлов и Анна Белова", ["Иван Орлов", "Анна Белова"]),
     ],
 )
 def test_bylines_split_into_people_per_language(raw: str, want: list[str]) -> None:
@@ -59,6 +61,59 @@ def test_bylines_split_into_people_per_language(raw: str, want: list[str]) -> No
 )
 def test_reading_times_credits_places_buttons_and_initials_are_not_names(raw: str, want: list[str]) -> None:
     assert names(raw) == want
+
+
+@pytest.mark.parametrize(
+    ("raw", "want"),
+    [
+        ("By Maren E. Holt", ["Maren E. Holt"]),
+        ("Tomás Y. Reyes and Ana I. Ortega", ["Tomás Y. Reyes", "Ana I. Ortega"]),
+    ],
+)
+def test_a_middle_initial_is_not_the_word_and(raw: str, want: list[str]) -> None:
+    assert names(raw) == want
+
+
+@pytest.mark.parametrize(
+    ("raw", "want"),
+    [
+        ("By Maren Holt and Tom Reyes Monday, November 18, 2024", ["Maren Holt", "Tom Reyes"]),
+        ("by Maren HoltMonday, November 18, 2024", ["Maren Holt"]),
+        ("Von Maren Holt Dienstag, 5. März 2024", ["Maren Holt"]),
+        ("Analysis by Maren Holt, Harbour Editor-at-large", ["Maren Holt"]),
+        ("Текст: Марина Голт", ["Марина Голт"]),
+    ],
+)
+def test_weekdays_and_labels_around_the_names_are_not_names(raw: str, want: list[str]) -> None:
+    assert names(raw) == want
+
+
+def test_degrees_after_a_name_are_its_role() -> None:
+    assert names_from_byline("Maren Holt, MS, RDN") == [("Maren Holt", "MS, RDN")]
+
+
+def test_the_publication_glued_to_a_name_in_one_byline_part_is_not_a_second_person() -> None:
+    body = (
+        '<article><h1>Ferry strike ends after talks</h1><div class="byline-section">Maren Holt and Tom Reyes '
+        'Harbour Post <span>Published 7:07 PM</span><span class="author">Maren Holt and Tom Reyes</span></div>'
+        '<div class="byline">By JANE ROE<div class="title">Associated Press</div></div>'
+        f"{STORY}</article>"
+    )
+    got = [a.name for a in extract_html(page("", body)).authors]
+    assert got == ["Maren Holt", "Tom Reyes", "JANE ROE", "Associated Press"]
+
+
+def test_bylines_of_teasers_outside_the_storys_byline_block_are_left_out() -> None:
+    hero = "".join(
+        f'<div class="Hero"><h2><a href="/s{i}">Another story {i}</a></h2><div class="Hero-authorName">'
+        f"Writer{i} Person{i}</div></div>"
+        for i in "ABC"
+    )
+    body = (
+        '<article><header><h1>Ferry strike ends after talks</h1><div class="Page-byline">by Maren Holt | '
+        f"November 18, 2024</div></header>{STORY}</article><section>{hero}</section>"
+    )
+    assert [a.name for a in extract_html(page("", body)).authors] == ["Maren Holt"]
 
 
 def test_news_agency_is_kept_alone_and_beside_people() -> None:
@@ -134,3 +189,38 @@ def test_bylines_in_teaser_lists_and_sidebars_are_other_stories() -> None:
         f'<ul class="article-list">{teasers}</ul><aside><span class="author">Sidebar Person</span></aside>'
     )
     assert [a.name for a in extract_html(page("", body)).authors] == ["Maren Holt"]
+
+
+@pytest.mark.parametrize(
+    ("author", "site_name", "url"),
+    [
+        ("Maren Holt. Harbour International", None, "https://harbournews.example/story/1"),
+        ("Maren Holt, Harbour Business", "Harbour", "https://harbour.example/story/1"),
+    ],
+)
+def test_the_sites_desk_or_edition_after_a_name_is_not_an_author(author: str, site_name: str | None, url: str) -> None:
+    head = f'<meta name="author" content="{author}">'
+    if site_name:
+        head += f'<meta property="og:site_name" content="{site_name}">'
+    body = f"<article><h1>Ferry strike ends after talks</h1>{STORY}</article>"
+    assert [a.name for a in extract_html(page(head, body), url).authors] == ["Maren Holt"]
+
+
+@pytest.mark.parametrize(
+    ("closing", "site_name", "want"),
+    [
+        ("<p><em>KN-Redaktion</em></p>", None, ["KN-Redaktion"]),
+        ("<p>Harbour Post / Coast Agency Press</p>", "Harbour Post", ["Coast Agency Press"]),
+        ("<small>mho, tre; Foto [M]: Shutterstock; zuerst am 4.4.18</small>", None, ["mho", "tre"]),
+        ("<p>Mehr zum Thema</p>", None, []),
+        ("<p>The ferry sails again on Monday.</p>", None, []),
+    ],
+)
+def test_a_sign_off_closing_the_story_is_its_byline_when_the_page_names_no_one_else(
+    closing: str, site_name: str | None, want: list[str]
+) -> None:
+    head = f'<meta property="og:site_name" content="{site_name}">' if site_name else ""
+    got = extract_html(page(head, f"<article><h1>Ferry strike ends after talks</h1>{STORY}{closing}</article>"))
+    assert [a.name for a in got.authors] == want
+    if want:
+        assert got.paragraphs[-1] == LOREM[-1]

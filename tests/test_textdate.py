@@ -89,3 +89,26 @@ def test_a_date_in_the_story_or_a_teaser_is_not_the_publication_date() -> None:
         f'{STORY}</article><ul><li><span class="date">3 May 2025</span> Another story</li></ul>'
     )
     assert extract_html(page(body, "en")).published is None
+
+
+@pytest.mark.parametrize(
+    ("line", "lang", "want"),
+    [
+        ("Von Maren Holt publiziert am 25. September 2018", "de", "2018-09-25"),
+        ("기사입력 :[ 2018-08-25 15:24 ]", "ko", "2018-08-25"),
+        ("05/10/2018 - Publicado por: Clara Lima - Categoria: Saúde", "pt", "2018-10-05"),
+        ("Written by Maren Holt, MS, RD on November 14, 2019", "en", "2019-11-14"),
+    ],
+)
+def test_a_line_that_says_it_gives_the_date_is_read_wherever_it_stands(line: str, lang: str, want: str) -> None:
+    body = f'<article><h1>Ferry timetable changes for the winter</h1><p class="about"><span>{line}</span></p>{STORY}'
+    assert extract_html(page(body + "</article>", lang)).published == want
+
+
+def test_a_date_glued_to_the_byline_in_the_title_block_is_read() -> None:
+    body = (
+        '<article><div class="post__title"><h1>Ferry timetable changes for the winter</h1></div>'
+        '<div class="post__title__author-date"><p>By <a href="/m">Maren Holt</a><em>November 15, 2019</em></p></div>'
+        f"{STORY}</article>"
+    )
+    assert extract_html(page(body, "en")).published == "2019-11-15"

@@ -140,6 +140,7 @@ def test_site_name_after_the_visible_headline_is_removed() -> None:
         ("Hafen\u00adkräne werden ge\u00adprüft\u200b", "Hafenkräne werden geprüft"),
         ("Tony Blair: why the talks matter", "Tony Blair: why the talks matter"),
         ("Review - Tennis", "Review - Tennis"),
+        ("Budget week | Harbour fees rise for the coming year", "Budget week | Harbour fees rise for the coming year"),
     ],
 )
 def test_clean_title(raw: str, want: str) -> None:
@@ -153,3 +154,55 @@ def test_extracted_title_has_no_soft_hyphens_or_zero_width_characters() -> None:
         f"{STORY}</article></body></html>"
     )
     assert extract_html(html).title == "Hafenkräne werden geprüft und erneuert"
+
+
+def ld_headline(headline: str) -> str:
+    return f'<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{headline}"}}</script>'
+
+
+@pytest.mark.parametrize(
+    ("wrapper", "want"),
+    [
+        # A page streamed in parts keeps each part in a hidden block until a script shows it.
+        ('<div hidden id="S:1a">{}</div>', "Harbour fees rise by a tenth from the first of May"),
+        ("<div hidden>{}</div>", "Harbour fees: what changes in May"),
+    ],
+)
+def test_headline_in_a_streamed_part_of_the_page_is_visible(wrapper: str, want: str) -> None:
+    head = '<meta property="og:title" content="Harbour fees: what changes in May">'
+    article = f"<article><h1>Harbour fees rise by a tenth from the first of May</h1>{STORY}</article>"
+    assert title_of(head, wrapper.format(article)) == want
+
+
+def test_character_references_in_the_json_ld_headline_are_read_as_characters() -> None:
+    head = ld_headline("Keeper&#8217;s lighthouse reopens after &quot;long&quot; repairs")
+    assert title_of(head, f"<article>{STORY}</article>") == 'Keeper\u2019s lighthouse reopens after "long" repairs'
+
+
+@pytest.mark.parametrize(
+    ("structured", "want"),
+    [
+        # OpenGraph and JSON-LD state one headline; the heading found is a shortened breadcrumb line.
+        ("Ferry fares rise for the first time in ten years", "Ferry fares rise for the first time in ten years"),
+        # They disagree: the visible heading stands.
+        ("Fares: a decade of stable prices ends", "Fares up: what the rise means for island commuters"),
+    ],
+)
+def test_one_headline_stated_by_opengraph_and_json_ld_beats_a_heading_matching_no_title(
+    structured: str, want: str
+) -> None:
+    head = '<meta property="og:title" content="Ferry fares rise for the first time in ten years">' + ld_headline(
+        structured
+    )
+    body = f"<article><h1>Fares up: what the rise means for island commuters</h1>{STORY}</article>"
+    assert title_of(head, body) == want
+
+
+def test_opengraph_and_json_ld_agreeing_outweigh_a_heading_only_the_twitter_title_has() -> None:
+    head = (
+        '<meta property="og:title" content="Ferry fares rise for the first time in ten years">'
+        + ld_headline("Ferry fares rise for the first time in ten years")
+        + '<meta name="twitter:title" content="Fares up: what the rise means for island commuters">'
+    )
+    body = f"<article><h1>Fares up: what the rise means for island commuters</h1>{STORY}</article>"
+    assert title_of(head, body) == "Ferry fares rise for the first time in ten years"

@@ -28,7 +28,9 @@ from .furniture import drop_blocks
 from .textdate import dated_line
 
 MAX_LABELLED = 200  # characters of a labelled byline line
-MAX_BYLINE_PARAGRAPH = 90  # characters of a story's first line that can be a byline
+MAX_BYLINE_PARAGRAPH = 90  # characters of a story's first or last line that can be a byline
+SIGN_OFF_REACH = 2  # closing paragraphs looked at for a sign-off
+MAX_UNSPACED_NAME = 10  # characters of a name in a script written without spaces
 BYLINE_REACH = 3  # opening paragraphs looked at for such a line
 _GENERIC = {"the", "der", "die", "das", "le", "la", "les", "el", "il", "lo", "de", "het", "o", "a", "los", "las"}
 # Words of the short labels and places that open story bodies, in the languages bylines are written in.
@@ -37,19 +39,23 @@ _NOT_NAME_WORDS = frozenset(
         "key points live updates update in brief summary overview highlights watch video photos gallery "
         "breaking news the of and new york city los angeles san las top read more das wichtigste kürze auf "
         "einen blick kurz und bündig lo más importante en resumen l'essentiel bref politik sport wirtschaft "
-        "kultur panorama world business opinion analysis exclusive editorial"
+        "kultur panorama world business opinion analysis exclusive editorial mehr thema lesen sie auch weitere "
+        "artikel related stories more"
     ).split()
 )
 _NEWSROOM = frozenset(
     (
         "online news digital redaktion redaction rédaction redacción redazione staff team desk newsroom plus "
-        "tv radio nachrichten noticias actualité nyheter"
+        "tv radio nachrichten noticias actualité nyheter business politics sport sports tech science health "
+        "entertainment travel style wire international"
     ).split()
 )
 _LABELS = ("Von:", "By:", "Por:", "Av:", "Af:", "Door:", "Par:", "Di:", "Autor:", "Autorin:", "Author:", "Text:")
 _LABELLED_XPATH = etree.XPath(
     "//body//text()[" + " or ".join(f"starts-with(normalize-space(.), '{label}')" for label in _LABELS) + "]"
 )
+_SIGN = re.compile(r"^[a-zäöü]{2,4}$")  # an author's sign in lower case, as German newsrooms write them: "ssi"
+_SENTENCE = re.compile(r"[^\W\d_]{2}[.!?](?:\s|$)|[!?]")
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÞĀ-ſ\u0400-\u042f][\w'’.\-]*|[a-z]{1,3}|[A-ZÀ-Þ]\.)$")
 
 
@@ -81,12 +87,16 @@ def is_site(name: str, sites: set[str]) -> bool:
         and len(rest) <= 2
         and (all(w.isupper() or len(w) == 1 for w in shown_rest) or all(w in _NEWSROOM for w in rest))
     )
+    if all(w in _NEWSROOM for w in key.split()):
+        return True  # "Redaktion", "Nachrichten", "News Desk": the newsroom, no person
     for site in sites:
         if key == site or key.replace(" ", "") == site.replace(" ", ""):
             return True
         lead = next((w for w in site.split() if w not in _GENERIC), "")
         if edition and len(lead) >= 3 and first == lead:
             return True
+        if edition and len(first) >= 4 and " " not in site and site.startswith(first):
+            return True  # "Sputnik International" on sputniknews.com
     return False
 
 
@@ -180,9 +190,42 @@ def byline_from_story(
         return paragraphs, body_html, authors
     index, found = byline_paragraph(paragraphs, title)
     if not found or names_only_site(found, sites):
-        return paragraphs, body_html, authors
+        index, found = sign_off(paragraphs, sites)
+        if not found:
+            return paragraphs, body_html, authors
     kept = paragraphs[:index] + paragraphs[index + 1 :]
     return kept, drop_blocks(body_html, [paragraphs[index]]), found
+
+
+def sign_off(paragraphs: tuple[str, ...], sites: set[str]) -> tuple[int, tuple[Author, ...]]:
+    """(index, people) of a byline set as one of the story's last lines: "IN-Redaktion", "Site / Agency",
+    or the authors' short signs before the picture credit ("ssi, dan; Foto: …")."""
+    for index in range(len(paragraphs) - 1, max(len(paragraphs) - 1 - SIGN_OFF_REACH, 0), -1):
+        line = paragraphs[index].strip()
+        head = line.split(";")[0].strip()
+        if len(line) > MAX_BYLINE_PARAGRAPH or not head or _SENTENCE.search(head) or re.search(r"\d", head):
+            continue
+        pieces = [p.strip() for p in re.split(r"\s*[,/&|]\s*", head) if p.strip()]
+        if pieces and all(_SIGN.match(p) for p in pieces):
+            return index, tuple(Author(p) for p in pieces)  # a list of authors' signs
+        people = [Author(n) for n, role in names_from_byline(head) if role is None and _reads_as_name(n)]
+        covered = sum(len(_key(a.name)) for a in people)
+        if people and covered >= 0.8 * len(_key(head)):
+            named = tuple(a for a in people if not is_site(a.name, sites))
+            if named:
+                return index, named
+    return -1, ()
+
+
+def _reads_as_name(name: str) -> bool:
+    """Capitalised words, as names are written ("Última Hora", "IN-Redaktion"), or a short name in a script
+    written without spaces; not a phrase of the story's language."""
+    words = name.split()
+    if len(words) == 1 and not re.search(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]", name):
+        return len(name) <= MAX_UNSPACED_NAME and not re.search(r"[\W_]", name)
+    if any(w.casefold().strip(".") in _NOT_NAME_WORDS for w in words):
+        return False  # "Mehr zum Thema", "Read more": a label
+    return len(words) <= 4 and all(_NAME_WORD.match(w) for w in words)
 
 
 def _key(text: str) -> str:

@@ -16,16 +16,18 @@ from lxml.html import HtmlElement
 from indexer.model import Author
 
 MAX_NAME = 80
+BYLINE_LEVELS = 3  # levels up from the first byline element within which other byline elements belong to it
 
 _WS = re.compile(r"\s+")
 _BY = re.compile(
-    r"^\s*(?:(?:written|posted|published|reported|story|text|words|photos?|skrevet|tekst)\s+)?"
+    r"^\s*(?:(?:written|posted|published|reported|reporting|story|text|words|photos?|analysis|commentary|opinion|"
+    r"review|interview|column|essay|video|skrevet|tekst)\s+)?"
     r"(?:by|von|par|por|di|door|av|af|przez)\b[\s:]*",
     re.I,
 )
 _AUTHOR_LABEL = re.compile(
     r"^\s*(?:authors?|autor(?:in|en|es|a)?|auteurs?|autore|автор|автори|writer|reporter|text|texte|testo|texto|"
-    r"tekst|yazar|muhabir|redacción)\s*[:：]\s*",
+    r"tekst|текст|yazar|muhabir|redacción)\s*[:：]\s*",
     re.I,
 )
 # Where a byline sentence stops naming people: a date, "Updated", a pipe, a bullet.
@@ -34,13 +36,18 @@ _CUT = re.compile(
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b"
     r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
     r"|\b\d{4}-\d{2}-\d{2}|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b"
-    r"|\s\d+\s*(?:min|mins|minute|minutes|minuten|minuto|minutos|dakika|分)\b",
+    r"|\s\d+\s*(?:min|mins|minute|minutes|minuten|minuto|minutos|dakika|分)\b"
+    # A weekday opening the date, even glued to the name by markup without a space ("Jeff FoustMonday").
+    r"|(?:(?<=\s)|(?<=[a-z]))(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Montag|Dienstag|Mittwoch|"
+    r"Donnerstag|Freitag|Samstag|Sonntag)\b",
     re.I,
 )
 # "and" in the languages bylines are written in; a slash between two names too.
+# The one-letter words ("y", "e", "i") only in lower case and without a full stop: "Sarah E. Needleman" and
+# "Bruce Y. Lee" write a middle initial.
 _SPLIT = re.compile(
-    r"\s*(,|;|&|/|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\boch\b|\bja\b|\bés\b|\bve\b|\bsi\b|\bși\b|"
-    r"\bi\b|\bи\b|\bі\b|\bта\b|\bκαι\b)\s*",
+    r"\s*(,|;|&|/|(?<=[^\W\d_]{3})\.(?=\s+[^\W\d_])|\band\b|\bund\b|\bet\b|(?-i:\b[yeiиі]\b)(?!\.)|\bog\b|\boch\b|\bja\b|\bés\b|\bve\b|\bsi\b|"
+    r"\bși\b|\bта\b|\bκαι\b)\s*",
     re.I,
 )
 # News agencies are bylines of their own, written as the agency writes itself ("dpa" is lower case).
@@ -49,6 +56,7 @@ AGENCIES = frozenset(
     "ria interfax ukrinform xinhua kyodo jiji yonhap aa iha dha bernama pti ians ani upi aap cp lusa stt "
     "europa press".split()
 ) | {"europa press", "associated press", "agence france-presse", "press association", "pa", "dpa-afx", "kap"}
+_LONG_AGENCIES = tuple(a for a in AGENCIES if " " in a)
 # Photo credits beside a byline: "(Image: Jane Roe)", "Foto: Jane Roe".
 _CREDIT = re.compile(
     r"[\(\[]\s*(?:images?|photos?|pictures?|fotos?|bild(?:er)?|imagen|kuva|billede|bilde|fotó|credit)\s*:[^)\]]*[\)\]]",
@@ -82,6 +90,9 @@ _ROLE_WORDS = re.compile(
     r"photographer|chief|director|head|senior|staff|special|intern|fellow|professor|author|host)\b",
     re.I,
 )
+_CREDENTIALS = frozenset(
+    "md ms msc ma ba bsc mba phd dphil rd rdn rn lpn np mph mpa jd llm esq dds dmd dvm cpa cfa lcsw pharmd".split()
+)
 # Digits are never part of a name: dates, times, "3 Min" reading times.
 _DATEISH = re.compile(r"\d|\b(?:am|pm|ago)\b", re.I)
 
@@ -104,7 +115,8 @@ def is_plausible_name(text: str) -> bool:
     words = [w.strip(".:,") for w in text.casefold().split()]
     if _NOT_A_NAME.match(text.strip(" .:")) or all(w in _SOCIAL for w in words) or _CREDIT_WORDS.intersection(words):
         return False
-    if len(text.split()) > 6 or text.endswith(("!", "?")):
+    # A colon or a possessive belongs to a headline or a sentence ("Jane Doe Trump's visit: tickets").
+    if len(text.split()) > 6 or text.endswith(("!", "?")) or ":" in text or re.search(r"\w['’]s\b", text):
         return False
     # Lower-case first letters are not names, but for a site that writes its name as a domain ("mbl.is");
     # scripts without case (CJK, Arabic) pass.
@@ -143,11 +155,21 @@ def names_from_byline(raw: str) -> list[tuple[str, str | None]]:
             part = part[: bracketed.start()].rstrip()
             if is_agency(bracketed.group(1)) and part:
                 agencies.append(bracketed.group(1))
+        for agency in _LONG_AGENCIES:
+            if part.casefold().endswith(" " + agency) and len(part[: -len(agency)].split()) >= 2:
+                # "Jane Roe Associated Press": the agency the person writes for, shown after the name.
+                agencies.append(part[-len(agency) :])
+                part = part[: -len(agency)].rstrip()
+                break
         if part.endswith(".") and not re.search(r"\b[A-Z]\.$", part):
             part = part[:-1].rstrip()
         if not part:
             continue
         if after_role and joiner in (",", ";") and not is_agency(part):
+            continue
+        if people and joiner in (",", ";") and part.replace(".", "").casefold() in _CREDENTIALS:
+            name, role = people[-1]  # "Jane Doe, MS, RDN": degrees and titles after the name
+            people[-1] = (name, f"{role}, {part}" if role else part)
             continue
         if people and joiner in (",", ";") and _is_place(part):
             continue  # the dateline: "AFP, MANILA"
@@ -177,7 +199,16 @@ def clean_authors(authors: Iterable[Author]) -> tuple[Author, ...]:
                 kept[key] = merge_author(kept[key], found)
             else:
                 kept[key] = found
-    return tuple(kept.values())
+    names = list(kept)
+    # "Kevin McCoy USA TODAY" beside "Kevin McCoy": the same person with the publication glued on.
+    return tuple(a for key, a in kept.items() if not any(_extends(key, other) for other in names))
+
+
+def _extends(name: str, other: str) -> bool:
+    """`name` is `other`, a person's full name, with more words after it."""
+    if name == other or len(other.split()) < 2 or not name.startswith(other):
+        return False
+    return not name[len(other)].isalpha() or is_agency(name[len(other) :])
 
 
 def merge_author(first: Author, other: Author) -> Author:
@@ -198,6 +229,7 @@ _SKIP_CLASS = re.compile(r"comment|avatar|related|bio\b|about|recirc|footer|nav|
 def authors_from_markup(root: HtmlElement) -> tuple[Author, ...]:
     """People named by byline markup: itemprop=author, rel=author links, .byline/.author, <address>."""
     found: list[Author] = []
+    region: HtmlElement | None = None
     for element in _BYLINE_XPATH(root):
         if element.tag in ("meta", "link", "script", "style", "body", "html", "article", "main", "img", "figure"):
             continue
@@ -207,7 +239,12 @@ def authors_from_markup(root: HtmlElement) -> tuple[Author, ...]:
         stated = element.get("itemprop") == "author"
         if any(_in_chrome(a) and not (stated and a.tag == "aside") for a in element.iterancestors()):
             continue
-        found.extend(_authors_in(element))
+        people = _authors_in(element)
+        if people and region is None:
+            region = _byline_region(element)
+        elif people and region is not None and not any(a is region for a in element.iterancestors()):
+            continue  # a byline elsewhere on the page: a teaser's, another story's
+        found.extend(people)
         if len(found) >= 8:
             break
     if not found:
@@ -215,6 +252,17 @@ def authors_from_markup(root: HtmlElement) -> tuple[Author, ...]:
             if not any(_in_chrome(a) for a in address.iterancestors()):
                 found.extend(_authors_in(address))
     return clean_authors(found)
+
+
+def _byline_region(element: HtmlElement) -> HtmlElement:
+    """The block around the first byline found: the story's header, where its other byline parts are."""
+    region = element
+    for _ in range(BYLINE_LEVELS):
+        parent = region.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        region = parent
+    return region
 
 
 _CHROME_CLASS = re.compile(
@@ -246,12 +294,40 @@ def _authors_in(element: HtmlElement) -> list[Author]:
     if names:
         text = tidy(names[0].get("content") or names[0].text_content())
     else:
-        text = tidy(element.get("content") or element.text_content())
+        text = tidy(element.get("content") or _spaced_text(element))
         if len(text) > 150:  # an author box with a biography, not a byline
             return []
     link = element if element.tag == "a" else next(iter(element.iter("a")), None)
     url = link.get("href") if link is not None else None
     return people_in(text, url)
+
+
+_BLOCKS = frozenset("div p li ul ol dl dt dd br h1 h2 h3 h4 h5 h6 section header footer address table tr td".split())
+
+
+def _spaced_text(element: HtmlElement) -> str:
+    """The element's text with a space where a block starts or ends: "JANE ROE<div>Associated Press</div>"
+    reads as two parts, as the reader sees them."""
+    parts: list[str] = []
+
+    def walk(node: HtmlElement) -> None:
+        block = node is not element and node.tag in _BLOCKS
+        if block:
+            parts.append(" ")
+        if node.text and node.tag not in ("script", "style"):
+            parts.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str):
+                walk(child)
+            elif child.tail:
+                parts.append(child.tail)
+        if block:
+            parts.append(" ")
+        if node is not element and node.tail:
+            parts.append(node.tail)
+
+    walk(element)
+    return "".join(parts)
 
 
 def people_in(text: str, url: str | None = None) -> list[Author]:

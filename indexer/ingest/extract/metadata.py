@@ -7,6 +7,7 @@ becomes the publication date.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -22,7 +23,8 @@ from .authors import choose_authors, dateline_byline, labelled_byline, names_onl
 from .byline import authors_from_markup, clean_authors, tidy
 from .dates import modified_date, published_date
 from .dates import normalise_date as normalise_date  # re-exported: callers import it from here
-from .title import clean_title, visible_headline
+from .sitename import strip_site_name as strip_site_name  # re-exported for callers of this module
+from .title import clean_title, same_headline, visible_headline
 
 ARTICLE_TYPES = (
     "NewsArticle",
@@ -57,7 +59,6 @@ AUTHOR_META = (
 SOURCE_META = ("og:site_name", "application-name", "dc.publisher", "dcterms.publisher", "apple-mobile-web-app-title")
 TITLE_META = ("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title")
 
-_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|·|•|»|::|/)\s+")
 _ALNUM = re.compile(r"[\W_]+")
 
 
@@ -172,15 +173,22 @@ def _headline(
     url: str | None,
     fallback: str | None,
 ) -> str | None:
-    """The visible headline when the page shows one (see title.py), else the metadata title."""
+    """The visible headline when the page shows one (see title.py), else the metadata title.
+
+    A page that states one headline in both its OpenGraph title and its JSON-LD headline is taken at its
+    word when the heading found is neither: that heading is then a breadcrumb's shortening, a kicker's
+    remainder or a teaser line (the Twitter title or <title> saying the same does not outweigh the two)."""
     page_title = _first_text(root, "//head/title") or _first_text(root, "//title")
-    raw = [_first(meta, TITLE_META[:1]), _text_value(article.get("headline"))]
-    raw += [_first(meta, (key,)) for key in TITLE_META[1:]] + [page_title]
+    social, structured = _first(meta, TITLE_META[:1]), _text_value(article.get("headline"))
+    raw = [social, structured] + [_first(meta, (key,)) for key in TITLE_META[1:]] + [page_title]
     candidates = [strip_site_name(c, source, url)[0] for c in raw if c]
     shown = visible_headline(root, candidates, source)
-    if shown:
-        return clean_title(strip_site_name(shown, source, url, guess=False)[0]) or None
-    return clean_title(fallback) or None
+    shown = clean_title(strip_site_name(shown, source, url, guess=False)[0]) if shown else None
+    stated = [clean_title(strip_site_name(c, source, url, guess=False)[0]) for c in raw if c]
+    declared = stated[0] if social and structured and same_headline(stated[0], stated[1]) else None
+    if shown and (declared is None or any(same_headline(shown, t) for t in stated[:2] + candidates[:2])):
+        return shown
+    return declared or clean_title(fallback) or None
 
 
 # --- JSON-LD ---------------------------------------------------------------------------------------
@@ -248,7 +256,30 @@ def _text_value(value: Any) -> str | None:
         value = value.get("name") or value.get("@value")
     if isinstance(value, (int, float)):
         return None
-    return tidy(value) if isinstance(value, str) and value.strip() else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    # Publishing systems often write JSON-LD strings with HTML character references ("Kohberger&#8217;s"),
+    # and some encode them to UTF-8 twice ("Ã\x9cbergewicht" for "Übergewicht").
+    return tidy(_utf8_once(html.unescape(value) if "&" in value else value)) or None
+
+
+# A UTF-8 lead byte read as Latin-1/Windows-1252, followed by a continuation byte read the same way.
+_DOUBLE_UTF8 = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+
+
+def _utf8_once(text: str) -> str:
+    """`text` with a second UTF-8 encoding undone, when every character allows it."""
+    if not _DOUBLE_UTF8.search(text):
+        return text
+    for codec in ("latin-1", "cp1252"):
+        try:
+            return text.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+    return text
 
 
 def _name_of(obj: Any) -> str | None:
@@ -326,48 +357,6 @@ def _page_url(root: HtmlElement, meta: dict[str, list[str]], article: dict, url:
         if found:
             return found
     return None
-
-
-def strip_site_name(title: str, source: str | None, url: str | None, guess: bool = True) -> tuple[str, str | None]:
-    """("Story", "Site") from "Story | Site" or "Site - Story"; with `guess`, a short trailing segment
-    counts as the site too."""
-    parts = _SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title, None
-    marks = _SEPARATORS.findall(title)
-    try:
-        host = (urlsplit(url).hostname or "") if url else ""
-    except ValueError:  # a malformed page address
-        host = ""
-    removed: str | None = None
-    while len(parts) > 1 and _is_site(parts[-1], source, host):
-        removed = removed or parts[-1]
-        parts, marks = parts[:-1], marks[:-1]
-    while len(parts) > 1 and _is_site(parts[0], source, host):
-        removed = removed or parts[0]
-        parts, marks = parts[1:], marks[1:]
-    if guess and removed is None and len(parts) > 1:
-        head = _join(parts[:-1], marks[:-1])
-        last = parts[-1]
-        if len(last.split()) <= 3 and len(last) <= 30 and len(head.split()) >= 4 and marks[-1].strip() != "/":
-            removed, parts, marks = last, parts[:-1], marks[:-1]
-    return _join(parts, marks).strip(), removed
-
-
-def _join(parts: list[str], marks: list[str]) -> str:
-    return parts[0] + "".join(m + p for m, p in zip(marks, parts[1:], strict=False))
-
-
-def _is_site(segment: str, source: str | None, host: str) -> bool:
-    seg = _ALNUM.sub("", segment).lower()
-    if not seg:
-        return False
-    if source:
-        src = _ALNUM.sub("", source).lower()
-        if seg == src or (len(seg) >= 4 and (seg in src or src in seg)):
-            return True
-    labels = [_ALNUM.sub("", p) for p in host.lower().split(".") if p not in ("www", "com", "org", "net", "co", "uk")]
-    return bool(seg and seg in labels or host and seg == _ALNUM.sub("", host.lower()))
 
 
 def _language(root: HtmlElement, meta: dict[str, list[str]], article: dict) -> str | None:
@@ -471,7 +460,9 @@ def _json_ld_authors(value: Any, ids: dict[str, dict]) -> list[Author]:
     for item in items:
         item = _resolve(item, ids)
         if isinstance(item, str):
-            found.append(Author(item))
+            name = _text_value(item)
+            if name:
+                found.append(Author(name))
         elif isinstance(item, dict):
             name = _text_value(item.get("name"))
             if not name:

@@ -62,6 +62,9 @@ _YEAR_FIRST = re.compile(r"(?<![\d.])(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d])
 _DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?![\d.])")
 _SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
 
+_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_SENTENCE_END = re.compile(r"[^\W\d_]{2}[.!?](?:\s|$)")
+_DATE_MARK = re.compile(r"date|time|datum|fecha|tarih|publi|byline|author", re.I)
 _HEADING_MARK = re.compile(r"headline|title|teaser|caption", re.I)
 _CANDIDATES = etree.XPath(
     "//body//*[self::time or self::span or self::div or self::p or self::li or self::small or self::header]"
@@ -71,9 +74,45 @@ _CANDIDATES = etree.XPath(
     " or contains(@class, 'meta') or contains(@class, 'line') or contains(@class, 'info') or self::time]"
 )
 
+# Words that introduce a story's date or its byline, in the languages pages are written in.
+_DATE_LABELS = (
+    "published",
+    "posted",
+    "written by",
+    "updated",
+    "publiziert",
+    "veröffentlicht",
+    "erschienen",
+    "publicado",
+    "publié",
+    "pubblicato",
+    "gepubliceerd",
+    "publicerad",
+    "publisert",
+    "udgivet",
+    "julkaistu",
+    "opublikowano",
+    "yayınlanma",
+    "yayın tarihi",
+    "опубликовано",
+    "опубліковано",
+    "기사입력",
+    "입력",
+    "公開",
+    "配信",
+    "发布",
+)
+_LABELLED = etree.XPath(
+    "//body//text()["
+    + " or ".join(f"contains(translate(., 'PWUVEGJOYÖ', 'pwuvegjoyö'), '{label}')" for label in _DATE_LABELS)
+    + "]"
+)
+
 
 def date_in_text(text: str, language: str | None = None) -> str | None:
     """The first date "YYYY-MM-DD" written in `text`, read the way a reader of `language` reads it."""
+    # Markup that sets a byline and its date in adjacent elements can glue them: "Jane DoeNovember 15, 2019".
+    text = _GLUED.sub(" ", text)
     found: list[tuple[int, str | None]] = []
     for match in _CJK.finditer(text):
         found.append((match.start(), _iso(match.group(1), match.group(2), match.group(3))))
@@ -123,9 +162,11 @@ def dated_line(root: HtmlElement, language: str | None = None) -> tuple[str, Htm
     for element in candidates:
         if looked >= MAX_LINES:
             break
-        if _in_furniture(element) or _HEADING_MARK.search(element.get("class") or ""):
+        marks = element.get("class") or ""
+        # "post__title__author-date" names the date line inside the title block, not the headline itself.
+        if _in_furniture(element) or (_HEADING_MARK.search(marks) and not _DATE_MARK.search(marks)):
             continue
-        if any(True for _ in element.iter("h1", "h2", "h3", "h4", "p")) and element.tag != "p":
+        if any(True for _ in element.iter("h1", "h2", "h3", "h4")):
             continue
         line = tidy(element.text_content())
         if not line or len(line) > MAX_LINE:
@@ -134,6 +175,23 @@ def dated_line(root: HtmlElement, language: str | None = None) -> tuple[str, Htm
         found = date_in_text(line, language)
         if found:
             return found, element
+    return _labelled_date(root, language)
+
+
+def _labelled_date(root: HtmlElement, language: str | None) -> tuple[str, HtmlElement] | None:
+    """A date in a line that says what it is ("publiziert am 25. September 2018", "Written by Jane Doe on
+    November 14, 2019", "기사입력 : 2018-08-25"), wherever the page's markup puts that line."""
+    for text in _LABELLED(root)[:MAX_LINES]:
+        holder = text.getparent()
+        if holder is None or _in_furniture(holder) and holder.tag != "a":
+            continue
+        for line in (tidy(str(text)), tidy(holder.text_content())):
+            # A sentence of the story that mentions a date is not the line stating the story's date.
+            if len(line) > MAX_LINE or _SENTENCE_END.search(line):
+                continue
+            found = date_in_text(line, language)
+            if found:
+                return found, holder
     return None
 
 

@@ -63,6 +63,9 @@ _KICKER_MARK = re.compile(
     r"kicker|dachzeile|overline|overtitle|topline|roofline|eyebrow|catch[-_]?title|superline|supertitle|pre[-_]?title",
     re.I,
 )
+# A server-rendered page streamed in parts (React's <div hidden id="S:1">) keeps each part hidden until
+# a script moves it into place: the reader sees it.
+_STREAMED_PART = re.compile(r"^S:\w+$")
 _BLOCK_TAGS = {"div", "p", "header", "section", "h1", "h2", "h3", "h4", "h5", "h6"}
 _SPACED = re.compile(r"[\s]")
 _HEADER_HEADINGS = (
@@ -92,14 +95,15 @@ class Heading:
 
 
 def clean_title(text: str | None) -> str:
-    """A title without soft hyphens, zero-width characters, live labels or a section before " | "."""
+    """A title without soft hyphens, zero-width characters, live labels or a one-word section before " | "
+    ("Sport | ..."); a longer topic line there ("Budget 3.0 | ...") is the headline's own kicker."""
     if not text:
         return ""
     text = tidy(_INVISIBLE.sub("", unicodedata.normalize("NFC", text)))
     for _ in range(2):
         text = _LABEL.sub("", text, count=1)
     parts = _PIPE.split(text, maxsplit=1)
-    if len(parts) == 2 and len(parts[0].split()) <= 3 and _words(parts[1]) >= MIN_WORDS:
+    if len(parts) == 2 and len(parts[0].split()) == 1 and _words(parts[1]) >= MIN_WORDS:
         text = parts[1]
     return text.strip()
 
@@ -136,6 +140,11 @@ def visible_headline(root: HtmlElement, meta_titles: Sequence[str], site: str | 
         if heading and _best_agreement(heading, titles) >= AGREES:
             return _as_metadata_reads_it(heading, titles)
     return None
+
+
+def same_headline(one: str | None, other: str | None) -> bool:
+    """The same words in the same order, whatever the case, punctuation, quotes or spacing."""
+    return bool(one and other) and _key(one or "") == _key(other or "")
 
 
 def _heading(element: HtmlElement) -> Heading | None:
@@ -271,7 +280,9 @@ def _hidden(element: HtmlElement) -> bool:
 
 
 def _hidden_itself(node: HtmlElement) -> bool:
-    if node.get("hidden") is not None or (node.get("aria-hidden") or "").lower() == "true":
+    if node.get("hidden") is not None and not _STREAMED_PART.match(node.get("id") or ""):
+        return True
+    if (node.get("aria-hidden") or "").lower() == "true":
         return True
     style = (node.get("style") or "").replace(" ", "").lower()
     if "display:none" in style or "visibility:hidden" in style:
