@@ -1,8 +1,11 @@
 """The story's body: trafilatura's precision-first result, checked against its plain one when in doubt.
 
 The precision-first pass is right on most pages. It is doubted when it is short, when it leaves out
-most of the headline's words, when it is mostly link text, or when the page holds prose paragraphs
-amid the story's that it left out. Then trafilatura's plain pass (recall as it comes) runs too, and:
+most of the headline's words, when it is mostly link text, when the page holds prose paragraphs
+amid the story's that it left out, or when it holds less than half of a reference text: the page's
+JSON-LD articleBody, or its largest block of prose paragraphs (a body that is a box of job ads, or a
+tenth of the story, fails this). Then trafilatura's plain pass (recall as it comes) runs too, and:
+ - when one body carries clearly more of a reference, it is the story;
  - when the plain body holds ours and adds prose, it is the fuller story and is taken;
  - when the two disagree (little overlap), the one that carries the headline's words is the story,
    and between two that carry them alike, the one with clearly more prose;
@@ -13,7 +16,7 @@ A page with megabytes of text gets one fast plain pass: trafilatura's comparison
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from lxml import etree
@@ -22,13 +25,20 @@ from lxml.html import HtmlElement
 MIN_PRECISE_TEXT = 500  # characters; a shorter precision-first result is doubted
 LOST_HEADLINE = 0.3  # share of the headline's words under which a body is doubted
 MIN_PROSE_SHARE = 0.5  # share of a body's text outside links under which it is doubted
-MISSED_SHARE = 0.3  # prose left out amid the story, against the body's length, from which it is doubted
+MIN_MISSED = 250  # characters of left-out prose below which a body is not doubted for its gaps
+MISSED_SHARE = 0.1  # prose left out amid the story, against the body's length, from which it is doubted
 CONTAINS = 0.9  # share of our 4-word runs in the plain body from which it holds ours
 DISAGREE = 0.5  # overlap under which the two bodies are different texts
 HEADLINE_MARGIN = 0.2  # how much more of the headline a body must carry to win a disagreement
 PROSE_MARGIN = 1.5  # how much more prose it must hold when both carry the headline alike
 STEM = 5  # leading letters by which a headline word is looked for
 MIN_ADDED = 0.1  # share of our length the plain body must add to be the fuller story
+MIN_REFERENCE = 600  # characters of a reference text (article body, largest block) worth judging by
+LOST_REFERENCE = 0.5  # share of a reference's 4-word runs under which a body is doubted
+REFERENCE_MARGIN = 0.3  # how much more of a reference a body must carry to win
+KEPT_REFERENCE = 0.6  # ... reaching at least this share of it
+MIN_BLOCK_PARAGRAPH = 40  # characters of a paragraph counted in the largest block
+MAX_BLOCK_LINKS = 0.3  # share of a paragraph's text inside links above which it is no story paragraph
 _WORD = re.compile(r"\w+")
 _UNSPACED = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")  # Thai, kana, CJK
 _SENTENCE_END = re.compile(r"[.!?。！？…:;»\"”“’')\]]\s*$")
@@ -43,39 +53,55 @@ class Body(Protocol):
 
 
 def story_body(
-    root: HtmlElement, url: str | None, title: str | None, convert: Callable[[etree._Element], Body], huge: bool = False
+    root: HtmlElement,
+    url: str | None,
+    title: str | None,
+    convert: Callable[[etree._Element], Body],
+    huge: bool = False,
+    article_body: str | None = None,
 ) -> Body | None:
-    """The converted body of the page's story, or None when trafilatura finds none."""
+    """The converted body of the page's story, or None when trafilatura finds none.
+
+    `article_body` is the story's text as the page's metadata gives it (JSON-LD articleBody), if any.
+    """
     if huge:
         body = _extract(root, url, precise=False, fast=True)
         return convert(body) if body is not None else None
     first = _extract(root, url, precise=True)
     ours = convert(first) if first is not None else None
-    if ours is not None and not doubtful(ours, title):
+    references = story_references(root, article_body)
+    if ours is not None and not doubtful(ours, title, references):
         return ours
     second = _extract(root, url, precise=False)
     plain = convert(second) if second is not None else None
     if ours is None or plain is None:
         return ours or plain
-    return choose(ours, plain, title)
+    return choose(ours, plain, title, references)
 
 
-def doubtful(body: Body, title: str | None) -> bool:
+def doubtful(body: Body, title: str | None, references: Sequence[str] = ()) -> bool:
     """Whether a precision-first body may not be the whole story, or not the story at all."""
     text = _text(body)
     if len(text) < MIN_PRECISE_TEXT or body.prose < MIN_PROSE_SHARE * len(text):
         return True
     coverage = headline_coverage(title, text)
-    return (coverage is not None and coverage < LOST_HEADLINE) or body.missed >= MISSED_SHARE * len(text)
+    if (coverage is not None and coverage < LOST_HEADLINE) or body.missed >= max(MIN_MISSED, MISSED_SHARE * len(text)):
+        return True
+    mine = _shingles(text)
+    return any(_covered(reference, mine) < LOST_REFERENCE for reference in references)
 
 
-def choose(ours: Body, plain: Body, title: str | None) -> Body:
+def choose(ours: Body, plain: Body, title: str | None, references: Sequence[str] = ()) -> Body:
     """The one of two bodies of the same page that is the story (see the module's rules)."""
     mine, theirs = _shingles(_text(ours)), _shingles(_text(plain))
     if not theirs:
         return ours
     if not mine:
         return plain
+    for reference in references:
+        held, other_held = _covered(reference, mine), _covered(reference, theirs)
+        if abs(other_held - held) >= REFERENCE_MARGIN and max(held, other_held) >= KEPT_REFERENCE:
+            return plain if other_held > held else ours
     shared = len(mine & theirs)
     if shared >= CONTAINS * len(mine):
         have = {_key(p) for p in ours.paragraphs}
@@ -92,6 +118,36 @@ def choose(ours: Body, plain: Body, title: str | None) -> Body:
         if plain.prose > PROSE_MARGIN * ours.prose:
             return plain
     return ours
+
+
+def story_references(root: HtmlElement, article_body: str | None) -> list[str]:
+    """Texts the story must mostly hold: the metadata's article body and the page's largest block of prose.
+
+    The largest block is the run of prose paragraphs sharing one parent that holds the most text; on most
+    pages it is the story, or a good part of it. Either is left out when too short to judge by.
+    """
+    found = []
+    if article_body and len(article_body) >= MIN_REFERENCE:
+        found.append(article_body)
+    groups: dict[HtmlElement, list[str]] = {}
+    for paragraph in root.iter("p"):
+        text = " ".join(paragraph.text_content().split())
+        if len(text) < MIN_BLOCK_PARAGRAPH:
+            continue
+        linked = sum(len(a.text_content()) for a in paragraph.iter("a"))
+        if linked <= MAX_BLOCK_LINKS * len(text):
+            groups.setdefault(paragraph.getparent(), []).append(text)
+    if groups:
+        largest = max(groups.values(), key=lambda texts: sum(map(len, texts)))
+        if sum(map(len, largest)) >= MIN_REFERENCE:
+            found.append("\n".join(largest))
+    return found
+
+
+def _covered(reference: str, shingles: set[tuple[str, ...]]) -> float:
+    """Share of the reference's 4-word runs found among `shingles`."""
+    own = _shingles(reference)
+    return len(own & shingles) / len(own) if own else 1.0
 
 
 def headline_coverage(title: str | None, text: str) -> float | None:

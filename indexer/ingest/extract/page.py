@@ -61,7 +61,12 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     if text_size > MAX_TEXT:
         raise ImportFailure(f"the page holds {text_size / 1e6:.0f} MB of text, far more than an article")
     found = story_body(
-        root, base, meta.title, lambda body: convert_body(body, images, meta.title, base), huge=text_size > LARGE_TEXT
+        root,
+        base,
+        meta.title,
+        lambda body: convert_body(body, images, meta.title, base),
+        huge=text_size > LARGE_TEXT,
+        article_body=meta.article_body,
     )
     if not isinstance(found, ConvertedBody):
         raise ImportFailure("no article text found")
