@@ -6,7 +6,8 @@ Stages of `extract_html`:
  3. find the main content with trafilatura on that same tree, reading text only (with images, teaser
     thumbnails pass for content): precision first, checked against the plain pass when in doubt (choose.py);
  4. turn trafilatura's body into paragraphs and reader HTML, leaving out image captions, the repeated
-    title and furniture, and put the story's own pictures back with their captions (figures.py);
+    title and furniture, and put the story's own pictures back with their captions (figures.py); put
+    back the standfirst (the summary beside the headline) when the body left it out;
  5. fill what the metadata lacks from the body (lead image and its caption).
 """
 
@@ -76,6 +77,10 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     if more:
         paragraphs += tuple(more)
         body_html += "".join(f"\n<p>{htmllib.escape(p)}</p>" for p in more)
+    lede = standfirst(root, meta.description, paragraphs)
+    if lede:
+        paragraphs = (lede, *paragraphs)
+        body_html = f"<p>{htmllib.escape(lede)}</p>\n{body_html}"
     paragraphs, body_html, authors = _drop_author_box(paragraphs, body_html, meta.authors)
     paragraphs, body_html, authors = byline_from_story(paragraphs, body_html, authors, set(meta.sites), meta.title)
     promotions = closing_promotions(paragraphs, meta.sites)
@@ -211,6 +216,41 @@ def continued_chunks(root: HtmlElement, paragraphs: tuple[str, ...]) -> list[str
             found += texts
             have.update(t[:80] for t in texts)
     return found
+
+
+MIN_STANDFIRST = 60  # characters of a summary paragraph worth putting back
+STANDFIRST_MATCH = 0.8  # share of its 3-word runs that must be the description's
+
+
+def standfirst(root: HtmlElement, description: str | None, paragraphs: tuple[str, ...]) -> str | None:
+    """The story's summary shown above it (a standfirst) when the body left it out.
+
+    It is the paragraph of the page, before the body's first one, that repeats the page's description;
+    trafilatura often leaves it out with the header it sits in, beside the headline.
+    """
+    if not description or len(description) < MIN_STANDFIRST or not paragraphs:
+        return None
+    wanted = shingles(description)
+    if len(wanted & shingles(" ".join(paragraphs[:3]))) >= 0.5 * len(wanted):
+        return None  # the body opens with it already
+    opening = _lead_words(paragraphs[0])
+    if not opening:
+        return None
+    candidate = None
+    for element in root.iter("p"):
+        text = tidy(element.text_content())
+        if _lead_words(text) == opening:
+            return candidate
+        if candidate is None and len(text) >= MIN_STANDFIRST:
+            own = shingles(text)
+            linked = sum(len(a.text_content()) for a in element.iter("a"))
+            if linked < 0.3 * len(text) and own and len(own & wanted) >= STANDFIRST_MATCH * len(own):
+                candidate = text
+    return None
+
+
+def _lead_words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold())[:8])
 
 
 _BIO_START = re.compile(r"\s(?:is|was|covers|writes|reports|joined|has|edits|leads|works)\b")
