@@ -236,3 +236,17 @@ def test_the_standfirst_beside_the_headline_opens_the_story() -> None:
     # A paragraph that repeats the description after the story starts is a teaser elsewhere, not a standfirst.
     later = fromstring(f"<html><body><article><div>{story}</div><p>{summary}</p></article></body></html>")
     assert standfirst(later, summary, tuple(LOREM)) is None
+
+
+@pytest.mark.parametrize("container", ['<aside class="story">', '<div class="comments">', '<footer class="main">'])
+def test_a_story_set_in_a_container_taken_for_furniture_is_still_imported(container: str) -> None:
+    tag = container[1:].split()[0].rstrip(">")
+    story = "".join(f"<p>{p}</p>" for p in LOREM)
+    menu = '<ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul>'
+    got = extract_html(page(f"{menu}<h1>Ferry runs all winter</h1>{container}{story}</{tag}>"))
+    assert got.paragraphs == tuple(LOREM)
+
+
+def test_a_page_without_a_block_of_prose_is_still_no_article() -> None:
+    with pytest.raises(ImportFailure):
+        extract_html(page('<aside><p>Ferry timetable.</p><p>Winter fares.</p></aside><a href="/">Home</a>'))

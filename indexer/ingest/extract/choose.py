@@ -123,12 +123,20 @@ def choose(ours: Body, plain: Body, title: str | None, references: Sequence[str]
 def story_references(root: HtmlElement, article_body: str | None) -> list[str]:
     """Texts the story must mostly hold: the metadata's article body and the page's largest block of prose.
 
-    The largest block is the run of prose paragraphs sharing one parent that holds the most text; on most
-    pages it is the story, or a good part of it. Either is left out when too short to judge by.
+    Either is left out when too short to judge by.
     """
     found = []
     if article_body and len(article_body) >= MIN_REFERENCE:
         found.append(article_body)
+    largest = largest_block(root)
+    if sum(map(len, largest)) >= MIN_REFERENCE:
+        found.append("\n".join(largest))
+    return found
+
+
+def largest_block(root: HtmlElement) -> list[str]:
+    """The paragraphs of the page's largest block of prose: the run of paragraphs sharing one parent that
+    holds the most text outside links. On most pages it is the story, or a good part of it."""
     groups: dict[HtmlElement, list[str]] = {}
     for paragraph in root.iter("p"):
         text = " ".join(paragraph.text_content().split())
@@ -137,11 +145,7 @@ def story_references(root: HtmlElement, article_body: str | None) -> list[str]:
         linked = sum(len(a.text_content()) for a in paragraph.iter("a"))
         if linked <= MAX_BLOCK_LINKS * len(text):
             groups.setdefault(paragraph.getparent(), []).append(text)
-    if groups:
-        largest = max(groups.values(), key=lambda texts: sum(map(len, texts)))
-        if sum(map(len, largest)) >= MIN_REFERENCE:
-            found.append("\n".join(largest))
-    return found
+    return max(groups.values(), key=lambda texts: sum(map(len, texts))) if groups else []
 
 
 def _covered(reference: str, shingles: set[tuple[str, ...]]) -> float:

@@ -8,7 +8,8 @@ Stages of `extract_html`:
  4. turn trafilatura's body into paragraphs and reader HTML, leaving out image captions, the repeated
     title and furniture, and put the story's own pictures back with their captions (figures.py); put
     back the standfirst (the summary beside the headline) when the body left it out;
- 5. fill what the metadata lacks from the body (lead image and its caption).
+ 5. when trafilatura finds no story: the JSON-LD articleBody, or else the page's largest block of prose;
+ 6. fill what the metadata lacks from the body (lead image and its caption).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from indexer.model import Author, Extracted, ImportFailure
 
 from .authors import byline_from_story
 from .byline import tidy
-from .choose import story_body
+from .choose import largest_block, story_body
 from .convert import ConvertedBody, convert_body
 from .figures import PageImages, shingles
 from .furniture import closing_promotions, drop_blocks
@@ -92,6 +93,13 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     if not paragraphs and meta.article_body and len(meta.article_body) >= MIN_LD_BODY:
         paragraphs = tuple(p for p in (tidy(x) for x in re.split(r"\n\s*\n|\n", meta.article_body)) if p)
         body_html = "".join(f"<p>{htmllib.escape(p)}</p>" for p in paragraphs)
+    if not paragraphs:
+        # A story set in a container trafilatura takes for page furniture (an <aside>, a "footer"):
+        # the page's largest block of prose paragraphs is the story.
+        block = largest_block(root)
+        if sum(map(len, block)) >= MIN_LD_BODY:
+            paragraphs = tuple(block)
+            body_html = "".join(f"<p>{htmllib.escape(p)}</p>" for p in paragraphs)
     if not paragraphs:
         raise ImportFailure("no article text found")
     lead, caption = meta.lead_image, meta.lead_image_caption
