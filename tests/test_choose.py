@@ -114,3 +114,12 @@ def test_a_plain_body_padded_with_other_text_does_not_win_on_the_reference_alone
     references = ["\n".join(STORY)]
     story, padded = Body(STORY), Body((*STORY, *JOBS))
     assert choose(story, padded, TITLE, references) is story
+
+
+def test_paragraphs_each_in_a_box_of_their_own_make_one_block() -> None:
+    boxed = "".join(f'<div class="text-block"><div class="inner"><p>{p}</p></div></div>' for p in STORY)
+    aside = "".join(
+        f'<div class="card"><p>{job}, apply by Friday with a letter and references.</p></div>' for job in JOBS
+    )
+    root = page_with(f'<aside class="jobs">{aside}</aside><article>{boxed}</article>')
+    assert story_references(root, None) == ["\n".join(STORY)]

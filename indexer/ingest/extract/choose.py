@@ -15,6 +15,7 @@ A page with megabytes of text gets one fast plain pass: trafilatura's comparison
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from typing import Protocol
@@ -37,6 +38,7 @@ MIN_REFERENCE = 600  # characters of a reference text (article body, largest blo
 LOST_REFERENCE = 0.5  # share of a reference's 4-word runs under which a body is doubted
 REFERENCE_MARGIN = 0.3  # how much more of a reference a body must carry to win
 KEPT_REFERENCE = 0.6  # ... reaching at least this share of it
+BLOCK_DEPTH = 3  # levels of tags and classes above a paragraph that set it alike with others
 MIN_BLOCK_PARAGRAPH = 40  # characters of a paragraph counted in the largest block
 MAX_BLOCK_LINKS = 0.3  # share of a paragraph's text inside links above which it is no story paragraph
 _WORD = re.compile(r"\w+")
@@ -135,16 +137,20 @@ def story_references(root: HtmlElement, article_body: str | None) -> list[str]:
 
 
 def largest_block(root: HtmlElement) -> list[str]:
-    """The paragraphs of the page's largest block of prose: the run of paragraphs sharing one parent that
-    holds the most text outside links. On most pages it is the story, or a good part of it."""
-    groups: dict[HtmlElement, list[str]] = {}
+    """The paragraphs of the page's largest block of prose: the paragraphs set alike (the same tags and
+    classes around them, up to BLOCK_DEPTH levels) inside one container, holding the most text outside
+    links. On most pages it is the story, or a good part of it, even when each paragraph has a box of its own."""
+    groups: dict[tuple[object, ...], list[str]] = {}
     for paragraph in root.iter("p"):
         text = " ".join(paragraph.text_content().split())
         if len(text) < MIN_BLOCK_PARAGRAPH:
             continue
         linked = sum(len(a.text_content()) for a in paragraph.iter("a"))
-        if linked <= MAX_BLOCK_LINKS * len(text):
-            groups.setdefault(paragraph.getparent(), []).append(text)
+        if linked > MAX_BLOCK_LINKS * len(text):
+            continue
+        ancestors = list(itertools.islice(paragraph.iterancestors(), BLOCK_DEPTH + 1))
+        key = (*((a.tag, a.get("class")) for a in ancestors[:BLOCK_DEPTH]), ancestors[-1] if ancestors else None)
+        groups.setdefault(key, []).append(text)
     return max(groups.values(), key=lambda texts: sum(map(len, texts))) if groups else []
 
 
