@@ -123,3 +123,9 @@ def test_paragraphs_each_in_a_box_of_their_own_make_one_block() -> None:
     )
     root = page_with(f'<aside class="jobs">{aside}</aside><article>{boxed}</article>')
     assert story_references(root, None) == ["\n".join(STORY)]
+
+
+def test_a_reference_without_the_headlines_words_does_not_beat_the_headline() -> None:
+    other_prose = ["\n".join(JOBS)]  # the page's largest block is not this story
+    story, jobs = Body(STORY), Body(JOBS * 2)
+    assert choose(story, jobs, TITLE, other_prose) is story

@@ -5,7 +5,7 @@ most of the headline's words, when it is mostly link text, when the page holds p
 amid the story's that it left out, or when it holds less than half of a reference text: the page's
 JSON-LD articleBody, or its largest block of prose paragraphs (a body that is a box of job ads, or a
 tenth of the story, fails this). Then trafilatura's plain pass (recall as it comes) runs too, and:
- - when one body carries clearly more of a reference, it is the story;
+ - when one body carries clearly more of a reference (and no fewer of the headline's words), it is the story;
  - when the plain body holds ours and adds prose, it is the fuller story and is taken;
  - when the two disagree (little overlap), the one that carries the headline's words is the story,
    and between two that carry them alike, the one with clearly more prose;
@@ -100,9 +100,14 @@ def choose(ours: Body, plain: Body, title: str | None, references: Sequence[str]
         return ours
     if not mine:
         return plain
+    carried, other = headline_coverage(title, _text(ours)), headline_coverage(title, _text(plain))
     for reference in references:
         held, other_held = _covered(reference, mine), _covered(reference, theirs)
-        if abs(other_held - held) >= REFERENCE_MARGIN and max(held, other_held) >= KEPT_REFERENCE:
+        if abs(other_held - held) < REFERENCE_MARGIN or max(held, other_held) < KEPT_REFERENCE:
+            continue
+        winner, loser = (other, carried) if other_held > held else (carried, other)
+        # A block of other prose (a long comment, a terms box) is no reference against the headline's words.
+        if winner is None or loser is None or winner >= loser - HEADLINE_MARGIN:
             return plain if other_held > held else ours
     shared = len(mine & theirs)
     if shared >= CONTAINS * len(mine):
@@ -114,7 +119,6 @@ def choose(ours: Body, plain: Body, title: str | None, references: Sequence[str]
             return plain
         return ours
     if shared < DISAGREE * min(len(mine), len(theirs)):
-        carried, other = headline_coverage(title, _text(ours)), headline_coverage(title, _text(plain))
         if carried is not None and other is not None and abs(other - carried) > HEADLINE_MARGIN:
             return plain if other > carried else ours
         if plain.prose > PROSE_MARGIN * ours.prose:
