@@ -129,3 +129,38 @@ def test_a_reference_without_the_headlines_words_does_not_beat_the_headline() ->
     other_prose = ["\n".join(JOBS)]  # the page's largest block is not this story
     story, jobs = Body(STORY), Body(JOBS * 2)
     assert choose(story, jobs, TITLE, other_prose) is story
+
+
+# --- paragraphs cut at a link: what is left opens mid-sentence --------------------------------------------
+
+CUT = (
+    STORY[0],
+    "reportedthat the ferry operator had asked for a larger subsidy before agreeing to the winter timetable.",
+    "kept its fares at the current levelfor students and pensioners who cross the harbour every day of the week.",
+    "the harbour master's report,published on Monday, found the northern pier needs repairs before December.",
+    STORY[3],
+)
+WHOLE = (
+    STORY[0],
+    "The Harbour Post reported that the ferry operator had asked for a larger subsidy before agreeing to the "
+    "winter timetable.",
+    "The council has kept its fares at the current level for students and pensioners who cross the harbour "
+    "every day of the week.",
+    "According to the harbour master's report, published on Monday, the northern pier needs repairs before December.",
+    STORY[3],
+)
+
+
+def test_a_body_of_paragraphs_opening_mid_sentence_is_doubted_and_the_whole_one_taken() -> None:
+    cut, whole = Body(CUT), Body(WHOLE)
+    assert doubtful(cut, TITLE)
+    assert not doubtful(whole, TITLE)
+    assert choose(cut, whole, TITLE) is whole
+
+
+def test_a_list_written_in_small_letters_in_both_bodies_keeps_ours() -> None:
+    items = tuple(
+        f"{word} crossings on winter evenings and on Sunday mornings" for word in ("extra", "later", "cheaper")
+    )
+    ours, plain = Body((STORY[0], *items)), Body((STORY[0], *items, "Share this article"))
+    assert choose(ours, plain, TITLE) is ours

@@ -4,7 +4,9 @@ The precision-first pass is right on most pages. It is doubted when it is short,
 most of the headline's words, when it is mostly link text, when the page holds prose paragraphs
 amid the story's that it left out, or when it holds less than half of a reference text: the page's
 JSON-LD articleBody, or its largest block of prose paragraphs (a body that is a box of job ads, or a
-tenth of the story, fails this). Then trafilatura's plain pass (recall as it comes) runs too, and:
+tenth of the story, fails this), or when much of it is paragraphs opening mid-sentence (their openings
+cut away with a link). Then trafilatura's plain pass (recall as it comes) runs too, and:
+ - when ours is cut into fragments and the plain body holds the same story whole, the plain one;
  - when one body carries clearly more of a reference (and no fewer of the headline's words), it is the story;
  - when the plain body holds ours and adds prose, it is the fuller story and is taken;
  - when the two disagree (little overlap), the one that carries the headline's words is the story,
@@ -34,6 +36,8 @@ HEADLINE_MARGIN = 0.2  # how much more of the headline a body must carry to win 
 PROSE_MARGIN = 1.5  # how much more prose it must hold when both carry the headline alike
 STEM = 5  # leading letters by which a headline word is looked for
 MIN_ADDED = 0.1  # share of our length the plain body must add to be the fuller story
+FRAGMENTS = 0.3  # share of a body's text in paragraphs opening mid-sentence from which it is doubted
+MIN_FRAGMENT = 20  # characters of a paragraph judged by its opening
 MIN_REFERENCE = 600  # characters of a reference text (article body, largest block) worth judging by
 LOST_REFERENCE = 0.5  # share of a reference's 4-word runs under which a body is doubted
 REFERENCE_MARGIN = 0.3  # how much more of a reference a body must carry to win
@@ -89,8 +93,18 @@ def doubtful(body: Body, title: str | None, references: Sequence[str] = ()) -> b
     coverage = headline_coverage(title, text)
     if (coverage is not None and coverage < LOST_HEADLINE) or body.missed >= max(MIN_MISSED, MISSED_SHARE * len(text)):
         return True
+    if fragmentary(body) >= FRAGMENTS:
+        return True
     mine = _shingles(text)
     return any(_covered(reference, mine) < LOST_REFERENCE for reference in references)
+
+
+def fragmentary(body: Body) -> float:
+    """Share of the body's text in paragraphs that open in the middle of a sentence (with a small letter):
+    what is left of paragraphs whose openings were cut away with a link."""
+    sizes = [(len(p), p[0].islower()) for p in body.paragraphs if len(p) >= MIN_FRAGMENT]
+    total = sum(size for size, _ in sizes)
+    return sum(size for size, cut in sizes if cut) / total if total else 0.0
 
 
 def choose(ours: Body, plain: Body, title: str | None, references: Sequence[str] = ()) -> Body:
@@ -110,6 +124,8 @@ def choose(ours: Body, plain: Body, title: str | None, references: Sequence[str]
         if winner is None or loser is None or winner >= loser - HEADLINE_MARGIN:
             return plain if other_held > held else ours
     shared = len(mine & theirs)
+    if fragmentary(ours) >= FRAGMENTS and fragmentary(plain) < FRAGMENTS / 3 and shared >= DISAGREE * len(mine):
+        return plain  # the same story with its paragraphs whole
     if shared >= CONTAINS * len(mine):
         have = {_key(p) for p in ours.paragraphs}
         added = [p for p in plain.paragraphs if _key(p) not in have]
