@@ -67,3 +67,18 @@ def test_a_picture_linked_to_its_larger_version_is_kept() -> None:
     )
     html = extract_html(page(body)).body_html
     assert "photos/ferry.jpg" in html and "photos/ferry-small.jpg" in html
+
+
+def test_a_left_out_paragraph_with_a_link_in_it_counts_as_missed_prose() -> None:
+    from lxml.html import fromstring
+
+    from indexer.ingest.extract.figures import story_layout
+
+    linked = (
+        'The operator has also <a href="/ferry-fares">kept fares at last year\'s level for students</a> and '
+        "pensioners who cross the harbour every day."
+    )
+    menu = '<a href="/a">Ferry timetable for the whole winter season</a> and <a href="/b">all the fares</a>.'
+    root = fromstring(f"<html><body><article>{paragraphs([LOREM[0], linked, menu, LOREM[1]])}</article></body></html>")
+    layout = story_layout(root, [LOREM[0], LOREM[1]])
+    assert layout.missed == len(fromstring(f"<p>{linked}</p>").text_content())  # the menu line is no prose

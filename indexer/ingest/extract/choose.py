@@ -1,8 +1,13 @@
 """The story's body: trafilatura's precision-first result, checked against its plain one when in doubt.
 
 The precision-first pass is right on most pages. It is doubted when it is short, when it leaves out
-most of the headline's words, when it is mostly link text, or when the page holds prose paragraphs
-amid the story's that it left out. Then trafilatura's plain pass (recall as it comes) runs too, and:
+most of the headline's words, when it is mostly link text, when the page holds prose paragraphs
+amid the story's that it left out, or when it holds less than half of a reference text: the page's
+JSON-LD articleBody, or its largest block of prose paragraphs (a body that is a box of job ads, or a
+tenth of the story, fails this), or when much of it is paragraphs opening mid-sentence (their openings
+cut away with a link). Then trafilatura's plain pass (recall as it comes) runs too, and:
+ - when ours is cut into fragments and the plain body holds the same story whole, the plain one;
+ - when one body carries clearly more of a reference (and no fewer of the headline's words), it is the story;
  - when the plain body holds ours and adds prose, it is the fuller story and is taken;
  - when the two disagree (little overlap), the one that carries the headline's words is the story,
    and between two that carry them alike, the one with clearly more prose;
@@ -12,8 +17,9 @@ A page with megabytes of text gets one fast plain pass: trafilatura's comparison
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from lxml import etree
@@ -22,13 +28,23 @@ from lxml.html import HtmlElement
 MIN_PRECISE_TEXT = 500  # characters; a shorter precision-first result is doubted
 LOST_HEADLINE = 0.3  # share of the headline's words under which a body is doubted
 MIN_PROSE_SHARE = 0.5  # share of a body's text outside links under which it is doubted
-MISSED_SHARE = 0.3  # prose left out amid the story, against the body's length, from which it is doubted
+MIN_MISSED = 250  # characters of left-out prose below which a body is not doubted for its gaps
+MISSED_SHARE = 0.1  # prose left out amid the story, against the body's length, from which it is doubted
 CONTAINS = 0.9  # share of our 4-word runs in the plain body from which it holds ours
 DISAGREE = 0.5  # overlap under which the two bodies are different texts
 HEADLINE_MARGIN = 0.2  # how much more of the headline a body must carry to win a disagreement
 PROSE_MARGIN = 1.5  # how much more prose it must hold when both carry the headline alike
 STEM = 5  # leading letters by which a headline word is looked for
 MIN_ADDED = 0.1  # share of our length the plain body must add to be the fuller story
+FRAGMENTS = 0.3  # share of a body's text in paragraphs opening mid-sentence from which it is doubted
+MIN_FRAGMENT = 20  # characters of a paragraph judged by its opening
+MIN_REFERENCE = 600  # characters of a reference text (article body, largest block) worth judging by
+LOST_REFERENCE = 0.5  # share of a reference's 4-word runs under which a body is doubted
+REFERENCE_MARGIN = 0.3  # how much more of a reference a body must carry to win
+KEPT_REFERENCE = 0.6  # ... reaching at least this share of it
+BLOCK_DEPTH = 3  # levels of tags and classes above a paragraph that set it alike with others
+MIN_BLOCK_PARAGRAPH = 40  # characters of a paragraph counted in the largest block
+MAX_BLOCK_LINKS = 0.3  # share of a paragraph's text inside links above which it is no story paragraph
 _WORD = re.compile(r"\w+")
 _UNSPACED = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")  # Thai, kana, CJK
 _SENTENCE_END = re.compile(r"[.!?。！？…:;»\"”“’')\]]\s*$")
@@ -43,40 +59,73 @@ class Body(Protocol):
 
 
 def story_body(
-    root: HtmlElement, url: str | None, title: str | None, convert: Callable[[etree._Element], Body], huge: bool = False
+    root: HtmlElement,
+    url: str | None,
+    title: str | None,
+    convert: Callable[[etree._Element], Body],
+    huge: bool = False,
+    article_body: str | None = None,
 ) -> Body | None:
-    """The converted body of the page's story, or None when trafilatura finds none."""
+    """The converted body of the page's story, or None when trafilatura finds none.
+
+    `article_body` is the story's text as the page's metadata gives it (JSON-LD articleBody), if any.
+    """
     if huge:
         body = _extract(root, url, precise=False, fast=True)
         return convert(body) if body is not None else None
     first = _extract(root, url, precise=True)
     ours = convert(first) if first is not None else None
-    if ours is not None and not doubtful(ours, title):
+    references = story_references(root, article_body)
+    if ours is not None and not doubtful(ours, title, references):
         return ours
     second = _extract(root, url, precise=False)
     plain = convert(second) if second is not None else None
     if ours is None or plain is None:
         return ours or plain
-    return choose(ours, plain, title)
+    return choose(ours, plain, title, references)
 
 
-def doubtful(body: Body, title: str | None) -> bool:
+def doubtful(body: Body, title: str | None, references: Sequence[str] = ()) -> bool:
     """Whether a precision-first body may not be the whole story, or not the story at all."""
     text = _text(body)
     if len(text) < MIN_PRECISE_TEXT or body.prose < MIN_PROSE_SHARE * len(text):
         return True
     coverage = headline_coverage(title, text)
-    return (coverage is not None and coverage < LOST_HEADLINE) or body.missed >= MISSED_SHARE * len(text)
+    if (coverage is not None and coverage < LOST_HEADLINE) or body.missed >= max(MIN_MISSED, MISSED_SHARE * len(text)):
+        return True
+    if fragmentary(body) >= FRAGMENTS:
+        return True
+    mine = _shingles(text)
+    return any(_covered(reference, mine) < LOST_REFERENCE for reference in references)
 
 
-def choose(ours: Body, plain: Body, title: str | None) -> Body:
+def fragmentary(body: Body) -> float:
+    """Share of the body's text in paragraphs that open in the middle of a sentence (with a small letter):
+    what is left of paragraphs whose openings were cut away with a link."""
+    sizes = [(len(p), p[0].islower()) for p in body.paragraphs if len(p) >= MIN_FRAGMENT]
+    total = sum(size for size, _ in sizes)
+    return sum(size for size, cut in sizes if cut) / total if total else 0.0
+
+
+def choose(ours: Body, plain: Body, title: str | None, references: Sequence[str] = ()) -> Body:
     """The one of two bodies of the same page that is the story (see the module's rules)."""
     mine, theirs = _shingles(_text(ours)), _shingles(_text(plain))
     if not theirs:
         return ours
     if not mine:
         return plain
+    carried, other = headline_coverage(title, _text(ours)), headline_coverage(title, _text(plain))
+    for reference in references:
+        held, other_held = _covered(reference, mine), _covered(reference, theirs)
+        if abs(other_held - held) < REFERENCE_MARGIN or max(held, other_held) < KEPT_REFERENCE:
+            continue
+        winner, loser = (other, carried) if other_held > held else (carried, other)
+        # A block of other prose (a long comment, a terms box) is no reference against the headline's words.
+        if winner is None or loser is None or winner >= loser - HEADLINE_MARGIN:
+            return plain if other_held > held else ours
     shared = len(mine & theirs)
+    if fragmentary(ours) >= FRAGMENTS and fragmentary(plain) < FRAGMENTS / 3 and shared >= DISAGREE * len(mine):
+        return plain  # the same story with its paragraphs whole
     if shared >= CONTAINS * len(mine):
         have = {_key(p) for p in ours.paragraphs}
         added = [p for p in plain.paragraphs if _key(p) not in have]
@@ -86,12 +135,49 @@ def choose(ours: Body, plain: Body, title: str | None) -> Body:
             return plain
         return ours
     if shared < DISAGREE * min(len(mine), len(theirs)):
-        carried, other = headline_coverage(title, _text(ours)), headline_coverage(title, _text(plain))
         if carried is not None and other is not None and abs(other - carried) > HEADLINE_MARGIN:
             return plain if other > carried else ours
         if plain.prose > PROSE_MARGIN * ours.prose:
             return plain
     return ours
+
+
+def story_references(root: HtmlElement, article_body: str | None) -> list[str]:
+    """Texts the story must mostly hold: the metadata's article body and the page's largest block of prose.
+
+    Either is left out when too short to judge by.
+    """
+    found = []
+    if article_body and len(article_body) >= MIN_REFERENCE:
+        found.append(article_body)
+    largest = largest_block(root)
+    if sum(map(len, largest)) >= MIN_REFERENCE:
+        found.append("\n".join(largest))
+    return found
+
+
+def largest_block(root: HtmlElement) -> list[str]:
+    """The paragraphs of the page's largest block of prose: the paragraphs set alike (the same tags and
+    classes around them, up to BLOCK_DEPTH levels) inside one container, holding the most text outside
+    links. On most pages it is the story, or a good part of it, even when each paragraph has a box of its own."""
+    groups: dict[tuple[object, ...], list[str]] = {}
+    for paragraph in root.iter("p"):
+        text = " ".join(paragraph.text_content().split())
+        if len(text) < MIN_BLOCK_PARAGRAPH:
+            continue
+        linked = sum(len(a.text_content()) for a in paragraph.iter("a"))
+        if linked > MAX_BLOCK_LINKS * len(text):
+            continue
+        ancestors = list(itertools.islice(paragraph.iterancestors(), BLOCK_DEPTH + 1))
+        key = (*((a.tag, a.get("class")) for a in ancestors[:BLOCK_DEPTH]), ancestors[-1] if ancestors else None)
+        groups.setdefault(key, []).append(text)
+    return max(groups.values(), key=lambda texts: sum(map(len, texts))) if groups else []
+
+
+def _covered(reference: str, shingles: set[tuple[str, ...]]) -> float:
+    """Share of the reference's 4-word runs found among `shingles`."""
+    own = _shingles(reference)
+    return len(own & shingles) / len(own) if own else 1.0
 
 
 def headline_coverage(title: str | None, text: str) -> float | None:

@@ -14,7 +14,7 @@ from lxml import etree
 
 from .byline import tidy
 from .figures import PageImages, StoryLayout, story_layout, story_pictures
-from .furniture import Line, is_furniture, trailing_furniture
+from .furniture import Line, is_furniture, is_teaser, is_teaser_list, teaser_runs, trailing_furniture
 
 TITLE_REACH = 3  # blocks at the top of the body where a repeated headline is dropped
 
@@ -62,7 +62,12 @@ def convert_body(body: etree._Element, images: PageImages, title: str | None, ur
             continue  # the headline repeated at the top of the body
         linked = sum(len(tidy(r.xpath("string()"))) for r in block.iter("ref") if not r.xpath("ancestor::ref"))
         pieces.append((block, text, linked))
-    cut = trailing_furniture([Line(t, b.tag == "head", n) for b, t, n in pieces])
+    lines = [Line(t, b.tag == "head", n, _teasers(b, t)) for b, t, n in pieces]
+    teasers = teaser_runs(lines)
+    if teasers:
+        pieces = [piece for index, piece in enumerate(pieces) if index not in teasers]
+        lines = [line for index, line in enumerate(lines) if index not in teasers]
+    cut = trailing_furniture(lines)
     paragraphs: list[str] = []
     html_parts: list[str] = []
     texts: list[str] = []  # the text of each block in html_parts, "" for a figure
@@ -89,6 +94,29 @@ def convert_body(body: etree._Element, images: PageImages, title: str | None, ur
     out.paragraphs = tuple(paragraphs)
     out.html = "\n".join(h for h in html_parts if h)
     return out
+
+
+def _teasers(block: etree._Element, text: str) -> int:
+    """How many teasers of other stories a block is (furniture.is_teaser): 0, 1, or a list's item count."""
+    if block.tag == "list":
+        items = [(_item_text(item), _opening_link(item)) for item in block if item.tag == "item"]
+        return len(items) if is_teaser_list(items) else 0
+    if block.tag in ("p", "head"):
+        return int(is_teaser(text, _opening_link(block)))
+    return 0
+
+
+def _opening_link(element: etree._Element) -> str:
+    """The text of the link an element's text opens with ("" when it opens with text outside links)."""
+    node = element
+    while not (node.text and node.text.strip()):
+        first = next((c for c in node if c.tag != "lb"), None)
+        if first is None or first.tag not in ("ref", "hi", "p", "head", "span"):
+            return ""
+        if first.tag == "ref":
+            return tidy(first.xpath("string()"))
+        node = first
+    return ""
 
 
 def _with_pictures(html_parts: list[str], layout: StoryLayout, images: PageImages, out: ConvertedBody) -> list[str]:

@@ -25,6 +25,7 @@ MAX_CAPTION = 600  # characters; longer "captions" are whole stories marked up o
 KEY_CHARS = 40  # leading characters of a paragraph's normalised text that find it in the page
 MIN_KEY = 12
 MIN_PROSE = 80  # characters of a paragraph counted as prose the body may have missed
+MISSED_LINKS = 0.5  # share of a left-out paragraph inside links under which it still counts as prose
 MIN_SIDE = 100  # pixels; a picture declared smaller is an icon
 LEAD_REACH = 3  # levels above the story's container where its lead picture may sit
 
@@ -165,7 +166,7 @@ def story_pictures(layout: StoryLayout, images: ImageIndex) -> list[Picture]:
 def _prose(element: HtmlElement, text: str) -> bool:
     """Sentences rather than a link list or a label: little of it inside links, ending like a sentence."""
     linked = sum(len(a.text_content()) for a in element.iter("a"))
-    return linked < 0.3 * len(text) and text.rstrip()[-1:] in '.!?"”»’)。！？:;…'
+    return linked < MISSED_LINKS * len(text) and text.rstrip()[-1:] in '.!?"”»’)。！？:;…'
 
 
 def _picture(img: HtmlElement, after: int, images: ImageIndex) -> Picture | None:

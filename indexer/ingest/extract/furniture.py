@@ -8,6 +8,9 @@ A line is furniture when it is, in the languages news sites are written in, one 
  - a copyright or paywall notice ("All rights reserved", "有料会員になると…").
 At the end of the body, headings with nothing after them and lines that are all link are furniture too
 (widget titles, lists of other stories), and so are closing calls to follow or subscribe to the site.
+Anywhere in the body, a run of teasers is furniture: three or more lines in a row (or a list of them)
+that each open with another story's headline as a link, a blurb after it at most, with the heading
+just above the run ("More from the Ledger").
 """
 
 from __future__ import annotations
@@ -21,6 +24,11 @@ MAX_LABEL = 60  # characters of a credit or label line
 MAX_PROMOTION = 300  # characters of a closing paragraph that advertises the site
 MAX_PROMOTIONS = 6  # closing paragraphs looked at
 LINKED = 0.8  # share of a line's text inside links from which a trailing line is a link to elsewhere
+MIN_TEASERS = 3  # teasers in a row from which they are a list of other stories
+MIN_HEADLINE_LINK = 20  # characters of the link a teaser opens with
+TEASER_LINK_SHARE = 0.3  # ... at least this share of the teaser's text
+MAX_TEASER = 300  # characters of a teaser: a headline and a blurb
+TEASER_LIST_SHARE = 0.8  # share of a list's items that must be teasers for the list to be one
 
 _POINTER = re.compile(
     r"^\W*(?:read (?:more|also|next)|see also|related(?: articles?| stories)?|more on this(?: story)?|"
@@ -115,6 +123,7 @@ class Line:
     text: str
     heading: bool = False
     linked: int = 0  # characters of its text inside links
+    teasers: int = 0  # how many teasers it is: 1 for a teaser line, the item count for a list of teasers
 
 
 def is_furniture(text: str) -> bool:
@@ -171,3 +180,52 @@ def trailing_furniture(lines: Sequence[Line]) -> int:
             continue
         break
     return count
+
+
+def is_teaser(text: str, opening_link: str) -> bool:
+    """A line that opens with another story's headline as a link (`opening_link`), with a short blurb after
+    it at most. A headline ends without a full stop: a linked sentence opening a line is a digest's item."""
+    line = text.strip()
+    size, link = len(line), len(opening_link)
+    after = line[link:].lstrip() if line.startswith(opening_link) else ""
+    return (
+        0 < size <= MAX_TEASER
+        and link >= MIN_HEADLINE_LINK
+        and link >= TEASER_LINK_SHARE * size
+        and not opening_link.rstrip().endswith(_FULL_STOPS)
+        and not after.startswith(_FULL_STOPS)
+    )
+
+
+_FULL_STOPS = (".", "。", "…")
+
+
+def is_teaser_list(items: Sequence[tuple[str, str]]) -> bool:
+    """A list whose items, (text, the link it opens with), are mostly teasers."""
+    teasers = sum(is_teaser(text, link) for text, link in items)
+    return teasers >= MIN_TEASERS and teasers >= TEASER_LIST_SHARE * len(items)
+
+
+def teaser_runs(lines: Sequence[Line]) -> set[int]:
+    """Indexes of the lines in runs of teasers (MIN_TEASERS or more in a row; empty lines such as pictures
+    do not break a run), with the heading just above each run; never every line of the body."""
+    found: set[int] = set()
+    start = 0
+    while start < len(lines):
+        if not lines[start].teasers:
+            start += 1
+            continue
+        end, count = start, 0
+        while end < len(lines) and (lines[end].teasers or not lines[end].text.strip()):
+            count += lines[end].teasers
+            end += 1
+        if count >= MIN_TEASERS:
+            first = start
+            while first > 0 and not lines[first - 1].text.strip():
+                first -= 1
+            first = first - 1 if first > 0 and lines[first - 1].heading else first
+            found.update(range(first, end))
+        start = end
+    if not any(line.text.strip() and index not in found for index, line in enumerate(lines)):
+        return set()
+    return found

@@ -6,8 +6,10 @@ Stages of `extract_html`:
  3. find the main content with trafilatura on that same tree, reading text only (with images, teaser
     thumbnails pass for content): precision first, checked against the plain pass when in doubt (choose.py);
  4. turn trafilatura's body into paragraphs and reader HTML, leaving out image captions, the repeated
-    title and furniture, and put the story's own pictures back with their captions (figures.py);
- 5. fill what the metadata lacks from the body (lead image and its caption).
+    title and furniture, and put the story's own pictures back with their captions (figures.py); put
+    back the standfirst (the summary beside the headline) when the body left it out;
+ 5. when trafilatura finds no story: the JSON-LD articleBody, or else the page's largest block of prose;
+ 6. fill what the metadata lacks from the body (lead image and its caption).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from indexer.model import Author, Extracted, ImportFailure
 
 from .authors import byline_from_story
 from .byline import tidy
-from .choose import story_body
+from .choose import largest_block, story_body
 from .convert import ConvertedBody, convert_body
 from .figures import PageImages, shingles
 from .furniture import closing_promotions, drop_blocks
@@ -61,7 +63,12 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     if text_size > MAX_TEXT:
         raise ImportFailure(f"the page holds {text_size / 1e6:.0f} MB of text, far more than an article")
     found = story_body(
-        root, base, meta.title, lambda body: convert_body(body, images, meta.title, base), huge=text_size > LARGE_TEXT
+        root,
+        base,
+        meta.title,
+        lambda body: convert_body(body, images, meta.title, base),
+        huge=text_size > LARGE_TEXT,
+        article_body=meta.article_body,
     )
     if not isinstance(found, ConvertedBody):
         raise ImportFailure("no article text found")
@@ -71,6 +78,10 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     if more:
         paragraphs += tuple(more)
         body_html += "".join(f"\n<p>{htmllib.escape(p)}</p>" for p in more)
+    lede = standfirst(root, meta.description, paragraphs)
+    if lede:
+        paragraphs = (lede, *paragraphs)
+        body_html = f"<p>{htmllib.escape(lede)}</p>\n{body_html}"
     paragraphs, body_html, authors = _drop_author_box(paragraphs, body_html, meta.authors)
     paragraphs, body_html, authors = byline_from_story(paragraphs, body_html, authors, set(meta.sites), meta.title)
     promotions = closing_promotions(paragraphs, meta.sites)
@@ -82,6 +93,13 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     if not paragraphs and meta.article_body and len(meta.article_body) >= MIN_LD_BODY:
         paragraphs = tuple(p for p in (tidy(x) for x in re.split(r"\n\s*\n|\n", meta.article_body)) if p)
         body_html = "".join(f"<p>{htmllib.escape(p)}</p>" for p in paragraphs)
+    if not paragraphs:
+        # A story set in a container trafilatura takes for page furniture (an <aside>, a "footer"):
+        # the page's largest block of prose paragraphs is the story.
+        block = largest_block(root)
+        if sum(map(len, block)) >= MIN_LD_BODY:
+            paragraphs = tuple(block)
+            body_html = "".join(f"<p>{htmllib.escape(p)}</p>" for p in paragraphs)
     if not paragraphs:
         raise ImportFailure("no article text found")
     lead, caption = meta.lead_image, meta.lead_image_caption
@@ -206,6 +224,41 @@ def continued_chunks(root: HtmlElement, paragraphs: tuple[str, ...]) -> list[str
             found += texts
             have.update(t[:80] for t in texts)
     return found
+
+
+MIN_STANDFIRST = 60  # characters of a summary paragraph worth putting back
+STANDFIRST_MATCH = 0.8  # share of its 3-word runs that must be the description's
+
+
+def standfirst(root: HtmlElement, description: str | None, paragraphs: tuple[str, ...]) -> str | None:
+    """The story's summary shown above it (a standfirst) when the body left it out.
+
+    It is the paragraph of the page, before the body's first one, that repeats the page's description;
+    trafilatura often leaves it out with the header it sits in, beside the headline.
+    """
+    if not description or len(description) < MIN_STANDFIRST or not paragraphs:
+        return None
+    wanted = shingles(description)
+    if len(wanted & shingles(" ".join(paragraphs[:3]))) >= 0.5 * len(wanted):
+        return None  # the body opens with it already
+    opening = _lead_words(paragraphs[0])
+    if not opening:
+        return None
+    candidate = None
+    for element in root.iter("p"):
+        text = tidy(element.text_content())
+        if _lead_words(text) == opening:
+            return candidate
+        if candidate is None and len(text) >= MIN_STANDFIRST:
+            own = shingles(text)
+            linked = sum(len(a.text_content()) for a in element.iter("a"))
+            if linked < 0.3 * len(text) and own and len(own & wanted) >= STANDFIRST_MATCH * len(own):
+                candidate = text
+    return None
+
+
+def _lead_words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold())[:8])
 
 
 _BIO_START = re.compile(r"\s(?:is|was|covers|writes|reports|joined|has|edits|leads|works)\b")
