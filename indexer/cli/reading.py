@@ -138,9 +138,19 @@ def cmd_search(args: argparse.Namespace, library_dir: Path | None) -> int:
             }
         )
     if args.json:
-        print_json({"total": results.total, "hits": hits, "facets": results.facets, "suggestion": results.suggestion})
+        estimated = not (results.total_exact and results.facets_exact)
+        print_json(
+            {
+                "total": results.total,
+                "hits": hits,
+                "facets": results.facets,
+                "suggestion": results.suggestion,
+                "estimated": estimated,
+            }
+        )
         return 0
-    print(f"{results.total} found" + (f" — did you mean: {results.suggestion}" if results.suggestion else ""))
+    about = "" if results.total_exact else "about "
+    print(f"{about}{results.total} found" + (f" — did you mean: {results.suggestion}" if results.suggestion else ""))
     for h in hits:
         print(f"{h['id']:>6}  {h['title']}  — {h['source'] or ''} {(h['published'] or '')[:10]}")
         if h["snippet"]:
