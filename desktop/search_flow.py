@@ -70,7 +70,6 @@ class Outcome:
     marks: list[str] | None = None  # the words the reader marks for this query; None: the typed words
     months: dict[str, int] = field(default_factory=dict)  # "YYYY-MM" -> matches, for the coverage chart
     annotations: list[tuple[Any, str]] | None = None  # Annotations chosen: the highlights the query finds
-    estimated: bool = False  # the total (and the counts) are estimates: a very large result in a large archive
 
 
 @dataclass
@@ -118,7 +117,6 @@ def run_search(library: Any, text: str, kind: str, value: str, sort: str) -> Out
             facets = library.search(text, sort=sort, limit=1).facets
         ids = [h.id for h in results.hits]
         outcome = Outcome(text, query, ids, results.total, results.suggestion, facets or {})
-        outcome.estimated = not getattr(results, "total_exact", True)
         # Counted with the facets by the same search: the chart costs the typing no extra search.
         outcome.months = dict(getattr(results, "months", None) or {})
     if kind == "annotations":
@@ -127,14 +125,6 @@ def run_search(library: Any, text: str, kind: str, value: str, sort: str) -> Out
     outcome.empty_library = not outcome.ids and library.count() == 0
     outcome.marks = words_to_mark(library, text)
     return outcome
-
-
-def about(n: int) -> int:
-    """An estimated count rounded to what it can claim: two significant digits (412,345 -> 410,000)."""
-    if n < 100:
-        return n
-    unit = 10 ** (len(str(n)) - 2)
-    return round(n / unit) * unit
 
 
 def words_to_mark(library: Any, text: str) -> list[str] | None:
@@ -273,12 +263,7 @@ class SearchFlow(QObject):
         current = w.results_model.article_id(w.results_view.currentIndex().row())
         self._on_screen = outcome.text
         w.results_model.set_results(
-            outcome.ids,
-            outcome.total,
-            outcome.text,
-            None if outcome.fixed else fetch,
-            summaries=outcome.summaries,
-            open_ended=outcome.estimated,
+            outcome.ids, outcome.total, outcome.text, None if outcome.fixed else fetch, summaries=outcome.summaries
         )
         if outcome.ids:
             row = w.results_model.row_of(current) if current is not None else -1
@@ -289,10 +274,7 @@ class SearchFlow(QObject):
             w.annotations_page.show_rows(outcome.annotations)
         w.chart.set_months(outcome.months)
         n = outcome.total
-        if outcome.estimated:
-            w.count_label.setText(f"about {about(n):,} articles")
-        else:
-            w.count_label.setText(f"{n:,} article{'s' if n != 1 else ''}")
+        w.count_label.setText(f"{n:,} article{'s' if n != 1 else ''}")
         if outcome.annotations is not None:
             k = len(outcome.annotations)
             w.count_label.setText(f"{k:,} highlight{'s' if k != 1 else ''} and notes")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import re
-import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -116,15 +115,13 @@ class ResultsModel(QAbstractListModel):
         fetch: FetchIds | None = None,
         *,
         summaries: dict[int, dict] | None = None,
-        open_ended: bool = False,
     ) -> None:
-        """Show these ids; `summaries` (read with the search, off the UI thread) spare the first paint a query.
-        `open_ended`: the total is an estimate, so pages are fetched until one comes back empty."""
+        """Show these ids; `summaries` (read with the search, off the UI thread) spare the first paint a query."""
         if summaries:
             self._remember(summaries)
         self.beginResetModel()
         self._ids = list(ids)
-        self._total = sys.maxsize if open_ended else max(total, len(self._ids))
+        self._total = max(total, len(self._ids))
         self._fetch = fetch
         self._fetching = False
         self._results += 1

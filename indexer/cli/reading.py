@@ -138,7 +138,7 @@ def cmd_search(args: argparse.Namespace, library_dir: Path | None) -> int:
             }
         )
     if args.json:
-        estimated = not (results.total_exact and results.facets_exact)
+        estimated = not results.facets_exact  # the facets' counts (the total is always exact)
         print_json(
             {
                 "total": results.total,
@@ -149,8 +149,7 @@ def cmd_search(args: argparse.Namespace, library_dir: Path | None) -> int:
             }
         )
         return 0
-    about = "" if results.total_exact else "about "
-    print(f"{about}{results.total} found" + (f" — did you mean: {results.suggestion}" if results.suggestion else ""))
+    print(f"{results.total} found" + (f" — did you mean: {results.suggestion}" if results.suggestion else ""))
     for h in hits:
         print(f"{h['id']:>6}  {h['title']}  — {h['source'] or ''} {(h['published'] or '')[:10]}")
         if h["snippet"]:

@@ -282,8 +282,8 @@ class Library:
     def search(
         self, query: str, *, sort: str = "relevance", limit: int = 50, offset: int = 0, exact: bool = False
     ) -> SearchResults:
-        """The search index's answer; in a large archive a very large result's total and counts are
-        estimates (`total_exact`, `facets_exact`) unless `exact` asks for every match counted."""
+        """The search index's answer; in a large archive a very large result's facets and months are
+        estimates (`facets_exact` False) unless `exact` asks for every match counted."""
         return self.index.search(query, sort=sort, limit=limit, offset=offset, exact=exact)
 
     def snippets(self, query: str, ids: Sequence[int]) -> dict[int, str]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -408,13 +409,21 @@ def facets_of(
     documents, not the archive."""
     out: dict[str, dict[str, int]] = {}
     for name, facet in (("source", snap.source), ("author", snap.authors), ("tag", snap.tags)):
-        lo = np.searchsorted(facet.doc, docs, side="left")
-        n = np.searchsorted(facet.doc, docs, side="right") - lo
+        starts = snap.cached(("starts", name), partial(_starts, snap, facet))
+        lo = starts[docs]
+        n = starts[docs + 1] - lo
         at = np.repeat(lo - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))
         counts = np.bincount(facet.code[at], minlength=len(facet.names))
         out[name] = _most(facet.names, counts)
     out["year"] = _years_of(month_counts_of(snap, docs) if by_month is None else by_month)
     return out, True
+
+
+def _starts(snap: Snapshot, facet: Any) -> np.ndarray:
+    """Where each document's (document, value) pairs start in the facet's arrays (kept in document order),
+    one entry per document and one past the last: a document's values are then two look-ups away."""
+    counts = np.bincount(facet.doc, minlength=snap.size)[: snap.size]
+    return np.concatenate(([0], np.cumsum(counts)))
 
 
 def _years_of(by_month: np.ndarray) -> dict[str, int]:

@@ -59,7 +59,7 @@ T = TypeVar("T")
 CURRENT = "CURRENT"
 _OURS = re.compile(r"ix-[0-9a-f]{12}\Z")
 SORTS = ("relevance", "newest", "oldest")
-ESTIMATE_ABOVE = 10_000  # matches past which a large archive's totals and counts are estimated
+ESTIMATE_ABOVE = 10_000  # matches past which a large archive's facets and months are counted over a sample
 
 
 @dataclass
@@ -82,7 +82,6 @@ class SearchResults:
     # Matches per month of publication, "YYYY-MM" (UTC) -> count, in time order; only months with
     # matches; undated articles (and dates outside 1900-2100) are in `total` but in no month.
     months: dict[str, int] = field(default_factory=dict)
-    total_exact: bool = True  # False: `total` is estimated from a sample (a very large result in a large archive)
 
 
 def _utcnow() -> datetime:
@@ -255,9 +254,10 @@ class SearchIndex:
     ) -> SearchResults:
         """Find articles; see `indexer.search.query` for the query language. Never raises on bad queries.
 
-        In a large archive a query matching very many articles gets its total, facets and months
-        estimated from a sample (`total_exact` and `facets_exact` False) and its first page by relevance
-        found without scoring every match (see `windows`); the page is the same. `exact` counts all.
+        In a large archive a query matching very many articles gets its facets and months estimated from
+        a sample of its matches (`facets_exact` False; the total stays exact) and its first page by relevance
+        found, when the bounds allow, without scoring every match (see `windows`); the page is the same.
+        `exact` counts every match.
         """
         if sort not in SORTS:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}")
@@ -268,18 +268,21 @@ class SearchIndex:
             snap = self._snap
             if snap is None:
                 return SearchResults(0, [], {}, None, query, parsed=parsed, sort=sort)
-            if not exact and only_ids is None and node is not None and windows.worth_it(snap):
-                found_many = self._search_sampled(snap, node, now, query, parsed, sort, limit, offset)
-                if found_many is not None:
-                    return found_many
             found = engine.matches(snap, node, now)
             if only_ids is not None:
                 wanted = (snap.docnum_of(i) for i in only_ids)
                 found = found & snap.mask_of(d for d in wanted if d is not None)
             total = int(np.count_nonzero(found))
-            ranked = engine.rank(snap, node, found, sort, offset + limit)[offset:]
-            hits = [Hit(int(snap.ids[d]), score) for d, score in ranked]
-            if node is None and only_ids is None:  # the whole archive: counted once per snapshot
+            large = not exact and node is not None and total > ESTIMATE_ABOVE and windows.worth_it(snap)
+            ranked: list[tuple[int, float]] | None = None
+            if large and sort == "relevance":
+                ranked = windows.top(windows.Pass(snap, node, now, found), offset + limit)
+            if ranked is None:
+                ranked = engine.rank(snap, node, found, sort, offset + limit)
+            hits = [Hit(int(snap.ids[d]), score) for d, score in ranked[offset:]]
+            if large:  # very many matches in a large archive: facets and months counted over a sample of them
+                by_month, facets, exact_facets = windows.sampled_counts(snap, found, total)
+            elif node is None and only_ids is None:  # the whole archive: counted once per snapshot
                 by_month, facets, exact_facets = snap.cached(("everything",), lambda: self._counts(snap, found))
             else:
                 by_month, facets, exact_facets = self._counts(snap, found)
@@ -294,28 +297,6 @@ class SearchIndex:
         by_month = engine.month_counts(snap, found)
         facets, exact = engine.facets(snap, found, by_month)
         return by_month, facets, exact
-
-    def _search_sampled(
-        self, snap: Snapshot, node: Any, now: datetime, query: str, parsed: bool, sort: str, limit: int, offset: int
-    ) -> SearchResults | None:
-        """The search of a query matching more than `ESTIMATE_ABOVE` articles of a large archive, with its
-        total and counts estimated; None when it matches fewer (the caller then counts exactly)."""
-        p = windows.Pass(snap, node, now)
-        guess = windows.estimate(p)
-        if guess.total < ESTIMATE_ABOVE:
-            return None
-        if sort == "relevance":
-            ranked = windows.top(p, offset + limit)
-            if ranked is None:
-                return None
-        else:
-            ranked = engine.rank(snap, node, engine.matches(snap, node, now), sort, offset + limit)
-        hits = [Hit(int(snap.ids[d]), score) for d, score in ranked[offset:]]
-        facets, by_month = windows.facet_counts(snap, guess.found, guess.scale)
-        months = engine.months(snap, np.zeros(0, dtype=bool), by_month)
-        return SearchResults(
-            guess.total, hits, facets, None, query, False, parsed, sort, months=months, total_exact=False
-        )
 
     def count(self, query: str) -> int:
         """How many articles `query` finds: the matching set alone, without ranking, facets or suggestions."""

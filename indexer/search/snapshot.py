@@ -389,17 +389,32 @@ class Snapshot:
         return self.cached(("lexicon leaves",), make)
 
     def vocabulary(self, field: str) -> Iterator[Groups]:
-        """The terms of `field`, per segment (the largest first), grouped by (first letter, length), each with
-        its `letter_mask`: what fuzzy matching compares against. Kept per segment, so a commit costs only its
-        new segment; read one segment at a time, so a search that stops early loads no more."""
+        """The terms of `field`, per segment, grouped by (first letter, length), each with its `letter_mask`: what
+        fuzzy matching compares against. The largest segments first, until they hold `VOCABULARY_DOCS` documents:
+        a word frequent enough to be offered is in them, and a large archive's dozens of segments are neither
+        all read for every fuzzy word nor all kept in memory. Kept per segment, so a commit costs only its new
+        segment; read one at a time, so a search that stops early loads no more."""
+        held = 0
         for reader, key in self.lexicon_leaves():
+            if held >= VOCABULARY_DOCS:
+                return
+            held += reader.doc_count_all()
             yield _segment_groups(reader, field, key, self.folder)
+
+    def _vocabulary_leaves(self) -> list[tuple[Any, str]]:
+        out, held = [], 0
+        for reader, key in self.lexicon_leaves():
+            if held >= VOCABULARY_DOCS:
+                break
+            out.append((reader, key))
+            held += reader.doc_count_all()
+        return out
 
     def warm_vocabulary(self) -> bool:
         """Load one segment's vocabulary of one of `FUZZY_FIELDS` if one is not loaded yet (~30 ms
         at 100,000 articles); True while more remain. Without this, the first fuzzy word or "did you
         mean" of a session loads them all at once (half a second at 100,000 articles)."""
-        pairs = [(reader, key, field) for reader, _, _, key in self.leaves if key for field in FUZZY_FIELDS]
+        pairs = [(reader, key, field) for reader, key in self._vocabulary_leaves() if key for field in FUZZY_FIELDS]
         if len(pairs) > GROUPS_KEPT:  # they would push each other out: leave it to the searches
             return False
         pending = [(reader, key, field) for reader, key, field in pairs if (key, field) not in _GROUPS]
@@ -435,6 +450,7 @@ GROUPS_KEPT = 96  # (segment, field) vocabularies kept in memory
 FUZZY_FIELDS = ("body", "spell", "authors", "source")  # every field a fuzzy word or a suggestion looks through
 VOCABULARY_FIELDS = ("body", "spell")  # the big vocabularies, saved beside big segments (see `_segment_groups`)
 EAGER_VOCABULARY = 2_000  # segments this big get their vocabulary saved when written (small commits stay quick)
+VOCABULARY_DOCS = 200_000  # documents whose segments' vocabularies fuzzy words look through (see `vocabulary`)
 EAGER_DIRECTORY = 5_000  # segments this big get a directory of their frequent terms' blocks (see `blockdir`)
 
 

@@ -1,20 +1,24 @@
-"""Large archives: the first page by relevance without scoring every match, and totals estimated from a sample.
+"""Large archives: the first page by relevance without scoring every match, and counts from a sample.
 
-A query over a million articles can match most of them. Finding its exact set and scoring every
-match costs time in step with the archive; a search as you type needs only the first page, the
-number of matches to about a percent, and the facets' proportions. So here the archive is cut into
-windows of `WIDTH` consecutive documents (within a segment), and a query is evaluated one window at
-a time, with the same rules as the exhaustive engine (`engine.matches`, `scoring.score`):
+A query over a million articles can match most of them. Scoring every match costs time in step with
+the archive, where the first page needs only the best fifty; counting the facets of every match does
+too, where the sidebar needs their proportions. So here the archive is cut into windows of `WIDTH`
+consecutive documents (within a segment):
 
-- `estimate`: the query is evaluated exactly on `SAMPLE` documents taken as windows spread evenly
-  over the archive; the matches found there, scaled by the live documents, estimate the total, and
-  their facet and month counts, scaled alike, estimate those.
 - `top`: every window gets an upper bound of any of its documents' scores, the sum over the scored
   terms of the best score a term's posting blocks in that window can give (each block's largest
-  weight and shortest field length, see `blockdir`). Windows are evaluated from the highest bound
-  down, and the search stops when the next window's bound is below the k-th best score found: no
-  document there can enter the page. The page is the exhaustive scorer's, same documents, same
-  order (ties by document number, newer first, like `engine.rank`).
+  weight and shortest field length, see `blockdir`). Windows are scored from the highest bound down,
+  with the same rules as `scoring.score`, and the ranking stops when the next window's bound is below
+  the k-th best score found: no document there can enter the page. The page is the exhaustive
+  scorer's, same documents, same order (ties by document number, newer first, like `engine.rank`).
+  When more than `MAX_SHARE` of the windows would have to be read it gives up and the caller scores
+  every match at once (a frequent word's best documents are spread everywhere, and a title match adds
+  to a body match in bounds summed field by field: windows rarely fall below the k-th score then).
+- `sampled_counts`: the facets and months of a very large result, counted over every k-th match and
+  scaled, flagged as estimates; the total stays exact (the matching set is whole).
+
+A `Pass` can also evaluate the query window by window without the whole matching set (`found`),
+which is what the equivalence tests compare with the exhaustive engine.
 """
 
 from __future__ import annotations
@@ -31,7 +35,9 @@ from indexer.search.query import And, Filter, Node, Not, Or, Text
 from indexer.search.snapshot import Snapshot
 
 WIDTH = 4096  # documents per window
-SAMPLE = 65_536  # documents a total is estimated from
+FACET_SAMPLE = 20_000  # matches the facets and months of a very large result are counted over
+LARGE = 250_000  # documents from which an archive's large results are ranked by windows and counted by sample
+MAX_SHARE = 0.12  # windows the pruned ranking may read before scoring every match at once is quicker
 SLACK = 1e-5  # bounds are raised by this share: scores are float32 sums, bounds float64
 
 
@@ -41,13 +47,6 @@ class Window:
     lo: int  # segment-local document numbers [lo, hi)
     hi: int
     offset: int  # global document number of the segment's first document
-
-
-@dataclass
-class Estimate:
-    total: int  # estimated matches in the whole archive
-    found: np.ndarray  # global document numbers of the matches in the sample, ascending
-    scale: float  # what one match of the sample stands for
 
 
 def windows(snap: Snapshot) -> tuple[list[Window], np.ndarray]:
@@ -65,18 +64,22 @@ def windows(snap: Snapshot) -> tuple[list[Window], np.ndarray]:
 
 
 def worth_it(snap: Snapshot) -> bool:
-    """Whether the archive is large enough for a sample to save work (a sample of most of it would not)."""
-    return snap.size >= 4 * SAMPLE
+    """Whether the archive is large enough for pruning and sampling to save work."""
+    return snap.size >= LARGE
 
 
 class Pass:
     """One query evaluated window by window; what it decodes is kept for the rest of the query."""
 
-    def __init__(self, snap: Snapshot, node: Node | None, now: datetime) -> None:
+    def __init__(self, snap: Snapshot, node: Node | None, now: datetime, matched: np.ndarray | None = None) -> None:
+        """`matched`: the query's whole matching set, when the caller has it (windows then only slice it, and
+        read postings from the decoded lists the matching left in the cache)."""
         self.snap, self.node, self.now = snap, node, now
+        self.matched = matched
         self.bufs = [blockdir.postfile_bytes(reader) for reader, _, _, _ in snap.leaves]
         self._postings: dict[tuple[int, str, str, int], tuple[np.ndarray, np.ndarray]] = {}
         self._found: dict[Window, np.ndarray] = {}
+        self._cuts: dict[tuple[int, str, str], np.ndarray] = {}
         self._sources: dict[tuple[int, str, str], tuple[blockdir.TermBlocks | None, tuple[np.ndarray, np.ndarray]]] = {}
         self.terms = list(dict.fromkeys(engine.scoring_terms(snap, node)))
         n_docs = max(1, snap.reader.doc_count_all())
@@ -114,12 +117,23 @@ class Pass:
             return hit
         tb, (ids, weights) = self._source(w.leaf, field, text)
         buf = self.bufs[w.leaf]
+        if self.matched is not None:  # the whole list, decoded for the matching: cut where each window starts
+            reader, _, _, key = self.snap.leaves[w.leaf]
+            ids, weights = scoring.term_postings(reader, field, text, key)
+            cuts = self._cuts.get((w.leaf, field, text))
+            if cuts is None:
+                n = reader.doc_count_all()
+                cuts = self._cuts[(w.leaf, field, text)] = np.searchsorted(ids, np.arange(0, n + WIDTH, WIDTH))
+            a, b = int(cuts[w.lo // WIDTH]), int(cuts[min(len(cuts) - 1, -(-w.hi // WIDTH))])
+            out = (ids[a:b], weights[a:b])
+            self._postings[cache_key] = out
+            return out
         if tb is not None and buf is not None:
             i, j = blockdir.block_range(tb, w.lo, w.hi)
             ids, weights = blockdir.decode(buf, tb, slice(i, j)) if i < j else scoring._EMPTY
         if len(ids):
-            a, b = np.searchsorted(ids, w.lo), np.searchsorted(ids, w.hi)
-            ids, weights = ids[a:b], weights[a:b]
+            lo, hi = int(np.searchsorted(ids, w.lo)), int(np.searchsorted(ids, w.hi))
+            ids, weights = ids[lo:hi], weights[lo:hi]
         out = (ids, weights)
         self._postings[cache_key] = out
         return out
@@ -130,7 +144,8 @@ class Pass:
         """The window's matches, as a mask of its documents."""
         hit = self._found.get(w)
         if hit is None:
-            hit = self._mask(self.node, w)
+            whole = self.matched
+            hit = whole[w.offset + w.lo : w.offset + w.hi] if whole is not None else self._mask(self.node, w)
             self._found[w] = hit
         return hit
 
@@ -271,52 +286,50 @@ def _spread(key: str, field: str, text: str, tb: blockdir.TermBlocks, count: int
     return hit
 
 
-def estimate(p: Pass) -> Estimate:
-    """The total and the sample it was estimated from: windows spread evenly over the archive."""
-    wins, alive = windows(p.snap)
-    step = max(1, round(len(wins) / max(1, SAMPLE // WIDTH)))
-    chosen = range(step // 2, len(wins), step)
-    found: list[np.ndarray] = []
-    live = 0
-    for i in chosen:
-        w = wins[i]
-        found.append(np.flatnonzero(p.found(w)) + w.lo + w.offset)
-        live += int(alive[i])
-    docs = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
-    scale = p.snap.count / live if live else 0.0
-    return Estimate(round(len(docs) * scale), docs, scale)
-
-
-def top(p: Pass, count: int) -> list[tuple[int, float]] | None:
+def top(p: Pass, count: int, max_share: float = MAX_SHARE) -> list[tuple[int, float]] | None:
     """The first `count` (docnum, score) by relevance; None when fewer than `count` matches are scored
-    (the caller then ranks exhaustively, where unscored matches follow newest first)."""
+    (unscored matches follow newest first, which the exhaustive ranking does), or when more than
+    `max_share` of the windows would have to be read: then scoring every match at once is quicker."""
     wins, _ = windows(p.snap)
     if not p.stats or count <= 0:
         return None
     ub = p.bounds(wins)
     docs = np.zeros(0, dtype=np.int64)
     scores = np.zeros(0, dtype=np.float64)
+
+    def add(w: Window) -> None:
+        nonlocal docs, scores
+        found = p.found(w)
+        if not found.any():
+            return
+        d, s = p.scores(w, found)
+        if len(d):
+            docs, scores = np.concatenate((docs, d)), np.concatenate((scores, s))
+            ranked = np.lexsort((-docs, -scores))[:count]  # score, then the newer document first: `engine._top`'s
+            docs, scores = docs[ranked], scores[ranked]
+
+    limit = max_share * len(wins)
+    read = 0
     for i in np.argsort(-ub, kind="stable").tolist():
         if len(docs) >= count and ub[i] < scores[count - 1]:
             break
-        w = wins[i]
-        found = p.found(w)
-        if not found.any():
-            continue
-        d, s = p.scores(w, found)
-        if not len(d):
-            continue
-        docs, scores = np.concatenate((docs, d)), np.concatenate((scores, s))
-        ranked = np.lexsort((-docs, -scores))[:count]  # score, then the newer document first: `engine._top`'s order
-        docs, scores = docs[ranked], scores[ranked]
+        if read >= limit:
+            return None
+        add(wins[i])
+        read += 1
     if len(docs) < count:
         return None
     return list(zip(docs.tolist(), scores.tolist(), strict=True))
 
 
-def facet_counts(snap: Snapshot, docs: np.ndarray, scale: float) -> tuple[dict[str, dict[str, int]], np.ndarray]:
-    """Facets and months of the sample's matches, scaled to the whole archive."""
-    facets, _ = engine.facets_of(snap, docs)
+def sampled_counts(snap: Snapshot, found: np.ndarray, total: int) -> tuple[np.ndarray, dict[str, dict[str, int]], bool]:
+    """Months and facets of a large matching set, estimated from every k-th match (about `FACET_SAMPLE`
+    of them) and scaled to the `total`: (counts by month code, facets, False: they are estimates)."""
+    docs = np.flatnonzero(found)
+    step = max(1, -(-len(docs) // FACET_SAMPLE))
+    sample = docs[step // 2 :: step]
+    scale = total / len(sample) if len(sample) else 0.0
+    facets, _ = engine.facets_of(snap, sample)
     scaled = {name: {k: max(1, round(v * scale)) for k, v in counts.items()} for name, counts in facets.items()}
-    months = np.rint(engine.month_counts_of(snap, docs) * scale).astype(np.int64)
-    return scaled, months
+    months = np.rint(engine.month_counts_of(snap, sample) * scale).astype(np.int64)
+    return months, scaled, False

@@ -26,7 +26,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from search import build_fts5  # noqa: E402
 from whoosh import index as whoosh_index  # noqa: E402
+from whoosh.codec.whoosh3 import W3Segment  # noqa: E402
 from whoosh.index import TOC  # noqa: E402
+
+
+class Twin(W3Segment):  # type: ignore[misc]
+    """A segment listed again under a name of its own, reading the files of the segment it copies (a compound
+    segment's file names its parts by the original name)."""
+
+    def make_filename(self, ext: str) -> str:
+        return f"{self.indexname}_{self.fileid}{ext}"
+
+
+Twin.__module__ = "replicate"  # what the benchmark (which has this folder on its path) unpickles it as
 
 ID_STEP = 20_000_000  # added to the ids of each copy (the generated ids and the 100 added stay below)
 
@@ -48,11 +60,13 @@ def replicate_index(src: Path, dest: Path, times: int) -> int:
     segments = list(toc.segments)
     for _ in range(times - 1):
         for seg in toc.segments:
-            twin = copy.copy(seg)
+            twin = Twin.__new__(Twin)
+            twin.__dict__.update(copy.copy(seg).__dict__)
             twin.segid = seg._random_id()
+            twin.fileid = seg.segid
             for f in (src / live).iterdir():
                 prefix = f"{ix.indexname}_{seg.segid}."
-                if f.name.startswith(prefix):
+                if f.name.startswith(prefix) and not f.name.endswith(".seg"):  # the side files, under its name
                     os.link(f, target / (f"{ix.indexname}_{twin.segid}." + f.name[len(prefix) :]))
             segments.append(twin)
     TOC(toc.schema, segments, toc.generation + 1).write(ix.storage, ix.indexname)
