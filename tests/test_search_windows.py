@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer.search import SearchIndex, blockdir, engine, index, rebuild, scoring, snapshot, storage, windows
+from indexer.search import SearchIndex, blockdir, counting, engine, index, rebuild, scoring, snapshot, storage, windows
 from indexer.search.query import parse
 from tests.benchmarks.searchcorpus import generate
 
@@ -149,6 +149,6 @@ def test_facets_looked_up_per_document_are_the_full_counts(ix: SearchIndex) -> N
         full: dict[str, dict[str, int]] = {}
         for name, facet in (("source", snap.source), ("author", snap.authors), ("tag", snap.tags)):
             counts = np.bincount(facet.code[found[facet.doc]], minlength=len(facet.names))
-            full[name] = engine._most(facet.names, counts)
-        ours = engine.facets_of(snap, docs)[0]
+            full[name] = counting._most(facet.names, counts)
+        ours = counting.facets_of(snap, docs)[0]
         assert {k: ours[k] for k in full} == full, query

@@ -37,7 +37,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.reading import SegmentReader
 
-from indexer.search import engine, windows
+from indexer.search import counting, engine, windows
 from indexer.search.idle import IdleMerge, gc_paused
 from indexer.search.merging import sweep_side_folders
 from indexer.search.query import parse, positives
@@ -286,7 +286,7 @@ class SearchIndex:
                 by_month, facets, exact_facets = snap.cached(("everything",), lambda: self._counts(snap, found))
             else:
                 by_month, facets, exact_facets = self._counts(snap, found)
-            months = engine.months(snap, found, by_month)
+            months = counting.months(snap, found, by_month)
             suggestion = None
             if total < engine.SUGGEST_BELOW and positives(node):
                 suggestion = engine.suggest(snap, node, query)
@@ -294,8 +294,8 @@ class SearchIndex:
 
     @staticmethod
     def _counts(snap: Snapshot, found: np.ndarray) -> tuple[np.ndarray, dict[str, dict[str, int]], bool]:
-        by_month = engine.month_counts(snap, found)
-        facets, exact = engine.facets(snap, found, by_month)
+        by_month = counting.month_counts(snap, found)
+        facets, exact = counting.facets(snap, found, by_month)
         return by_month, facets, exact
 
     def count(self, query: str) -> int:

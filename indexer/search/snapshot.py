@@ -111,7 +111,7 @@ class SegmentTable:
 
     def __post_init__(self) -> None:
         # Facet pairs in document order: the snapshot's joined pairs are then in global document order,
-        # and the values of a few documents are found by binary search (see `engine.facets`).
+        # and the values of a few documents are found by look-up (see `counting.facets_of`).
         self.source, self.authors, self.tags = (_by_doc(v) for v in (self.source, self.authors, self.tags))
         self.sort_key = np.where(self.pub != MISSING, self.pub, self.saved)  # what "newest" orders by
         self.year = _years(self.pub)

@@ -30,7 +30,7 @@ from datetime import datetime
 
 import numpy as np
 
-from indexer.search import blockdir, engine, phrase, scoring
+from indexer.search import blockdir, counting, engine, phrase, scoring
 from indexer.search.query import And, Filter, Node, Not, Or, Text
 from indexer.search.snapshot import Snapshot
 
@@ -329,7 +329,7 @@ def sampled_counts(snap: Snapshot, found: np.ndarray, total: int) -> tuple[np.nd
     step = max(1, -(-len(docs) // FACET_SAMPLE))
     sample = docs[step // 2 :: step]
     scale = total / len(sample) if len(sample) else 0.0
-    facets, _ = engine.facets_of(snap, sample)
+    facets, _ = counting.facets_of(snap, sample)
     scaled = {name: {k: max(1, round(v * scale)) for k, v in counts.items()} for name, counts in facets.items()}
-    months = np.rint(engine.month_counts_of(snap, sample) * scale).astype(np.int64)
+    months = np.rint(counting.month_counts_of(snap, sample) * scale).astype(np.int64)
     return months, scaled, False
