@@ -43,6 +43,7 @@ def test_highlight_add_prints_its_id_and_highlights_json_has_the_contract_fields
     # Notes and highlighted passages are searchable from the command line too.
     found = json.loads(run(library, "search", "note:winter is:highlighted", "--json").stdout)
     assert [h["id"] for h in found["hits"]] == [article]
+    assert found["total"] == 1 and found["estimated"] is False  # a small archive counts every match
     assert run(library, "highlight", "note", str(hid), "a better note").returncode == 0
     listed = json.loads(run(library, "highlights", str(article), "--json").stdout)
     assert {h["id"]: h["note"] for h in listed}[hid] == "a better note"

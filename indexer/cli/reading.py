@@ -138,7 +138,16 @@ def cmd_search(args: argparse.Namespace, library_dir: Path | None) -> int:
             }
         )
     if args.json:
-        print_json({"total": results.total, "hits": hits, "facets": results.facets, "suggestion": results.suggestion})
+        estimated = not results.facets_exact  # the facets' counts (the total is always exact)
+        print_json(
+            {
+                "total": results.total,
+                "hits": hits,
+                "facets": results.facets,
+                "suggestion": results.suggestion,
+                "estimated": estimated,
+            }
+        )
         return 0
     print(f"{results.total} found" + (f" — did you mean: {results.suggestion}" if results.suggestion else ""))
     for h in hits:

@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def cmd_timeline(args: argparse.Namespace, library_dir: Path | None) -> int:
     with open_library(library_dir) as library:
-        results = library.search(args.query, limit=0)
+        results = library.search(args.query, limit=0, exact=True)
         periods = library.timeline(args.query, args.by)
     if args.json:
         print_json(periods)

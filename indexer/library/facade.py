@@ -279,8 +279,12 @@ class Library:
 
     # -- search ------------------------------------------------------------------------------
 
-    def search(self, query: str, *, sort: str = "relevance", limit: int = 50, offset: int = 0) -> SearchResults:
-        return self.index.search(query, sort=sort, limit=limit, offset=offset)
+    def search(
+        self, query: str, *, sort: str = "relevance", limit: int = 50, offset: int = 0, exact: bool = False
+    ) -> SearchResults:
+        """The search index's answer; in a large archive a very large result's facets and months are
+        estimates (`facets_exact` False) unless `exact` asks for every match counted."""
+        return self.index.search(query, sort=sort, limit=limit, offset=offset, exact=exact)
 
     def snippets(self, query: str, ids: Sequence[int]) -> dict[int, str]:
         return self.index.snippets(query, ids)
@@ -292,7 +296,7 @@ class Library:
 
         if by not in PERIODS:
             raise LibraryError(f"a timeline is by {' or '.join(PERIODS)}, not {by!r}")
-        return periods(self.search(query, limit=0).months, by)
+        return periods(self.search(query, limit=0, exact=True).months, by)
 
     def warm_search(self) -> bool:
         """One step of loading what fuzzy words and suggestions need (`SearchIndex.warm`); True while more remain."""
@@ -514,10 +518,10 @@ class Library:
         """The ids to export, in id order: every article, or those the search finds."""
         if query is None:
             return [r[0] for r in self.db.query("SELECT id FROM articles ORDER BY id")]
-        total = self.search(query, limit=1).total
+        total = self.search(query, limit=1, exact=True).total
         if not total:
             return []
-        return sorted(hit.id for hit in self.search(query, limit=total).hits)
+        return sorted(hit.id for hit in self.search(query, limit=total, exact=True).hits)
 
     def backup(self, dest: str | Path) -> int:
         """Write the whole library (database and files) to a zip; consistent while the window is open."""

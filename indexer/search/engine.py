@@ -11,8 +11,7 @@ Bounds, on purpose:
   posting lists is what made prefix searches slow); found documents the scored terms miss follow
   the scored ones, newest first; a phrase is found by checking positions only in documents that
   hold all its words, and scored by its words;
-- facets count every match exactly (array look-ups, see `snapshot`); each facet keeps its
-  `FACET_TOP` values; the months of publication (the timeline) are counted with them, all of them.
+- facets and months are counted in `counting`.
 """
 
 from __future__ import annotations
@@ -25,21 +24,20 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from indexer.search import analysis, lexicon, phrase, scoring
+from indexer.search import analysis, blockdir, lexicon, phrase, scoring
 from indexer.search.query import And, Filter, Node, Not, Or, Text, date_range, positives
-from indexer.search.snapshot import FIRST_YEAR, LAST_YEAR, MONTHS, Snapshot, frozen, letter_mask
+from indexer.search.snapshot import Snapshot, frozen, letter_mask
 
 ANY_FIELDS = ("title", "body", "authors", "source", "notes", "quotes")
 STEMMED = {"title", "body", "notes", "quotes"}
 OPTIONAL_FIELDS = {"notes", "quotes"}
 EXPANSIONS = 30
 SCORED_EXPANSIONS = 3
-PREFIX_SCAN = 50_000  # terms of one segment a prefix looks through (a one-letter prefix stops there)
+PREFIX_SCAN = 50_000  # terms a prefix looks through, the largest segments first (a one-letter prefix stops there)
+FUZZY_SCAN = 150_000  # vocabulary words a fuzzy word or a suggestion is compared with, the largest segments first
 SCORED_FIELDS = ("title", "body")
-FACET_TOP = 50
 SUGGEST_BELOW = 3
 RARER = 50  # a word found in the archive is replaced only by one this many times as common
-_YEARS = [str(y) for y in range(FIRST_YEAR, LAST_YEAR + 1)]
 
 
 def _fields(snap: Snapshot, leaf: Text) -> tuple[str, ...]:
@@ -98,10 +96,14 @@ def expand_prefix(snap: Snapshot, field: str, prefix: str) -> tuple[str, ...]:
     def make() -> tuple[str, ...]:
         short = prefix[: max(3, len(prefix) - 3)] if field in STEMMED else prefix
         found: dict[str, int] = {}
-        for reader, _, _, _ in snap.leaves:  # segment by segment: the merged reader re-reads every posting list
-            for term, df in lexicon.prefix_terms(reader, field, short, PREFIX_SCAN):
+        budget = PREFIX_SCAN
+        for reader, _ in snap.lexicon_leaves():  # segment by segment: the merged reader re-reads every posting list
+            for term, df in lexicon.prefix_terms(reader, field, short, budget):
+                budget -= 1
                 if term.startswith(prefix) or (field in STEMMED and prefix.startswith(term) and len(term) >= 3):
                     found[term] = found.get(term, 0) + df
+            if budget <= 0:
+                break
         return tuple(heapq.nlargest(EXPANSIONS, found, key=found.__getitem__))
 
     return snap.cached(("prefix", field, prefix), make)
@@ -136,9 +138,13 @@ def near_terms(snap: Snapshot, field: str, word: str, distance: int) -> list[str
     measure = distance_to(word)
     out: set[str] = set()
     seen: set[str] = set()
+    budget = FUZZY_SCAN
     for groups in snap.vocabulary(field):
+        if budget <= 0:
+            break
         for length in range(max(1, len(word) - distance), len(word) + distance + 1):
             words, masks = groups.get((word[:1], length), ((), ()))
+            budget -= len(words)
             for cand, m in zip(words, masks, strict=True):
                 # Words whose letters differ more than the edits allow skip the exact comparison;
                 # segments share most words, so each is measured once.
@@ -237,6 +243,9 @@ def scoring_terms(snap: Snapshot, node: Node | None) -> list[tuple[str, str]]:
 
 
 def _leaf_docs(snap: Snapshot, leaf: Text) -> np.ndarray:
+    if leaf.kind in ("prefix", "fuzzy"):
+        # Dozens of expansions in every field: one set for the leaf, so they do not push every other out.
+        return snap.cached(("leaf", leaf), lambda: frozen(_expanded_docs(snap, leaf)))
     if leaf.kind != "phrase":
         out = snap.empty()
         for field in _fields(snap, leaf):
@@ -260,15 +269,26 @@ def _leaf_docs(snap: Snapshot, leaf: Text) -> np.ndarray:
     return snap.cached(("phrase", leaf), make)
 
 
+def _expanded_docs(snap: Snapshot, leaf: Text) -> np.ndarray:
+    out = snap.empty()
+    for field in _fields(snap, leaf):
+        for text in leaf_terms(snap, leaf, field):
+            for reader, offset, _, key in snap.leaves:
+                ids = scoring.term_postings(reader, field, text, key)[0]
+                if len(ids):
+                    out[ids.astype(np.int64) + offset] = True
+    return out & snap.alive
+
+
 def _verify_phrase(snap: Snapshot, field: str, words: list[str], candidates: np.ndarray) -> set[int]:
     """The candidates (a mask of documents holding every word) where the words stand one after another."""
     found: set[int] = set()
-    for reader, offset, _, _ in snap.leaves:
+    for reader, offset, _, key in snap.leaves:
         n = reader.doc_count_all()
         wanted = np.flatnonzero(candidates[offset : offset + n])
         if not len(wanted):
             continue
-        fast = phrase.phrase_docs(reader, field, words, wanted)
+        fast = phrase.phrase_docs(reader, field, words, wanted, blockdir.lookup(key, field))
         if fast is None:  # positions in a layout of Whoosh's own: let its phrase query check them
             return {d for d in wq.Phrase(field, words).docs(snap.searcher) if candidates[d]}
         found.update((fast + offset).tolist())
@@ -351,49 +371,7 @@ def rank(snap: Snapshot, node: Node | None, found: np.ndarray, sort: str, count:
     return [(d, 0.0) for d in best.tolist()]
 
 
-# -- facets and suggestions --------------------------------------------------------------------------
-
-
-def facets(
-    snap: Snapshot, found: np.ndarray, by_month: np.ndarray | None = None
-) -> tuple[dict[str, dict[str, int]], bool]:
-    """Counts by source, author, tag and year of the found documents (exact), each facet's top values.
-
-    Years are summed from the counts by month (`month_counts`, passed in when the caller has them), so
-    the timeline costs the search one count, not two.
-    """
-    out: dict[str, dict[str, int]] = {}
-    for name, facet in (("source", snap.source), ("author", snap.authors), ("tag", snap.tags)):
-        counts = np.bincount(facet.code[found[facet.doc]], minlength=len(facet.names))
-        out[name] = _most(facet.names, counts)
-    if by_month is None:
-        by_month = month_counts(snap, found)
-    years = by_month[1:].reshape(-1, 12).sum(axis=1)  # month codes run January 1900 onwards, 12 a year
-    out["year"] = _most(_YEARS, years)
-    return out, True
-
-
-def month_counts(snap: Snapshot, found: np.ndarray) -> np.ndarray:
-    """Found documents per month code (see `snapshot.MONTHS`); code 0, no date, counts nothing."""
-    counts = np.bincount(snap.month[found], minlength=len(MONTHS))
-    counts[0] = 0
-    return counts
-
-
-def months(snap: Snapshot, found: np.ndarray, by_month: np.ndarray | None = None) -> dict[str, int]:
-    """How many found documents were published in each month ("YYYY-MM", UTC), in time order; months
-    without any and undated documents are left out. Every match counts, like the facets."""
-    counts = month_counts(snap, found) if by_month is None else by_month
-    return {MONTHS[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist()}
-
-
-def _most(names: list[str], counts: np.ndarray) -> dict[str, int]:
-    """The FACET_TOP names with the highest non-zero counts, most first (ties by name)."""
-    nonzero = np.flatnonzero(counts)
-    if len(nonzero) > FACET_TOP:
-        nonzero = nonzero[np.argpartition(-counts[nonzero], FACET_TOP - 1)[:FACET_TOP]]
-    top = sorted(nonzero.tolist(), key=lambda i: (-counts[i], names[i]))
-    return {names[i]: int(counts[i]) for i in top}
+# -- suggestions ----------------------------------------------------------------------------------------
 
 
 def suggest(snap: Snapshot, node: Node | None, text: str) -> str | None:

@@ -37,7 +37,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.reading import SegmentReader
 
-from indexer.search import engine
+from indexer.search import counting, engine, windows
 from indexer.search.idle import IdleMerge, gc_paused
 from indexer.search.merging import sweep_side_folders
 from indexer.search.query import parse, positives
@@ -59,6 +59,7 @@ T = TypeVar("T")
 CURRENT = "CURRENT"
 _OURS = re.compile(r"ix-[0-9a-f]{12}\Z")
 SORTS = ("relevance", "newest", "oldest")
+ESTIMATE_ABOVE = 10_000  # matches past which a large archive's facets and months are counted over a sample
 
 
 @dataclass
@@ -74,7 +75,7 @@ class SearchResults:
     facets: dict[str, dict[str, int]]
     suggestion: str | None
     query: str
-    facets_exact: bool = True  # False: facets and months counted over an even sample of a very large result
+    facets_exact: bool = True  # False: facets and months estimated from a sample of a very large result
     parsed: bool = True  # False: the query was not in the query language and was read as plain words
     sort: str = "relevance"
     extra: dict[str, Any] = field(default_factory=dict)
@@ -249,8 +250,15 @@ class SearchIndex:
         limit: int = 50,
         offset: int = 0,
         only_ids: set[int] | None = None,
+        exact: bool = False,
     ) -> SearchResults:
-        """Find articles; see `indexer.search.query` for the query language. Never raises on bad queries."""
+        """Find articles; see `indexer.search.query` for the query language. Never raises on bad queries.
+
+        In a large archive a query matching very many articles gets its facets and months estimated from
+        a sample of its matches (`facets_exact` False; the total stays exact) and its first page by relevance
+        found, when the bounds allow, without scoring every match (see `windows`); the page is the same.
+        `exact` counts every match.
+        """
         if sort not in SORTS:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}")
         node, parsed = parse(query)
@@ -265,15 +273,30 @@ class SearchIndex:
                 wanted = (snap.docnum_of(i) for i in only_ids)
                 found = found & snap.mask_of(d for d in wanted if d is not None)
             total = int(np.count_nonzero(found))
-            ranked = engine.rank(snap, node, found, sort, offset + limit)[offset:]
-            hits = [Hit(int(snap.ids[d]), score) for d, score in ranked]
-            by_month = engine.month_counts(snap, found)
-            facets, exact = engine.facets(snap, found, by_month)
-            months = engine.months(snap, found, by_month)
+            large = not exact and node is not None and total > ESTIMATE_ABOVE and windows.worth_it(snap)
+            ranked: list[tuple[int, float]] | None = None
+            if large and sort == "relevance":
+                ranked = windows.top(windows.Pass(snap, node, now, found), offset + limit)
+            if ranked is None:
+                ranked = engine.rank(snap, node, found, sort, offset + limit)
+            hits = [Hit(int(snap.ids[d]), score) for d, score in ranked[offset:]]
+            if large:  # very many matches in a large archive: facets and months counted over a sample of them
+                by_month, facets, exact_facets = windows.sampled_counts(snap, found, total)
+            elif node is None and only_ids is None:  # the whole archive: counted once per snapshot
+                by_month, facets, exact_facets = snap.cached(("everything",), lambda: self._counts(snap, found))
+            else:
+                by_month, facets, exact_facets = self._counts(snap, found)
+            months = counting.months(snap, found, by_month)
             suggestion = None
             if total < engine.SUGGEST_BELOW and positives(node):
                 suggestion = engine.suggest(snap, node, query)
-        return SearchResults(total, hits, facets, suggestion, query, exact, parsed, sort, months=months)
+        return SearchResults(total, hits, facets, suggestion, query, exact_facets, parsed, sort, months=months)
+
+    @staticmethod
+    def _counts(snap: Snapshot, found: np.ndarray) -> tuple[np.ndarray, dict[str, dict[str, int]], bool]:
+        by_month = counting.month_counts(snap, found)
+        facets, exact = counting.facets(snap, found, by_month)
+        return by_month, facets, exact
 
     def count(self, query: str) -> int:
         """How many articles `query` finds: the matching set alone, without ranking, facets or suggestions."""

@@ -10,19 +10,28 @@ Positions in another layout return None, and the caller checks those the general
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from whoosh.reading import TermNotFound
 
+from indexer.search import blockdir
+from indexer.search.blockdir import TermBlocks
 from indexer.search.blocks import ArrayLeafMatcher
 from indexer.search.formats import CompactPositions, decode_positions
 
 _SHIFT = 32
 
 
-def positions(reader: Any, field: str, text: str, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """(documents, positions) of every occurrence of `text` in the `wanted` (sorted, segment-local) documents."""
+def positions(
+    reader: Any, field: str, text: str, wanted: np.ndarray, blocks: TermBlocks | None = None
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """(documents, positions) of every occurrence of `text` in the `wanted` (sorted, segment-local) documents.
+
+    With the term's `blocks` (its directory entry, see `blockdir`) only the blocks that can hold a wanted
+    document are visited; without it every block head is walked."""
     fmt = reader.schema[field].format
     if not isinstance(fmt, CompactPositions):
         return None
@@ -32,6 +41,9 @@ def positions(reader: Any, field: str, text: str, wanted: np.ndarray) -> tuple[n
         return _NONE
     if not leaf.is_active() or not len(wanted):
         return _NONE
+    buf = blockdir.postfile_bytes(reader) if blocks is not None else None
+    if blocks is not None and buf is not None:
+        return _positions_of_blocks(reader, buf, blocks, wanted)
     docs: list[np.ndarray] = []
     where: list[np.ndarray] = []
     if not isinstance(leaf, ArrayLeafMatcher):  # a short list kept inline in the term entry
@@ -50,9 +62,9 @@ def positions(reader: Any, field: str, text: str, wanted: np.ndarray) -> tuple[n
     ends_of: list[np.ndarray] = []
     raws: list[np.ndarray] = []
     base = 0
-    low = 0
-    while True:
-        high = leaf._maxid
+
+    def take(low: int, high: int) -> None:
+        nonlocal base
         i = int(np.searchsorted(wanted, low))
         if i < len(wanted) and wanted[i] <= high:  # a wanted document can be in this block
             ids = leaf.block_arrays()[0]
@@ -65,10 +77,20 @@ def positions(reader: Any, field: str, text: str, wanted: np.ndarray) -> tuple[n
                 ends_of.append(offsets[chosen + 1] + base)
                 raws.append(raw)
                 base += len(raw)
-        if leaf._lastblock:
-            break
-        low = high + 1
-        leaf._goto(leaf._nextoffset)
+
+    if blocks is not None:
+        firsts = blocks.first()
+        for b in blockdir.blocks_for(blocks, wanted).tolist():
+            leaf._goto(int(blocks.start[b]))
+            take(int(firsts[b]), leaf._maxid)
+    else:
+        low = 0
+        while True:
+            take(low, leaf._maxid)
+            if leaf._lastblock:
+                break
+            low = leaf._maxid + 1
+            leaf._goto(leaf._nextoffset)
     if not ids_of:
         return _NONE
     return _decode(
@@ -77,6 +99,43 @@ def positions(reader: Any, field: str, text: str, wanted: np.ndarray) -> tuple[n
         np.concatenate(ends_of),
         raws[0] if len(raws) == 1 else np.concatenate(raws),
     )
+
+
+def _positions_of_blocks(
+    reader: Any, buf: np.ndarray, blocks: TermBlocks, wanted: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """`positions` through the term's directory: the ids of every block that can hold a wanted document
+    decoded together, then only the blocks holding one have their positions decompressed."""
+    which = blockdir.blocks_for(blocks, wanted)
+    if not len(which):
+        return _NONE
+    ids, _ = blockdir.decode(buf, blocks, which)
+    all_counts = blocks.count[which].astype(np.int64)
+    chosen = _member(ids, wanted)
+    hit = np.add.reduceat(chosen, np.cumsum(all_counts) - all_counts) > 0
+    if not hit.any():
+        return _NONE
+    ids, chosen = ids[np.repeat(hit, all_counts)], chosen[np.repeat(hit, all_counts)]
+    which, counts = which[hit], all_counts[hit]
+    starts, ends = blockdir.values_at(buf, blocks, which)
+    view = memoryview(reader._terms._postfile._buf)
+    raws = [zlib.decompress(view[a:b]) for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+    sizes = np.fromiter((len(r) for r in raws), dtype=np.int64, count=len(raws))
+    raw = np.frombuffer(b"".join(raws), dtype=np.uint8)
+    base = np.cumsum(sizes) - sizes  # where each block's values begin in `raw`
+    # Each block's values: (count + 1) uint32 offsets, then the bytes they point into.
+    n_off = counts + 1
+    off_first = np.cumsum(n_off) - n_off
+    k = np.arange(int(n_off.sum()), dtype=np.int64) - np.repeat(off_first, n_off)
+    at = np.repeat(base, n_off) + 4 * k
+    offsets = raw[(at[:, None] + np.arange(4)).ravel()].view("<u4").astype(np.int64)
+    body = base + 4 * n_off  # where each block's value bytes begin
+    post_block = np.repeat(np.arange(len(which)), counts)
+    j = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    o = off_first[post_block] + j
+    p_start = body[post_block] + offsets[o]
+    p_end = body[post_block] + offsets[o + 1]
+    return _decode(ids[chosen].astype(np.int64), p_start[chosen], p_end[chosen], raw)
 
 
 def _decode(ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -121,11 +180,18 @@ def _joined(docs: list[np.ndarray], where: list[np.ndarray]) -> tuple[np.ndarray
 _NONE = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
-def phrase_docs(reader: Any, field: str, words: list[str], wanted: np.ndarray) -> np.ndarray | None:
-    """The `wanted` documents where `words` stand one after another; None when positions are not in our layout."""
+def phrase_docs(
+    reader: Any,
+    field: str,
+    words: list[str],
+    wanted: np.ndarray,
+    blocks: Callable[[str], TermBlocks | None] | None = None,
+) -> np.ndarray | None:
+    """The `wanted` documents where `words` stand one after another; None when positions are not in our layout.
+    `blocks` gives a word's directory entry in this segment, when it has one."""
     starts: np.ndarray | None = None
     for k, word in enumerate(words):
-        found = positions(reader, field, word, wanted)
+        found = positions(reader, field, word, wanted, blocks(word) if blocks is not None else None)
         if found is None:
             return None
         docs, where = found

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from whoosh.reading import TermNotFound
 
+from indexer.search import blockdir
 from indexer.search.blocks import ArrayLeafMatcher
 
 B = 0.75
@@ -42,6 +43,10 @@ def term_postings(reader: Any, field: str, text: str, key: str = "") -> tuple[np
         if hit is not None:
             _postings_cache.move_to_end((key, field, text))
             return hit
+        blocks = blockdir.loaded(key, field, text)
+        buf = blockdir.postfile_bytes(reader) if blocks is not None else None
+        if blocks is not None and buf is not None:
+            return _remember(key, field, text, blockdir.decode(buf, blocks))
     try:
         leaf = reader._terms.matcher(field, reader.schema[field].to_bytes(text), reader.schema[field].format)
     except (KeyError, TermNotFound):
@@ -87,12 +92,18 @@ def _remember(key: str, field: str, text: str, packed: tuple[np.ndarray, np.ndar
     return packed
 
 
-def term_postings_in(reader: Any, field: str, text: str, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def term_postings_in(
+    reader: Any, field: str, text: str, wanted: np.ndarray, key: str = ""
+) -> tuple[np.ndarray, np.ndarray]:
     """Like `term_postings`, but decoding only the blocks that can hold one of `wanted` (sorted local docnums).
 
     A search that found few documents (two words, one of them rare) then reads a handful of the
     frequent word's blocks instead of all of them.
     """
+    blocks = blockdir.loaded(key, field, text)
+    buf = blockdir.postfile_bytes(reader) if blocks is not None else None
+    if blocks is not None and buf is not None:
+        return blockdir.decode(buf, blocks, blockdir.blocks_for(blocks, wanted))
     try:
         leaf = reader._terms.matcher(field, reader.schema[field].to_bytes(text), reader.schema[field].format)
     except (KeyError, TermNotFound):
@@ -166,7 +177,7 @@ def score(
                 and (key, field, text) not in _postings_cache
                 and len(local) * FEW < reader.doc_frequency(field, text)
             ):
-                ids, weights = term_postings_in(reader, field, text, local)
+                ids, weights = term_postings_in(reader, field, text, local, key)
             else:
                 ids, weights = term_postings(reader, field, text, key)
             if not len(ids):

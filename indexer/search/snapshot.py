@@ -16,7 +16,7 @@ import marshal
 import os
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,6 +26,7 @@ import numpy as np
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
+from indexer.search import blockdir
 from indexer.search.blocks import ArrayLeafMatcher
 from indexer.search.schema import MISSING
 from indexer.search.scoring import term_postings
@@ -33,7 +34,7 @@ from indexer.search.scoring import term_postings
 T = TypeVar("T")
 CACHE_ENTRIES = 2000
 SET_ENTRIES = 64
-SETS = frozenset({"term", "phrase", "date"})  # cache keys whose values are document sets
+SETS = frozenset({"term", "phrase", "date", "leaf"})  # cache keys whose values are document sets
 SCORED_TEXT = frozenset({"title", "body", "authors", "source", "notes", "quotes"})
 _YEAR_STARTS = np.array([int(datetime(y, 1, 1, tzinfo=timezone.utc).timestamp()) for y in range(1900, 2101)])
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # dates outside count as undated in years and months
@@ -109,11 +110,22 @@ class SegmentTable:
     tags: Values
 
     def __post_init__(self) -> None:
+        # Facet pairs in document order: the snapshot's joined pairs are then in global document order,
+        # and the values of a few documents are found by look-up (see `counting.facets_of`).
+        self.source, self.authors, self.tags = (_by_doc(v) for v in (self.source, self.authors, self.tags))
         self.sort_key = np.where(self.pub != MISSING, self.pub, self.saved)  # what "newest" orders by
         self.year = _years(self.pub)
         self.month = _months(self.pub)
         self.pub_order, self.pub_keys = _by_date(self.pub)
         self.saved_order, self.saved_keys = _by_date(self.saved)
+
+
+def _by_doc(values: Values) -> Values:
+    doc = values.doc
+    if len(doc) < 2 or bool(np.all(doc[1:] >= doc[:-1])):
+        return values
+    order = np.argsort(doc, kind="stable")
+    return Values(values.names, doc[order], values.code[order])
 
 
 def _years(seconds: np.ndarray) -> np.ndarray:
@@ -270,6 +282,8 @@ class Snapshot:
                 if key:
                     tables[key] = table
             self.leaves.append((reader, offset, table, key))
+            if reader.doc_count_all() >= EAGER_DIRECTORY:
+                blockdir.directory(reader, key, folder)  # built once for the segment's life, then read
             if reader.has_deletions():
                 deleted += [offset + d for d in _deleted(reader)]
         tabs = [t for _, _, t, _ in self.leaves]
@@ -363,16 +377,44 @@ class Snapshot:
 
         return self.cached(("date", which, lo, hi), make)
 
-    def vocabulary(self, field: str) -> list[Groups]:
-        """Every term of `field`, per segment, grouped by (first letter, length), each with its `letter_mask`:
-        what fuzzy matching compares against. Kept per segment, so a commit costs only its new segment."""
-        return [_segment_groups(reader, field, key, self.folder) for reader, _, _, key in self.leaves]
+    def lexicon_leaves(self) -> list[tuple[Any, str]]:
+        """(reader, key) of every segment, the largest first: the order prefix and fuzzy words look through
+        the segments' terms, each within a budget of terms looked at (see `engine`), so that the work stays
+        bounded as segments grow in number and the most frequent terms are still seen first."""
+
+        def make() -> list[tuple[Any, str]]:
+            by_size = sorted(self.leaves, key=lambda leaf: -leaf[0].doc_count_all())
+            return [(reader, key) for reader, _, _, key in by_size]
+
+        return self.cached(("lexicon leaves",), make)
+
+    def vocabulary(self, field: str) -> Iterator[Groups]:
+        """The terms of `field`, per segment, grouped by (first letter, length), each with its `letter_mask`: what
+        fuzzy matching compares against. The largest segments first, until they hold `VOCABULARY_DOCS` documents:
+        a word frequent enough to be offered is in them, and a large archive's dozens of segments are neither
+        all read for every fuzzy word nor all kept in memory. Kept per segment, so a commit costs only its new
+        segment; read one at a time, so a search that stops early loads no more."""
+        held = 0
+        for reader, key in self.lexicon_leaves():
+            if held >= VOCABULARY_DOCS:
+                return
+            held += reader.doc_count_all()
+            yield _segment_groups(reader, field, key, self.folder)
+
+    def _vocabulary_leaves(self) -> list[tuple[Any, str]]:
+        out, held = [], 0
+        for reader, key in self.lexicon_leaves():
+            if held >= VOCABULARY_DOCS:
+                break
+            out.append((reader, key))
+            held += reader.doc_count_all()
+        return out
 
     def warm_vocabulary(self) -> bool:
         """Load one segment's vocabulary of one of `FUZZY_FIELDS` if one is not loaded yet (~30 ms
         at 100,000 articles); True while more remain. Without this, the first fuzzy word or "did you
         mean" of a session loads them all at once (half a second at 100,000 articles)."""
-        pairs = [(reader, key, field) for reader, _, _, key in self.leaves if key for field in FUZZY_FIELDS]
+        pairs = [(reader, key, field) for reader, key in self._vocabulary_leaves() if key for field in FUZZY_FIELDS]
         if len(pairs) > GROUPS_KEPT:  # they would push each other out: leave it to the searches
             return False
         pending = [(reader, key, field) for reader, key, field in pairs if (key, field) not in _GROUPS]
@@ -408,6 +450,8 @@ GROUPS_KEPT = 96  # (segment, field) vocabularies kept in memory
 FUZZY_FIELDS = ("body", "spell", "authors", "source")  # every field a fuzzy word or a suggestion looks through
 VOCABULARY_FIELDS = ("body", "spell")  # the big vocabularies, saved beside big segments (see `_segment_groups`)
 EAGER_VOCABULARY = 2_000  # segments this big get their vocabulary saved when written (small commits stay quick)
+VOCABULARY_DOCS = 200_000  # documents whose segments' vocabularies fuzzy words look through (see `vocabulary`)
+EAGER_DIRECTORY = 5_000  # segments this big get a directory of their frequent terms' blocks (see `blockdir`)
 
 
 def _segment_groups(reader: Any, field: str, key: str, folder: Path | None) -> Groups:

@@ -1,6 +1,6 @@
 """Coverage over time: the matches of a search per month or per year, every period in between included.
 
-`SearchResults.months` holds the months that have matches (counted with the facets, see `engine.months`);
+`SearchResults.months` holds the months that have matches (counted with the facets, see `counting.months`);
 a timeline is that map laid out from the first period with a match to the last, with zeros between,
 so a chart or a script can read the periods in order without gaps.
 """
