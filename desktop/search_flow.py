@@ -70,6 +70,7 @@ class Outcome:
     marks: list[str] | None = None  # the words the reader marks for this query; None: the typed words
     months: dict[str, int] = field(default_factory=dict)  # "YYYY-MM" -> matches, for the coverage chart
     annotations: list[tuple[Any, str]] | None = None  # Annotations chosen: the highlights the query finds
+    estimated: bool = False  # facets and months estimated from a sample of a very large result
 
 
 @dataclass
@@ -112,11 +113,13 @@ def run_search(library: Any, text: str, kind: str, value: str, sort: str) -> Out
         outcome = Outcome(text, text, recent, len(recent), None, facets, fixed=True)
     else:
         results = library.search(query, sort=sort, limit=PAGE)
-        facets = results.facets
+        facets, exact = results.facets, getattr(results, "facets_exact", True)
         if filter_clause(kind, value):
-            facets = library.search(text, sort=sort, limit=1).facets
+            unfiltered = library.search(text, sort=sort, limit=1)
+            facets, exact = unfiltered.facets, getattr(unfiltered, "facets_exact", True)
         ids = [h.id for h in results.hits]
         outcome = Outcome(text, query, ids, results.total, results.suggestion, facets or {})
+        outcome.estimated = not exact
         # Counted with the facets by the same search: the chart costs the typing no extra search.
         outcome.months = dict(getattr(results, "months", None) or {})
     if kind == "annotations":
@@ -272,7 +275,7 @@ class SearchFlow(QObject):
         w.middle_stack.setCurrentIndex(1 if outcome.empty_library else 2 if outcome.annotations is not None else 0)
         if outcome.annotations is not None:
             w.annotations_page.show_rows(outcome.annotations)
-        w.chart.set_months(outcome.months)
+        w.chart.set_months(outcome.months, outcome.estimated)
         n = outcome.total
         w.count_label.setText(f"{n:,} article{'s' if n != 1 else ''}")
         if outcome.annotations is not None:
@@ -422,4 +425,5 @@ class SearchFlow(QObject):
             sources=sources,
             years={str(k): v for k, v in years.items()},
             saved=totals.saved,
+            estimated=bool(last is not None and last.text.strip() and last.estimated),
         )

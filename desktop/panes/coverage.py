@@ -79,6 +79,7 @@ class CoverageChart(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.active = True  # False: the chart is off (kept hidden, given nothing to draw)
         self.unit = "month"
+        self.about = ""  # "about ": the counts are estimates
         self.bins: list[tuple[str, int]] = []
         self.current = -1  # the bar the keyboard is on
         self.anchor = -1  # where a drag or a Shift+arrow span began
@@ -93,10 +94,12 @@ class CoverageChart(QWidget):
 
     # -- data ----------------------------------------------------------------------------------
 
-    def set_months(self, months: dict[str, int] | None) -> None:
-        """The counts per month of the results on screen; hidden when no match has a date."""
+    def set_months(self, months: dict[str, int] | None, estimated: bool = False) -> None:
+        """The counts per month of the results on screen; hidden when no match has a date. `estimated`: the
+        counts come from a sample of a very large result, and the tooltips say "about"."""
         if not self.active:
             return
+        self.about = "about " if estimated else ""
         if months is self._source or (months and months == self._source):
             return  # the same counts (typing on, the same matches): nothing to redraw
         self._source = months
@@ -190,7 +193,7 @@ class CoverageChart(QWidget):
 
     def tooltip_for(self, i: int) -> str:
         period, count = self.bins[i]
-        return f"{period}: {count:,} article{'s' if count != 1 else ''}"
+        return f"{period}: {self.about}{count:,} article{'s' if count != 1 else ''}"
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent) and self.bins:
@@ -227,7 +230,7 @@ class CoverageChart(QWidget):
         if span is None:
             return ""
         count = sum(c for _p, c in self.bins[span[0] : span[1] + 1])
-        return f"{published_clause(self.bins[span[0]][0], self.bins[span[1]][0])}: {count:,} articles"
+        return f"{published_clause(self.bins[span[0]][0], self.bins[span[1]][0])}: {self.about}{count:,} articles"
 
     def _choose(self) -> None:
         span = self._span()

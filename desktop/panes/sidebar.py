@@ -46,8 +46,11 @@ GROUPS = (
 )
 
 
-def _label(name: str, count: int | None) -> str:
-    return name if count is None else f"{name}  ({count:,})"
+def _label(name: str, count: int | None, about: bool = False) -> str:
+    """An entry's text with its count; `about`: the count is estimated from a sample (a very large result)."""
+    if count is None:
+        return name
+    return f"{name}  (≈{count:,})" if about and count else f"{name}  ({count:,})"
 
 
 class Sidebar(QTreeView):
@@ -78,6 +81,7 @@ class Sidebar(QTreeView):
             self.groups[kind] = item
         self.current_filter: tuple[str, str] = ("all", "")
         self._updating = False
+        self._about = False
         self.selectionModel().currentChanged.connect(self._current_changed)
         self.activated.connect(self._activated)
         self.clicked.connect(self._clicked)
@@ -99,9 +103,12 @@ class Sidebar(QTreeView):
         sources: dict[str, int],
         years: dict[str, int],
         saved: list[tuple[str, str, int | None]] | None = None,
+        estimated: bool = False,
     ) -> None:
-        """Rebuild the entries with these counts, keeping what is expanded and selected."""
+        """Rebuild the entries with these counts, keeping what is expanded and selected. `estimated`: the
+        tag, author, source and year counts are estimates (shown with ≈); the total is always exact."""
         self._updating = True
+        self._about = estimated
         expanded = self._expanded_keys()
         try:
             self.groups["all"].setText(_label("All articles", total))
@@ -114,6 +121,7 @@ class Sidebar(QTreeView):
             self._fill(self.groups["sources"], [(n, ("source", n), c) for n, c in top_sources])
             self._fill(self.groups["years"], [(y, ("year", y), c) for y, c in sorted(years.items(), reverse=True)])
             self.groups["tags"].setText(_label("Tags", None))
+            self._about = False  # saved searches count exactly
             if saved is not None:
                 self._fill(self.groups["saved_searches"], [(n, ("saved", n), c) for n, _q, c in saved])
                 for row, (_n, query, _c) in enumerate(saved):
@@ -131,14 +139,14 @@ class Sidebar(QTreeView):
             # The same entries in the same order (typing on, mostly): new counts only, no rows replaced.
             for i, (name, _, count) in enumerate(rows):
                 child = parent.child(i)
-                label = _label(name, count)
+                label = _label(name, count, self._about)
                 if child.text() != label:
                     child.setText(label)
             return
         parent.removeRows(0, parent.rowCount())
         items = []
         for (name, _, count), key in zip(rows, keys, strict=True):
-            item = QStandardItem(_label(name, count))
+            item = QStandardItem(_label(name, count, self._about))
             item.setData(key, FilterRole)
             item.setToolTip(name)
             items.append(item)
@@ -164,7 +172,7 @@ class Sidebar(QTreeView):
                 holder = node
         counts = {n.casefold(): c for n, c in tags.items()}
         for key, node in nodes.items():
-            node.setText(_label(node.text(), counts.get(key)))
+            node.setText(_label(node.text(), counts.get(key), self._about))
 
     def _branches(self) -> list[QStandardItem]:
         """The entries that can hold others: the headings and the tag tree's inner nodes."""

@@ -48,3 +48,28 @@ def test_year_bars_narrow_to_years_from_the_keyboard(qtbot) -> None:  # noqa: AN
     chart.set_active(False)
     chart.set_months({"2005-03": 2})
     assert not chart.isVisible() and chart.bins == []
+
+
+def test_counts_estimated_from_a_sample_are_shown_as_estimates(qtbot, window, monkeypatch) -> None:  # noqa: ANN001
+    """A very large result's sidebar counts read "≈ n" and the chart says "about"; the total stays exact."""
+    from indexer.search import index, windows
+    from tests.desktop.conftest import search
+
+    # The three stories stand for a very large archive: past these sizes counts are taken over a sample.
+    monkeypatch.setattr(windows, "LARGE", 2)
+    monkeypatch.setattr(windows, "FACET_SAMPLE", 2)
+    monkeypatch.setattr(index, "ESTIMATE_ABOVE", 2)
+
+    def labels(group: str) -> list[str]:
+        parent = window.sidebar.groups[group]
+        return [parent.child(r).text() for r in range(parent.rowCount())]
+
+    search(qtbot, window, "ferry OR seawall OR orchestra")
+    qtbot.waitUntil(lambda: window.sidebar.groups["all"].text() == "All articles  (3)")
+    qtbot.waitUntil(lambda: bool(labels("authors")) and all("(≈" in label for label in labels("authors")))
+    assert all("(≈" in label for label in labels("years"))
+    assert "about" in window.chart.tooltip_for(0)
+
+    search(qtbot, window, "ferry")  # one match: counted exactly
+    qtbot.waitUntil(lambda: labels("authors") == ["Maren Holt  (1)"])
+    assert "about" not in window.chart.tooltip_for(0)
