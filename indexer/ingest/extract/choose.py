@@ -1,5 +1,9 @@
 """The story's body: trafilatura's precision-first result, checked against its plain one when in doubt.
 
+The precision-first pass runs first without trafilatura's fallbacks (readability, jusText), which
+change its answer only where another block of the page holds much more text; it runs again with
+them where one does, or where its body is in doubt (see `story_body`).
+
 The precision-first pass is right on most pages. It is doubted when it is short, when it leaves out
 most of the headline's words, when it is mostly link text, or when the page holds prose paragraphs
 amid the story's that it left out. Then trafilatura's plain pass (recall as it comes) runs too, and:
@@ -29,6 +33,15 @@ HEADLINE_MARGIN = 0.2  # how much more of the headline a body must carry to win 
 PROSE_MARGIN = 1.5  # how much more prose it must hold when both carry the headline alike
 STEM = 5  # leading letters by which a headline word is looked for
 MIN_ADDED = 0.1  # share of our length the plain body must add to be the fuller story
+# trafilatura takes readability's text over its own when it is more than twice as long: from this share
+# of the quick body's length, a block of paragraphs elsewhere in the page may be that longer text.
+FALLBACK_GAIN = 2.0
+MIN_PARAGRAPH = 25  # characters; readability's shortest paragraph
+# Children that make a div a container rather than a paragraph (readability's list, with headings and sections).
+_DIV_BLOCKS = frozenset(
+    {"a", "blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "ul", "li", "section", "article", "figure"}
+    | {"header", "footer", "nav", "aside", "form", "iframe", "video", "audio", "h1", "h2", "h3", "h4", "h5", "h6"}
+)
 _WORD = re.compile(r"\w+")
 _UNSPACED = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")  # Thai, kana, CJK
 _SENTENCE_END = re.compile(r"[.!?。！？…:;»\"”“’')\]]\s*$")
@@ -45,10 +58,21 @@ class Body(Protocol):
 def story_body(
     root: HtmlElement, url: str | None, title: str | None, convert: Callable[[etree._Element], Body], huge: bool = False
 ) -> Body | None:
-    """The converted body of the page's story, or None when trafilatura finds none."""
+    """The converted body of the page's story, or None when trafilatura finds none.
+
+    trafilatura's precision pass runs first without its fallbacks: they run readability (and jusText)
+    over the page and take its text instead when it is much longer, which costs as much as the rest of
+    the pass. When the body is not in doubt and no block of paragraphs in the page holds more than
+    FALLBACK_GAIN times its text, readability has nothing longer to offer, and the quick answer stands.
+    Otherwise the pass runs again with its fallbacks, then the plain pass as the module says.
+    """
     if huge:
         body = _extract(root, url, precise=False, fast=True)
         return convert(body) if body is not None else None
+    quick = _extract(root, url, precise=True, fast=True)
+    ours = convert(quick) if quick is not None else None
+    if ours is not None and not doubtful(ours, title) and richest_block(root) <= FALLBACK_GAIN * len(_text(ours)):
+        return ours
     first = _extract(root, url, precise=True)
     ours = convert(first) if first is not None else None
     if ours is not None and not doubtful(ours, title):
@@ -58,6 +82,30 @@ def story_body(
     if ours is None or plain is None:
         return ours or plain
     return choose(ours, plain, title)
+
+
+def richest_block(root: HtmlElement) -> int:
+    """Characters of text in the page's richest block of paragraphs, as readability counts them.
+
+    Paragraphs are `p`, `pre` and `td` elements, and `div`s that hold no blocks of their own (which
+    readability reads as paragraphs); a block is a paragraph's parent or grandparent, and it holds the
+    text of its paragraphs of MIN_PARAGRAPH characters or more.
+    """
+    held: dict[HtmlElement, int] = {}
+    for element in root.iter("p", "div", "pre", "td"):
+        if element.tag == "div" and any(child.tag in _DIV_BLOCKS for child in element):
+            continue
+        size = len(element.text_content().strip())
+        if size < MIN_PARAGRAPH:
+            continue
+        parent = element.getparent()
+        if parent is None:
+            continue
+        held[parent] = held.get(parent, 0) + size
+        grandparent = parent.getparent()
+        if grandparent is not None:
+            held[grandparent] = held.get(grandparent, 0) + size
+    return max(held.values(), default=0)
 
 
 def doubtful(body: Body, title: str | None) -> bool:
