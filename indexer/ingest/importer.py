@@ -2,9 +2,9 @@
 
 1. walk     — `walk.walk` turns dropped paths into inputs (files, folder contents, zip entries)
 2. read     ┐
-3. decode   │ `pipeline.prepare`, in worker processes when there is enough work to share:
-4. extract  │ extraction is CPU-bound and both cores are worth having
-5. sanitise ┘
+3. decode   │ `pipeline.prepare`, in worker processes (`workers.py`) when there is enough work to
+4. extract  │ share: extraction is CPU-bound and both cores are worth having. The command line starts
+5. sanitise ┘ them before the library opens (forked where safe), the window when the import starts
 6. store    — here, in this process only (one writer): files first, then one SQLite transaction
               per article with its import-log row
 7. index    — the library's search index, one commit per batch
@@ -17,35 +17,28 @@ from __future__ import annotations
 
 import errno
 import logging
-import multiprocessing
 import os
-import signal
 import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.lifeline import tie_to_parent
 from indexer.model import ArticleDraft, ImportFailure, ImportOutcome, ImportReport, LibraryError
 from indexer.store.catalog import add_marks, fill_in_link, insert_article, match_existing
 from indexer.store.database import Database, now_iso
 from indexer.store.files import FileStore
 
-from .pipeline import prepare
 from .walk import Item, Refused, Skipped, Source, walk
+from .workers import ExtractionPool, prepare_safely
 
 log = logging.getLogger(__name__)
 
 # Below this many inputs, starting worker processes costs more than it saves.
 POOL_THRESHOLD = 6
 INDEX_BATCH = 100
-# A page that keeps an extractor busy this long is a pathological page, not a slow one.
-PAGE_TIMEOUT_S = 120
 
 
 @dataclass(frozen=True)
@@ -68,27 +61,6 @@ CancelCheck = Callable[[], bool]
 IndexCallback = Callable[[list[int]], None]
 
 
-def _start_worker() -> None:
-    """A worker ends with the process that started it (a crash or force-quit included), and leaves Ctrl+C
-    to that process, which stops cleanly after the current article."""
-    tie_to_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _prepare_safely(source: Source) -> ArticleDraft | ImportFailure:
-    """`prepare`, with any failure turned into a reason: one bad page must not end the batch."""
-    try:
-        return prepare(source)
-    except ImportFailure as exc:
-        return exc
-    except RecursionError:
-        return ImportFailure("page is nested too deeply to read")
-    except MemoryError:
-        return ImportFailure("page is too large to read in the memory available")
-    except Exception as exc:  # an extractor bug must cost one file, not the import
-        return ImportFailure(f"could not extract the article ({type(exc).__name__}: {exc})".splitlines()[0][:300])
-
-
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
@@ -109,7 +81,9 @@ class Importer:
         progress: ProgressCallback | None = None,
         cancel: CancelCheck | None = None,
         workers: int | None = None,
+        pool: ExtractionPool | None = None,
     ) -> ImportReport:
+        """Import `paths`; `pool`, when given, holds workers started ahead (the caller shuts it down)."""
         paths = list(paths)
         total = sum(1 for _ in walk(paths))
         report = ImportReport()
@@ -142,7 +116,7 @@ class Importer:
                 )
 
         try:
-            for item, result in self._results(paths, total, workers, cancel):
+            for item, result in self._results(paths, total, workers, pool):
                 try:
                     if isinstance(item, Skipped):
                         # Not articles and not errors: counted in the report, not written to the import log.
@@ -180,14 +154,15 @@ class Importer:
         return report
 
     def _results(
-        self, paths: list[str | Path], total: int, workers: int, cancel: CancelCheck | None
+        self, paths: list[str | Path], total: int, workers: int, given: ExtractionPool | None
     ) -> Iterator[tuple[Item, ArticleDraft | ImportFailure | None]]:
         """Each input with its prepared draft, in input order."""
-        if workers <= 1 or total < POOL_THRESHOLD:
+        if given is None and (workers <= 1 or total < POOL_THRESHOLD):
             for item in walk(paths):
-                yield item, _prepare_safely(item) if isinstance(item, Source) else None
+                yield item, prepare_safely(item) if isinstance(item, Source) else None
             return
-        pool = _Pool(workers)
+        pool = given or ExtractionPool(workers)
+        workers = pool.workers
         window: deque[tuple[Item, Future | None]] = deque()
         inputs = walk(paths)
         exhausted = False
@@ -213,7 +188,8 @@ class Importer:
                     window = deque((i, None if f is None else pool.submit(i)) for i, f in window)  # type: ignore[arg-type]
                 yield item, result
         finally:
-            pool.shutdown()
+            if given is None:
+                pool.shutdown()
 
     def _log(self, outcome: ImportOutcome) -> ImportOutcome:
         with self.db.transaction() as conn:
@@ -294,40 +270,3 @@ class _IndexFeeder:
             log.warning("search index update failed; it will be redone on next open: %s", error)
         if errors and raise_errors:
             raise errors[0]  # type: ignore[misc]
-
-
-class _Pool:
-    """Worker processes for extraction, replaced when one dies or an input hangs."""
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self.broken = False
-        self._pool = self._start()
-
-    def _start(self) -> ProcessPoolExecutor:
-        context = multiprocessing.get_context("spawn")  # fork is unsafe under Qt's threads
-        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker)
-
-    def submit(self, source: Source) -> Future:
-        return self._pool.submit(_prepare_safely, source)
-
-    def result(self, future: Future) -> ArticleDraft | ImportFailure:
-        try:
-            return future.result(timeout=PAGE_TIMEOUT_S)
-        except BrokenProcessPool:
-            self.broken = True
-            return ImportFailure("the extractor stopped on this file (it ran out of memory or crashed)")
-        except FutureTimeout:
-            self.broken = True
-            return ImportFailure(f"extraction took longer than {PAGE_TIMEOUT_S} s; skipped")
-
-    def restart(self) -> None:
-        self.shutdown(kill=True)
-        self._pool = self._start()
-        self.broken = False
-
-    def shutdown(self, kill: bool = False) -> None:
-        if kill:
-            for process in list(getattr(self._pool, "_processes", {}).values()):
-                process.kill()
-        self._pool.shutdown(wait=True, cancel_futures=True)
