@@ -39,6 +39,11 @@ log = logging.getLogger(__name__)
 # Below this many inputs, starting worker processes costs more than it saves.
 POOL_THRESHOLD = 6
 INDEX_BATCH = 100
+# Finished inputs stored in one transaction at most; a run holds only what was ready, so small imports
+# and slow pages still store (and report) each article as it comes.
+STORE_BATCH = 32
+# Inputs handed to the workers ahead of the one being waited for, per worker.
+WINDOW_PER_WORKER = 4
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class ImportProgress:
 
 
 ProgressCallback = Callable[[ImportProgress], None]
+Finished = tuple[Item, "ArticleDraft | ImportFailure | None"]
 CancelCheck = Callable[[], bool]
 IndexCallback = Callable[[list[int]], None]
 
@@ -116,29 +122,15 @@ class Importer:
                 )
 
         try:
-            for item, result in self._results(paths, total, workers, pool):
+            for batch in self._results(paths, total, workers, pool):
                 try:
-                    if isinstance(item, Skipped):
-                        # Not articles and not errors: counted in the report, not written to the import log.
-                        record(
-                            ImportOutcome(
-                                item.display, "skipped", error=item.reason, container=item.display, count=item.count
-                            )
-                        )
-                    elif isinstance(item, Refused):
-                        outcome = ImportOutcome(item.display, "failed", error=item.reason, container=item.container)
-                        record(self._log(outcome))
-                    elif isinstance(result, ImportFailure):
-                        reason = str(result) or "unreadable"
-                        record(self._log(ImportOutcome(item.display, "failed", error=reason, container=item.container)))
-                    elif result is not None:
-                        outcome = self._store(item.display, result)
-                        outcome.container = item.container
-                        record(outcome)
+                    outcomes = self._store(batch)
                 except (OSError, sqlite3.OperationalError) as exc:
                     # The library itself cannot take more (a full disk, a vanished USB stick): every
                     # remaining file would fail the same way, so stop now. What is stored stays.
                     raise LibraryError(_storage_problem(exc, counts["imported"], total)) from exc
+                for outcome in outcomes:
+                    record(outcome)
                 if cancel and cancel():
                     report.cancelled = True
                     break
@@ -155,75 +147,107 @@ class Importer:
 
     def _results(
         self, paths: list[str | Path], total: int, workers: int, given: ExtractionPool | None
-    ) -> Iterator[tuple[Item, ArticleDraft | ImportFailure | None]]:
-        """Each input with its prepared draft, in input order."""
+    ) -> Iterator[list[Finished]]:
+        """The inputs with their prepared drafts, in input order, in runs: whatever the workers have finished
+        by the time the first of a run is, up to STORE_BATCH, so that one transaction stores them."""
         if given is None and (workers <= 1 or total < POOL_THRESHOLD):
             for item in walk(paths):
-                yield item, prepare_safely(item) if isinstance(item, Source) else None
+                yield [(item, prepare_safely(item) if isinstance(item, Source) else None)]
             return
         pool = given or ExtractionPool(workers)
-        workers = pool.workers
         window: deque[tuple[Item, Future | None]] = deque()
         inputs = walk(paths)
         exhausted = False
+
+        def fill() -> None:
+            nonlocal exhausted
+            while not exhausted and len(window) < pool.workers * WINDOW_PER_WORKER:
+                upcoming = next(inputs, None)
+                if upcoming is None:
+                    exhausted = True
+                else:
+                    window.append((upcoming, pool.submit(upcoming) if isinstance(upcoming, Source) else None))
+
         try:
-            while window or not exhausted:
-                while not exhausted and len(window) < workers * 3:
-                    upcoming = next(inputs, None)
-                    if upcoming is None:
-                        exhausted = True
-                    else:
-                        job = pool.submit(upcoming) if isinstance(upcoming, Source) else None
-                        window.append((upcoming, job))
-                if not window:
-                    break
-                item, future = window.popleft()
-                if future is None:
-                    yield item, None
-                    continue
-                result = pool.result(future)
-                if pool.broken:
-                    # The pool died under this input; the others in flight are innocent: run them again.
-                    pool.restart()
-                    window = deque((i, None if f is None else pool.submit(i)) for i, f in window)  # type: ignore[arg-type]
-                yield item, result
+            fill()
+            while window:
+                run: list[Finished] = []
+                while window and len(run) < STORE_BATCH:
+                    item, future = window[0]
+                    if run and future is not None and not future.done():
+                        break
+                    window.popleft()
+                    result = None if future is None else pool.result(future)
+                    if pool.broken:
+                        # The pool died under this input; the others in flight are innocent: run them again.
+                        pool.restart()
+                        window = deque((i, None if f is None else pool.submit(i)) for i, f in window)  # type: ignore[arg-type]
+                    run.append((item, result))
+                    fill()  # the workers stay busy while the run is stored
+                yield run
         finally:
             if given is None:
                 pool.shutdown()
 
-    def _log(self, outcome: ImportOutcome) -> ImportOutcome:
-        with self.db.transaction() as conn:
-            conn.execute(
-                "INSERT INTO import_log(at, path, status, article_id, error) VALUES (?, ?, ?, ?, ?)",
-                (now_iso(), outcome.path, outcome.status, outcome.id, outcome.error),
-            )
-        return outcome
+    def _store(self, run: list[Finished]) -> list[ImportOutcome]:
+        """The outcomes of a run of inputs, stored in one transaction with their import-log rows.
 
-    def _store(self, display: str, draft: ArticleDraft) -> ImportOutcome:
-        """Files first (content-addressed, harmless if the transaction then fails), then one transaction."""
-        title = draft.extracted.title
+        Rows first, then the files they name, written and flushed together before the transaction
+        commits: a crash leaves either the whole run stored or none of it (and at most files that
+        no row names, which the next open removes).
+        """
+        if all(isinstance(item, Skipped) for item, _ in run):
+            return [_skipped(item) for item, _ in run]  # type: ignore[arg-type]
+        outcomes: list[ImportOutcome] = []
+        blobs: dict[str, bytes] = {}
+        remarked: set[int] = set()
         with self.db.transaction() as conn:
-            match = match_existing(conn, draft)
-            if match.kind in ("same-file", "same-text", "same-link"):
-                outcome = ImportOutcome(
-                    display, "duplicate", id=match.article_id, title=title, link_only=draft.link_only
-                )
-                if match.article_id is not None and add_marks(conn, match.article_id, draft):
-                    self.remarked.add(match.article_id)
-            else:
-                for blob in (draft.original, *draft.resources):
-                    self.files.put(blob.data, blob.sha256)
-                if match.kind == "fill-in" and match.article_id is not None:
-                    article = fill_in_link(conn, match.article_id, draft)
+            for item, result in run:
+                if isinstance(item, Skipped):
+                    outcomes.append(_skipped(item))
+                    continue
+                if isinstance(item, Refused):
+                    outcome = ImportOutcome(item.display, "failed", error=item.reason, container=item.container)
+                elif isinstance(result, ImportFailure):
+                    reason = str(result) or "unreadable"
+                    outcome = ImportOutcome(item.display, "failed", error=reason, container=item.container)
+                elif result is not None:
+                    outcome = self._store_one(conn, item.display, result, blobs, remarked)
+                    outcome.container = item.container
                 else:
-                    previous = match.article_id if match.kind == "new-version" else None
-                    article = insert_article(conn, draft, imported_at=now_iso(), previous=previous)
-                outcome = ImportOutcome(display, "imported", id=article, title=title, link_only=draft.link_only)
-            conn.execute(
-                "INSERT INTO import_log(at, path, status, article_id, error) VALUES (?, ?, ?, ?, ?)",
-                (now_iso(), display, outcome.status, outcome.id, None),
-            )
-        return outcome
+                    continue
+                conn.execute(
+                    "INSERT INTO import_log(at, path, status, article_id, error) VALUES (?, ?, ?, ?, ?)",
+                    (now_iso(), outcome.path, outcome.status, outcome.id, outcome.error),
+                )
+                outcomes.append(outcome)
+            self.files.put_all((data, digest) for digest, data in blobs.items())
+        self.remarked |= remarked
+        return outcomes
+
+    def _store_one(
+        self, conn: sqlite3.Connection, display: str, draft: ArticleDraft, blobs: dict[str, bytes], remarked: set[int]
+    ) -> ImportOutcome:
+        """One draft's rows; the files it needs are added to `blobs` for the caller to store before commit."""
+        title = draft.extracted.title
+        match = match_existing(conn, draft)
+        if match.kind in ("same-file", "same-text", "same-link"):
+            if match.article_id is not None and add_marks(conn, match.article_id, draft):
+                remarked.add(match.article_id)
+            return ImportOutcome(display, "duplicate", id=match.article_id, title=title, link_only=draft.link_only)
+        for blob in (draft.original, *draft.resources):
+            blobs.setdefault(blob.sha256, blob.data)
+        if match.kind == "fill-in" and match.article_id is not None:
+            article = fill_in_link(conn, match.article_id, draft)
+        else:
+            previous = match.article_id if match.kind == "new-version" else None
+            article = insert_article(conn, draft, imported_at=now_iso(), previous=previous)
+        return ImportOutcome(display, "imported", id=article, title=title, link_only=draft.link_only)
+
+
+def _skipped(item: Skipped) -> ImportOutcome:
+    """Records of a container that are not articles: counted in the report, not written to the import log."""
+    return ImportOutcome(item.display, "skipped", error=item.reason, container=item.display, count=item.count)
 
 
 def is_disk_full(exc: BaseException) -> bool:
