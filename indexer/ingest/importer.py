@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 # Below this many inputs, starting worker processes costs more than it saves.
 POOL_THRESHOLD = 6
 INDEX_BATCH = 100
+# A smaller batch goes to the index as soon as it is idle: what is left to index once the last page is
+# stored (while the workers have nothing left to do) stays small.
+INDEX_EARLY = 25
 # Finished inputs stored in one transaction at most; a run holds only what was ready, so small imports
 # and slow pages still store (and report) each article as it comes.
 STORE_BATCH = 32
@@ -105,7 +108,7 @@ class Importer:
             counts[outcome.status] += 1
             if outcome.id is not None and (outcome.status == "imported" or outcome.id in self.remarked):
                 pending_index.append(outcome.id)
-                if len(pending_index) >= INDEX_BATCH:
+                if len(pending_index) >= INDEX_BATCH or (len(pending_index) >= INDEX_EARLY and feeder.idle()):
                     feeder.feed(list(pending_index))
                     pending_index.clear()
             if progress:
@@ -276,6 +279,10 @@ class _IndexFeeder:
         self._write = write
         self._executor: ThreadPoolExecutor | None = None
         self._futures: list[Future] = []
+
+    def idle(self) -> bool:
+        """Whether no batch is waiting or being written."""
+        return all(f.done() for f in self._futures)
 
     def feed(self, ids: list[int]) -> None:
         if self._executor is None:
