@@ -19,15 +19,15 @@ from tests import crashkit, integrity
 def fill_disk_after(monkeypatch: pytest.MonkeyPatch, stores: int) -> list[int]:
     """Let `stores` files into the file store, then fail every write with ENOSPC as a full disk does."""
     calls = [0]
-    real = FileStore.put
+    real = FileStore._stage
 
-    def put(self: FileStore, data: bytes, sha256: str | None = None) -> str:
+    def stage(self: FileStore, data: bytes, target: Path) -> Path:
         calls[0] += 1
         if calls[0] > stores:
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real(self, data, sha256)
+        return real(self, data, target)
 
-    monkeypatch.setattr(FileStore, "put", put)
+    monkeypatch.setattr(FileStore, "_stage", stage)
     return calls
 
 

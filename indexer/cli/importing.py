@@ -8,6 +8,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ from .common import Handler, open_library, print_json
 
 if TYPE_CHECKING:
     from ..ingest.importer import ImportProgress
+    from ..ingest.workers import ExtractionPool
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -44,16 +46,33 @@ def cmd_import(args: argparse.Namespace, library_dir: Path | None) -> int:
         print("\nstopping after the current article (Ctrl+C again to abort)", file=sys.stderr)
 
     previous = signal.signal(signal.SIGINT, on_interrupt)
+    # The workers start first, before the library is opened: forked from this process (where safe)
+    # while it runs one thread and holds none of the library's files, and busy while it opens it.
+    pool = _early_pool(args.paths, args.workers)
     try:
         with open_library(library_dir, must_exist=False) as library:
             with _progress(args.progress, as_json=args.json) as progress:
                 report = library.import_paths(
-                    args.paths, progress=progress, cancel=lambda: interrupted["now"], workers=args.workers
+                    args.paths, progress=progress, cancel=lambda: interrupted["now"], workers=args.workers, pool=pool
                 )
     finally:
+        if pool is not None:
+            pool.shutdown()
         signal.signal(signal.SIGINT, previous)
     _print_import_report(report, as_json=args.json)
     return 0 if report.ok else 1
+
+
+def _early_pool(paths: list[str], workers: int | None) -> ExtractionPool | None:
+    """Extraction workers for an import with enough inputs to share among them, started now."""
+    from ..ingest.importer import POOL_THRESHOLD, default_workers
+    from ..ingest.walk import walk
+    from ..ingest.workers import ExtractionPool
+
+    workers = default_workers() if workers is None else workers
+    if workers <= 1 or sum(1 for _ in islice(walk(paths), POOL_THRESHOLD)) < POOL_THRESHOLD:
+        return None
+    return ExtractionPool.start(workers)
 
 
 @contextmanager

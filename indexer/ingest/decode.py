@@ -19,6 +19,7 @@ through to the next step. Apart from a leading byte-order mark nothing is remove
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import warnings
 from dataclasses import dataclass
@@ -285,7 +286,7 @@ def _detect(data: bytes, html: bool) -> str | None:
     # chardet honours <meta charset> and <?xml encoding?> it finds; those have had their turn (or, in
     # plain text, are not declarations at all), so hide them from it.
     sample = window[start : start + _DETECTOR_SAMPLE].replace(b"<", b" ")
-    result = chardet.detect(sample, include_encodings=_DETECTABLE)
+    result = chardet.detect(sample, include_encodings=_detectable())
     label = result.get("encoding")
     codec = web_encoding(label)
     if codec is None and label and label.lower() in _DETECTOR_EXTRAS:
@@ -297,7 +298,10 @@ def _detect(data: bytes, html: bool) -> str | None:
 _DETECTOR_EXTRAS = frozenset({"euc_jis_2004", "shift_jis_2004", "iso2022_jp_2"})
 
 
+@functools.cache
 def _detectable() -> list[str]:
+    """The web encodings this chardet can tell (asked once, when a page first needs the detector: the
+    probes cost some 80 ms of every process's start-up, and most pages declare their charset)."""
     names = []
     for name in sorted((_WEB_CODECS - {"utf-16-le", "utf-16-be"}) | {"euc-jp", "iso-2022-jp"}):
         try:
@@ -308,6 +312,3 @@ def _detectable() -> list[str]:
             continue
         names.append(name)
     return names
-
-
-_DETECTABLE = _detectable()

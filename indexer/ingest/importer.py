@@ -2,9 +2,9 @@
 
 1. walk     — `walk.walk` turns dropped paths into inputs (files, folder contents, zip entries)
 2. read     ┐
-3. decode   │ `pipeline.prepare`, in worker processes when there is enough work to share:
-4. extract  │ extraction is CPU-bound and both cores are worth having
-5. sanitise ┘
+3. decode   │ `pipeline.prepare`, in worker processes (`workers.py`) when there is enough work to
+4. extract  │ share: extraction is CPU-bound and both cores are worth having. The command line starts
+5. sanitise ┘ them before the library opens (forked where safe), the window when the import starts
 6. store    — here, in this process only (one writer): files first, then one SQLite transaction
               per article with its import-log row
 7. index    — the library's search index, one commit per batch
@@ -17,35 +17,36 @@ from __future__ import annotations
 
 import errno
 import logging
-import multiprocessing
 import os
-import signal
 import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.lifeline import tie_to_parent
 from indexer.model import ArticleDraft, ImportFailure, ImportOutcome, ImportReport, LibraryError
 from indexer.store.catalog import add_marks, fill_in_link, insert_article, match_existing
 from indexer.store.database import Database, now_iso
 from indexer.store.files import FileStore
 
-from .pipeline import prepare
 from .walk import Item, Refused, Skipped, Source, walk
+from .workers import ExtractionPool, prepare_safely
 
 log = logging.getLogger(__name__)
 
 # Below this many inputs, starting worker processes costs more than it saves.
 POOL_THRESHOLD = 6
 INDEX_BATCH = 100
-# A page that keeps an extractor busy this long is a pathological page, not a slow one.
-PAGE_TIMEOUT_S = 120
+# A smaller batch goes to the index as soon as it is idle: what is left to index once the last page is
+# stored (while the workers have nothing left to do) stays small.
+INDEX_EARLY = 25
+# Finished inputs stored in one transaction at most; a run holds only what was ready, so small imports
+# and slow pages still store (and report) each article as it comes.
+STORE_BATCH = 32
+# Inputs handed to the workers ahead of the one being waited for, per worker.
+WINDOW_PER_WORKER = 4
 
 
 @dataclass(frozen=True)
@@ -64,29 +65,9 @@ class ImportProgress:
 
 
 ProgressCallback = Callable[[ImportProgress], None]
+Finished = tuple[Item, "ArticleDraft | ImportFailure | None"]
 CancelCheck = Callable[[], bool]
 IndexCallback = Callable[[list[int]], None]
-
-
-def _start_worker() -> None:
-    """A worker ends with the process that started it (a crash or force-quit included), and leaves Ctrl+C
-    to that process, which stops cleanly after the current article."""
-    tie_to_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _prepare_safely(source: Source) -> ArticleDraft | ImportFailure:
-    """`prepare`, with any failure turned into a reason: one bad page must not end the batch."""
-    try:
-        return prepare(source)
-    except ImportFailure as exc:
-        return exc
-    except RecursionError:
-        return ImportFailure("page is nested too deeply to read")
-    except MemoryError:
-        return ImportFailure("page is too large to read in the memory available")
-    except Exception as exc:  # an extractor bug must cost one file, not the import
-        return ImportFailure(f"could not extract the article ({type(exc).__name__}: {exc})".splitlines()[0][:300])
 
 
 def default_workers() -> int:
@@ -109,7 +90,9 @@ class Importer:
         progress: ProgressCallback | None = None,
         cancel: CancelCheck | None = None,
         workers: int | None = None,
+        pool: ExtractionPool | None = None,
     ) -> ImportReport:
+        """Import `paths`; `pool`, when given, holds workers started ahead (the caller shuts it down)."""
         paths = list(paths)
         total = sum(1 for _ in walk(paths))
         report = ImportReport()
@@ -125,7 +108,7 @@ class Importer:
             counts[outcome.status] += 1
             if outcome.id is not None and (outcome.status == "imported" or outcome.id in self.remarked):
                 pending_index.append(outcome.id)
-                if len(pending_index) >= INDEX_BATCH:
+                if len(pending_index) >= INDEX_BATCH or (len(pending_index) >= INDEX_EARLY and feeder.idle()):
                     feeder.feed(list(pending_index))
                     pending_index.clear()
             if progress:
@@ -142,29 +125,15 @@ class Importer:
                 )
 
         try:
-            for item, result in self._results(paths, total, workers, cancel):
+            for batch in self._results(paths, total, workers, pool):
                 try:
-                    if isinstance(item, Skipped):
-                        # Not articles and not errors: counted in the report, not written to the import log.
-                        record(
-                            ImportOutcome(
-                                item.display, "skipped", error=item.reason, container=item.display, count=item.count
-                            )
-                        )
-                    elif isinstance(item, Refused):
-                        outcome = ImportOutcome(item.display, "failed", error=item.reason, container=item.container)
-                        record(self._log(outcome))
-                    elif isinstance(result, ImportFailure):
-                        reason = str(result) or "unreadable"
-                        record(self._log(ImportOutcome(item.display, "failed", error=reason, container=item.container)))
-                    elif result is not None:
-                        outcome = self._store(item.display, result)
-                        outcome.container = item.container
-                        record(outcome)
+                    outcomes = self._store(batch)
                 except (OSError, sqlite3.OperationalError) as exc:
                     # The library itself cannot take more (a full disk, a vanished USB stick): every
                     # remaining file would fail the same way, so stop now. What is stored stays.
                     raise LibraryError(_storage_problem(exc, counts["imported"], total)) from exc
+                for outcome in outcomes:
+                    record(outcome)
                 if cancel and cancel():
                     report.cancelled = True
                     break
@@ -180,74 +149,108 @@ class Importer:
         return report
 
     def _results(
-        self, paths: list[str | Path], total: int, workers: int, cancel: CancelCheck | None
-    ) -> Iterator[tuple[Item, ArticleDraft | ImportFailure | None]]:
-        """Each input with its prepared draft, in input order."""
-        if workers <= 1 or total < POOL_THRESHOLD:
+        self, paths: list[str | Path], total: int, workers: int, given: ExtractionPool | None
+    ) -> Iterator[list[Finished]]:
+        """The inputs with their prepared drafts, in input order, in runs: whatever the workers have finished
+        by the time the first of a run is, up to STORE_BATCH, so that one transaction stores them."""
+        if given is None and (workers <= 1 or total < POOL_THRESHOLD):
             for item in walk(paths):
-                yield item, _prepare_safely(item) if isinstance(item, Source) else None
+                yield [(item, prepare_safely(item) if isinstance(item, Source) else None)]
             return
-        pool = _Pool(workers)
+        pool = given or ExtractionPool(workers)
         window: deque[tuple[Item, Future | None]] = deque()
         inputs = walk(paths)
         exhausted = False
-        try:
-            while window or not exhausted:
-                while not exhausted and len(window) < workers * 3:
-                    upcoming = next(inputs, None)
-                    if upcoming is None:
-                        exhausted = True
-                    else:
-                        job = pool.submit(upcoming) if isinstance(upcoming, Source) else None
-                        window.append((upcoming, job))
-                if not window:
-                    break
-                item, future = window.popleft()
-                if future is None:
-                    yield item, None
-                    continue
-                result = pool.result(future)
-                if pool.broken:
-                    # The pool died under this input; the others in flight are innocent: run them again.
-                    pool.restart()
-                    window = deque((i, None if f is None else pool.submit(i)) for i, f in window)  # type: ignore[arg-type]
-                yield item, result
-        finally:
-            pool.shutdown()
 
-    def _log(self, outcome: ImportOutcome) -> ImportOutcome:
-        with self.db.transaction() as conn:
-            conn.execute(
-                "INSERT INTO import_log(at, path, status, article_id, error) VALUES (?, ?, ?, ?, ?)",
-                (now_iso(), outcome.path, outcome.status, outcome.id, outcome.error),
-            )
-        return outcome
-
-    def _store(self, display: str, draft: ArticleDraft) -> ImportOutcome:
-        """Files first (content-addressed, harmless if the transaction then fails), then one transaction."""
-        title = draft.extracted.title
-        with self.db.transaction() as conn:
-            match = match_existing(conn, draft)
-            if match.kind in ("same-file", "same-text", "same-link"):
-                outcome = ImportOutcome(
-                    display, "duplicate", id=match.article_id, title=title, link_only=draft.link_only
-                )
-                if match.article_id is not None and add_marks(conn, match.article_id, draft):
-                    self.remarked.add(match.article_id)
-            else:
-                for blob in (draft.original, *draft.resources):
-                    self.files.put(blob.data, blob.sha256)
-                if match.kind == "fill-in" and match.article_id is not None:
-                    article = fill_in_link(conn, match.article_id, draft)
+        def fill() -> None:
+            nonlocal exhausted
+            while not exhausted and len(window) < pool.workers * WINDOW_PER_WORKER:
+                upcoming = next(inputs, None)
+                if upcoming is None:
+                    exhausted = True
                 else:
-                    previous = match.article_id if match.kind == "new-version" else None
-                    article = insert_article(conn, draft, imported_at=now_iso(), previous=previous)
-                outcome = ImportOutcome(display, "imported", id=article, title=title, link_only=draft.link_only)
-            conn.execute(
-                "INSERT INTO import_log(at, path, status, article_id, error) VALUES (?, ?, ?, ?, ?)",
-                (now_iso(), display, outcome.status, outcome.id, None),
-            )
-        return outcome
+                    window.append((upcoming, pool.submit(upcoming) if isinstance(upcoming, Source) else None))
+
+        try:
+            fill()
+            while window:
+                run: list[Finished] = []
+                while window and len(run) < STORE_BATCH:
+                    item, future = window[0]
+                    if run and future is not None and not future.done():
+                        break
+                    window.popleft()
+                    result = None if future is None else pool.result(future)
+                    if pool.broken:
+                        # The pool died under this input; the others in flight are innocent: run them again.
+                        pool.restart()
+                        window = deque((i, None if f is None else pool.submit(i)) for i, f in window)  # type: ignore[arg-type]
+                    run.append((item, result))
+                    fill()  # the workers stay busy while the run is stored
+                yield run
+        finally:
+            if given is None:
+                pool.shutdown()
+
+    def _store(self, run: list[Finished]) -> list[ImportOutcome]:
+        """The outcomes of a run of inputs, stored in one transaction with their import-log rows.
+
+        Rows first, then the files they name, written and flushed together before the transaction
+        commits: a crash leaves either the whole run stored or none of it (and at most files that
+        no row names, which the next open removes).
+        """
+        if all(isinstance(item, Skipped) for item, _ in run):
+            return [_skipped(item) for item, _ in run]  # type: ignore[arg-type]
+        outcomes: list[ImportOutcome] = []
+        blobs: dict[str, bytes] = {}
+        remarked: set[int] = set()
+        with self.db.transaction() as conn:
+            for item, result in run:
+                if isinstance(item, Skipped):
+                    outcomes.append(_skipped(item))
+                    continue
+                if isinstance(item, Refused):
+                    outcome = ImportOutcome(item.display, "failed", error=item.reason, container=item.container)
+                elif isinstance(result, ImportFailure):
+                    reason = str(result) or "unreadable"
+                    outcome = ImportOutcome(item.display, "failed", error=reason, container=item.container)
+                elif result is not None:
+                    outcome = self._store_one(conn, item.display, result, blobs, remarked)
+                    outcome.container = item.container
+                else:
+                    continue
+                conn.execute(
+                    "INSERT INTO import_log(at, path, status, article_id, error) VALUES (?, ?, ?, ?, ?)",
+                    (now_iso(), outcome.path, outcome.status, outcome.id, outcome.error),
+                )
+                outcomes.append(outcome)
+            self.files.put_all((data, digest) for digest, data in blobs.items())
+        self.remarked |= remarked
+        return outcomes
+
+    def _store_one(
+        self, conn: sqlite3.Connection, display: str, draft: ArticleDraft, blobs: dict[str, bytes], remarked: set[int]
+    ) -> ImportOutcome:
+        """One draft's rows; the files it needs are added to `blobs` for the caller to store before commit."""
+        title = draft.extracted.title
+        match = match_existing(conn, draft)
+        if match.kind in ("same-file", "same-text", "same-link"):
+            if match.article_id is not None and add_marks(conn, match.article_id, draft):
+                remarked.add(match.article_id)
+            return ImportOutcome(display, "duplicate", id=match.article_id, title=title, link_only=draft.link_only)
+        for blob in (draft.original, *draft.resources):
+            blobs.setdefault(blob.sha256, blob.data)
+        if match.kind == "fill-in" and match.article_id is not None:
+            article = fill_in_link(conn, match.article_id, draft)
+        else:
+            previous = match.article_id if match.kind == "new-version" else None
+            article = insert_article(conn, draft, imported_at=now_iso(), previous=previous)
+        return ImportOutcome(display, "imported", id=article, title=title, link_only=draft.link_only)
+
+
+def _skipped(item: Skipped) -> ImportOutcome:
+    """Records of a container that are not articles: counted in the report, not written to the import log."""
+    return ImportOutcome(item.display, "skipped", error=item.reason, container=item.display, count=item.count)
 
 
 def is_disk_full(exc: BaseException) -> bool:
@@ -277,6 +280,10 @@ class _IndexFeeder:
         self._executor: ThreadPoolExecutor | None = None
         self._futures: list[Future] = []
 
+    def idle(self) -> bool:
+        """Whether no batch is waiting or being written."""
+        return all(f.done() for f in self._futures)
+
     def feed(self, ids: list[int]) -> None:
         if self._executor is None:
             self._executor = ThreadPoolExecutor(1, thread_name_prefix="index-feeder")
@@ -294,40 +301,3 @@ class _IndexFeeder:
             log.warning("search index update failed; it will be redone on next open: %s", error)
         if errors and raise_errors:
             raise errors[0]  # type: ignore[misc]
-
-
-class _Pool:
-    """Worker processes for extraction, replaced when one dies or an input hangs."""
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self.broken = False
-        self._pool = self._start()
-
-    def _start(self) -> ProcessPoolExecutor:
-        context = multiprocessing.get_context("spawn")  # fork is unsafe under Qt's threads
-        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker)
-
-    def submit(self, source: Source) -> Future:
-        return self._pool.submit(_prepare_safely, source)
-
-    def result(self, future: Future) -> ArticleDraft | ImportFailure:
-        try:
-            return future.result(timeout=PAGE_TIMEOUT_S)
-        except BrokenProcessPool:
-            self.broken = True
-            return ImportFailure("the extractor stopped on this file (it ran out of memory or crashed)")
-        except FutureTimeout:
-            self.broken = True
-            return ImportFailure(f"extraction took longer than {PAGE_TIMEOUT_S} s; skipped")
-
-    def restart(self) -> None:
-        self.shutdown(kill=True)
-        self._pool = self._start()
-        self.broken = False
-
-    def shutdown(self, kill: bool = False) -> None:
-        if kill:
-            for process in list(getattr(self._pool, "_processes", {}).values()):
-                process.kill()
-        self._pool.shutdown(wait=True, cancel_futures=True)

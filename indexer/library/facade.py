@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     # window's start-up several hundred milliseconds that nothing needs until an import or export runs.
     from ..exchange.export import ExportReport
     from ..ingest.importer import CancelCheck, ProgressCallback
+    from ..ingest.workers import ExtractionPool
 
 IMPORT_MARKER = "import.running"  # the single marker of earlier versions; taken as left by a crash
 IMPORT_KIND = "import"
@@ -130,8 +131,12 @@ class Library:
         progress: ProgressCallback | None = None,
         cancel: CancelCheck | None = None,
         workers: int | None = None,
+        pool: ExtractionPool | None = None,
     ) -> ImportReport:
-        """Import files, folders and zips, and restore JSON exports; see `ingest.importer` and `exchange.restore`."""
+        """Import files, folders and zips, and restore JSON exports; see `ingest.importer` and `exchange.restore`.
+
+        `pool` holds extraction workers started before the library was opened (`ExtractionPool.start`);
+        the caller shuts it down."""
         self._require_writable()
         from ..exchange import restore
         from ..ingest.importer import Importer
@@ -150,7 +155,7 @@ class Library:
                 report.cancelled |= restored.cancelled
             if rest and not report.cancelled:
                 importer = Importer(self.db, self.files, self.keeper.sync)
-                imported = importer.run(rest, progress=progress, cancel=cancel, workers=workers)
+                imported = importer.run(rest, progress=progress, cancel=cancel, workers=workers, pool=pool)
                 report.outcomes += imported.outcomes
                 report.cancelled |= imported.cancelled
             return report

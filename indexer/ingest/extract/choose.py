@@ -1,5 +1,9 @@
 """The story's body: trafilatura's precision-first result, checked against its plain one when in doubt.
 
+The precision-first pass runs first without trafilatura's fallbacks (readability, jusText), which
+change its answer only where another block of the page holds much more text; it runs again with
+them where one does, or where its body is in doubt (see `story_body`).
+
 The precision-first pass is right on most pages. It is doubted when it is short, when it leaves out
 most of the headline's words, when it is mostly link text, when the page holds prose paragraphs
 amid the story's that it left out, or when it holds less than half of a reference text: the page's
@@ -45,6 +49,15 @@ KEPT_REFERENCE = 0.6  # ... reaching at least this share of it
 BLOCK_DEPTH = 3  # levels of tags and classes above a paragraph that set it alike with others
 MIN_BLOCK_PARAGRAPH = 40  # characters of a paragraph counted in the largest block
 MAX_BLOCK_LINKS = 0.3  # share of a paragraph's text inside links above which it is no story paragraph
+# trafilatura takes readability's text over its own when it is more than twice as long: from this share
+# of the quick body's length, a block of paragraphs elsewhere in the page may be that longer text.
+FALLBACK_GAIN = 2.0
+MIN_PARAGRAPH = 25  # characters; readability's shortest paragraph
+# Children that make a div a container rather than a paragraph (readability's list, with headings and sections).
+_DIV_BLOCKS = frozenset(
+    {"a", "blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "ul", "li", "section", "article", "figure"}
+    | {"header", "footer", "nav", "aside", "form", "iframe", "video", "audio", "h1", "h2", "h3", "h4", "h5", "h6"}
+)
 _WORD = re.compile(r"\w+")
 _UNSPACED = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")  # Thai, kana, CJK
 _SENTENCE_END = re.compile(r"[.!?。！？…:;»\"”“’')\]]\s*$")
@@ -69,13 +82,27 @@ def story_body(
     """The converted body of the page's story, or None when trafilatura finds none.
 
     `article_body` is the story's text as the page's metadata gives it (JSON-LD articleBody), if any.
+
+    trafilatura's precision pass runs first without its fallbacks: they run readability (and jusText)
+    over the page and take its text instead when it is much longer, which costs as much as the rest of
+    the pass. When the body is not in doubt and no block of paragraphs in the page holds more than
+    FALLBACK_GAIN times its text, readability has nothing longer to offer, and the quick answer stands.
+    Otherwise the pass runs again with its fallbacks, then the plain pass as the module says.
     """
     if huge:
         body = _extract(root, url, precise=False, fast=True)
         return convert(body) if body is not None else None
+    references = story_references(root, article_body)
+    quick = _extract(root, url, precise=True, fast=True)
+    ours = convert(quick) if quick is not None else None
+    if (
+        ours is not None
+        and not doubtful(ours, title, references)
+        and richest_block(root) <= FALLBACK_GAIN * len(_text(ours))
+    ):
+        return ours
     first = _extract(root, url, precise=True)
     ours = convert(first) if first is not None else None
-    references = story_references(root, article_body)
     if ours is not None and not doubtful(ours, title, references):
         return ours
     second = _extract(root, url, precise=False)
@@ -83,6 +110,30 @@ def story_body(
     if ours is None or plain is None:
         return ours or plain
     return choose(ours, plain, title, references)
+
+
+def richest_block(root: HtmlElement) -> int:
+    """Characters of text in the page's richest block of paragraphs, as readability counts them.
+
+    Paragraphs are `p`, `pre` and `td` elements, and `div`s that hold no blocks of their own (which
+    readability reads as paragraphs); a block is a paragraph's parent or grandparent, and it holds the
+    text of its paragraphs of MIN_PARAGRAPH characters or more.
+    """
+    held: dict[HtmlElement, int] = {}
+    for element in root.iter("p", "div", "pre", "td"):
+        if element.tag == "div" and any(child.tag in _DIV_BLOCKS for child in element):
+            continue
+        size = len(element.text_content().strip())
+        if size < MIN_PARAGRAPH:
+            continue
+        parent = element.getparent()
+        if parent is None:
+            continue
+        held[parent] = held.get(parent, 0) + size
+        grandparent = parent.getparent()
+        if grandparent is not None:
+            held[grandparent] = held.get(grandparent, 0) + size
+    return max(held.values(), default=0)
 
 
 def doubtful(body: Body, title: str | None, references: Sequence[str] = ()) -> bool:
