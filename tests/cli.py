@@ -9,7 +9,9 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 
 
-def run(library: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run(
+    library: Path, *args: str, timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run one command on `library` and return what it printed and its exit code."""
     return subprocess.run(
         [sys.executable, "-m", "desktop", "--library", str(library), *args],
@@ -17,4 +19,5 @@ def run(library: Path, *args: str, timeout: float = 300) -> subprocess.Completed
         capture_output=True,
         text=True,
         timeout=timeout,
+        env=env,
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import run
 from tests.pages import article_html, write
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -63,14 +64,7 @@ def generated_pages(folder: Path, count: int, start: int = 0) -> list[Path]:
 
 def cli(library: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     """Run `python -m desktop --library LIBRARY ARGS...` to the end."""
-    return subprocess.run(
-        [sys.executable, "-m", "desktop", "--library", str(library), *args],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=child_env(),
-    )
+    return run(library, *args, timeout=timeout, env=child_env())
 
 
 def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
