@@ -15,6 +15,8 @@ from lxml.html import HtmlElement
 
 from indexer.model import Author
 
+from .tree import enclosing
+
 MAX_NAME = 80
 BYLINE_LEVELS = 3  # levels up from the first byline element within which other byline elements belong to it
 
@@ -256,13 +258,7 @@ def authors_from_markup(root: HtmlElement) -> tuple[Author, ...]:
 
 def _byline_region(element: HtmlElement) -> HtmlElement:
     """The block around the first byline found: the story's header, where its other byline parts are."""
-    region = element
-    for _ in range(BYLINE_LEVELS):
-        parent = region.getparent()
-        if parent is None or parent.tag in ("body", "html"):
-            break
-        region = parent
-    return region
+    return enclosing(element, BYLINE_LEVELS)
 
 
 _CHROME_CLASS = re.compile(

@@ -20,6 +20,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from .byline import tidy
+from .tree import enclosing
 
 MAX_CAPTION = 600  # characters; longer "captions" are whole stories marked up oddly
 KEY_CHARS = 40  # leading characters of a paragraph's normalised text that find it in the page
@@ -136,12 +137,7 @@ def story_pictures(layout: StoryLayout, images: ImageIndex) -> list[Picture]:
     container, last = layout.container, layout.last
     if container is None:
         return []
-    lead_area = container
-    for _ in range(LEAD_REACH):
-        parent = lead_area.getparent()
-        if parent is None or parent.tag in ("body", "html"):
-            break
-        lead_area = parent
+    lead_area = enclosing(container, LEAD_REACH)
     pictures: list[Picture] = []
     used: set[str] = set()
     lead: tuple[HtmlElement, int] | None = None
